@@ -1,0 +1,131 @@
+"""The `mobilize` command: read, call the library, write, print a summary. Nothing more."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from mobilize.errors import MobilizeError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Plan allied reinforcement: forces, lift and supply to a threatened ally, day by day.",
+)
+out_console = Console()
+err_console = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder to write results into.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _resolve(scenario: Path) -> dict[str, Any]:
+    from geodata.network import build_network
+    from mobilize.loader import load_scenario
+
+    s = load_scenario(scenario)
+    return build_network(s, scenario).to_json()
+
+
+@app.command()
+def inspect(scenario: ScenarioArg, out: OutOpt = Path("out")) -> None:
+    """Validate a scenario, resolve its places and legs, print a summary, write resolved.json."""
+    from mobilize.summary import print_network_summary
+    from optimizer.plan import write_json_atomic
+
+    try:
+        resolved = _resolve(scenario)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    path = write_json_atomic(out / "resolved.json", resolved)
+    print_network_summary(out_console, resolved)
+    out_console.print(f"wrote {path}")
+
+
+@app.command()
+def solve(
+    scenario: ScenarioArg,
+    out: OutOpt = Path("out"),
+    planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (baseline).")] = "mip",
+    solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may run.")] = 60.0,
+    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No solver progress on stderr.")] = False,
+    map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
+) -> None:
+    """Plan the reinforcement: writes resolved.json, plan.json and plan.csv, checks the plan."""
+    from mobilize.checker import check_plan, format_violations
+    from mobilize.summary import print_plan_summary
+    from optimizer.plan import write_json_atomic, write_plan_csv
+    from optimizer.planner import plan_with_greedy, plan_with_mip
+    from optimizer.solve import BACKENDS, stderr_progress
+
+    if planner not in ("mip", "greedy"):
+        raise _fail(f"--planner must be mip or greedy, not {planner!r}")
+    if solver not in BACKENDS:
+        raise _fail(f"--solver must be one of {', '.join(BACKENDS)}, not {solver!r}")
+    if time_limit <= 0 or not 0 <= gap < 1:
+        raise _fail("--time-limit must be > 0 and --gap between 0 and 1")
+    try:
+        resolved = _resolve(scenario)
+        if planner == "mip":
+            progress = None if quiet else stderr_progress
+            plan, _ = plan_with_mip(resolved, solver, time_limit, gap, progress)
+        else:
+            plan = plan_with_greedy(resolved)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    violations = check_plan(resolved, plan)
+    write_json_atomic(out / "resolved.json", resolved)
+    write_json_atomic(out / "plan.json", plan)
+    write_plan_csv(out / "plan.csv", plan, resolved["scenario"]["c_day"])
+    print_plan_summary(out_console, plan, resolved)
+    if map_:
+        _write_map(out)
+    out_console.print(f"wrote {out / 'plan.json'} and {out / 'plan.csv'}")
+    if violations:
+        err_console.print(format_violations(violations), highlight=False)
+        raise _fail("the plan breaks the rules above: this is a bug, please report it", 3)
+    out_console.print("checker: the plan obeys every rule")
+
+
+@app.command()
+def check(out: Annotated[Path, typer.Argument(help="Folder with resolved.json and plan.json.")]
+          ) -> None:
+    """Re-verify plan.json against resolved.json, independently of the optimizer."""
+    from mobilize.checker import check_dir, format_violations
+
+    try:
+        violations = check_dir(out)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if violations:
+        out_console.print(format_violations(violations), highlight=False)
+        raise typer.Exit(1)
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    out_console.print(
+        f"{out / 'plan.json'}: {len(plan['trips'])} trips, {len(plan['forces'])} forces, "
+        "0 violations"
+    )
+
+
+def _write_map(out: Path) -> None:
+    from maps.render import write_map
+
+    path = write_map(out)
+    out_console.print(f"wrote {path}")
+
+
+def main() -> None:
+    app()

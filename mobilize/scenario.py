@@ -1,0 +1,374 @@
+"""The one schema of a scenario file. Units are in the field names: km, h, t (metric tons), tpd
+(tons per day), kmh; days count from C-day; coordinates are WGS84 degrees.
+
+Field checks live on the models; checks that span several lists (references, duplicates, the
+ally being a member ...) live in `cross_check`, which returns every problem at once with its
+field path so the loader can point at the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Mode = Literal["air", "sea", "rail", "road"]
+PlaceKind = Literal["base", "airfield", "seaport", "railhead", "depot", "sector"]
+# searoute's passage names (searoute.classes.passages); closing one reroutes every sea leg.
+Passage = Literal[
+    "babalmandab", "bosporus", "gibraltar", "suez", "panama", "ormuz", "northwest",
+    "malacca", "sunda", "chili", "south_africa", "bering", "dardanelles",
+]
+PERIOD_HOURS = (6, 8, 12, 24)  # divisors of a day, so daily limits map onto whole periods
+KNOWN_GAUGES_MM = (1000, 1067, 1435, 1520, 1668)
+
+# Hours a vehicle spends loading, unloading and turning around, by mode, when a fleet does not
+# say. Sea loading follows the ~4 days quoted for an LMSR; air ground times follow the 2-4 h
+# typical of C-17 operations; rail and road are planning estimates.
+MODE_DEFAULT_HOURS: dict[str, dict[str, float]] = {
+    "air": {"load_h": 3.0, "unload_h": 2.0, "turnaround_h": 2.0},
+    "sea": {"load_h": 96.0, "unload_h": 48.0, "turnaround_h": 24.0},
+    "rail": {"load_h": 12.0, "unload_h": 8.0, "turnaround_h": 12.0},
+    "road": {"load_h": 4.0, "unload_h": 2.0, "turnaround_h": 4.0},
+}
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Positive = Annotated[float, Field(gt=0)]
+NonNegative = Annotated[float, Field(ge=0)]
+Standard = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Member(_Model):
+    code: CountryCode
+    name: str
+    decision_delay_days: Annotated[int, Field(ge=0)] = 0
+    fair_share: Fraction | None = None
+    max_share: Fraction | None = None
+    opt_out: bool = False
+
+
+class Place(_Model):
+    id: Id
+    name: str | None = None
+    kind: PlaceKind
+    icao: Annotated[str, Field(pattern=r"^[A-Z0-9]{4}$")] | None = None
+    locode: Annotated[str, Field(pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")] | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    country: CountryCode
+    throughput_tpd: Positive | None = None
+    mog: Annotated[int, Field(ge=1)] | None = None
+    gauge_mm: int | list[int] | None = None
+    handling_h: NonNegative = 0.0
+
+    @model_validator(mode="after")
+    def _one_location(self) -> Place:
+        given = [
+            n for n, v in (("icao", self.icao), ("locode", self.locode)) if v is not None
+        ]
+        has_latlon = self.lat is not None or self.lon is not None
+        if has_latlon and (self.lat is None or self.lon is None):
+            raise ValueError("give both lat and lon")
+        if len(given) + has_latlon != 1:
+            raise ValueError("locate the place by exactly one of icao, locode, or lat+lon")
+        if self.icao is not None and self.kind != "airfield":
+            raise ValueError(f"icao locates airfields only, this place is a {self.kind}")
+        if self.locode is not None and self.kind != "seaport":
+            raise ValueError(f"locode locates seaports only, this place is a {self.kind}")
+        if self.mog is not None and self.kind != "airfield":
+            raise ValueError("mog (maximum aircraft on ground) applies to airfields only")
+        if self.kind == "railhead" and not self.gauges_mm:
+            raise ValueError("a railhead needs gauge_mm (e.g. 1435 or [1435, 1520])")
+        for g in self.gauges_mm:
+            if g not in KNOWN_GAUGES_MM:
+                raise ValueError(f"gauge_mm {g} is not one of {list(KNOWN_GAUGES_MM)}")
+        return self
+
+    @property
+    def gauges_mm(self) -> list[int]:
+        if self.gauge_mm is None:
+            return []
+        return [self.gauge_mm] if isinstance(self.gauge_mm, int) else list(self.gauge_mm)
+
+
+class Requirement(_Model):
+    capability: Standard
+    amount: Positive
+    by_day: Annotated[int, Field(ge=0)]
+    weight: Positive = 1.0
+
+
+class Sector(_Model):
+    id: Id
+    name: str
+    place: Id | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    radius_km: Positive | None = None
+    polygon: dict[str, Any] | None = None
+    requirements: list[Requirement] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _located(self) -> Sector:
+        has_latlon = self.lat is not None and self.lon is not None
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon")
+        if (self.place is not None) == has_latlon and self.polygon is None:
+            raise ValueError("locate the sector by exactly one of place, lat+lon or polygon")
+        if self.radius_km is None and self.polygon is None:
+            raise ValueError("give the sector's extent: radius_km or polygon")
+        if self.polygon is not None:
+            _check_polygon(self.polygon)
+        return self
+
+
+def _check_polygon(geometry: dict[str, Any]) -> None:
+    from shapely.geometry import shape
+
+    if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError("polygon must be a GeoJSON Polygon or MultiPolygon geometry")
+    try:
+        geom = shape(geometry)
+    except Exception as exc:  # shapely raises several types for malformed rings
+        raise ValueError(f"polygon is not valid GeoJSON: {exc}") from None
+    if geom.is_empty or not geom.is_valid:
+        raise ValueError("polygon is empty or self-intersecting")
+
+
+class Force(_Model):
+    id: Id
+    name: str | None = None
+    member: CountryCode
+    home: Id
+    personnel: Annotated[int, Field(ge=0)]
+    cargo_t: Positive
+    outsize: bool = False
+    capability: dict[Standard, NonNegative] = Field(min_length=1)
+    readiness_days: Annotated[int, Field(ge=0)] = 0
+    sector: Id | None = None
+    needs: list[Standard] = []
+    sustainment_tpd: NonNegative = 0.0
+
+    @field_validator("capability")
+    @classmethod
+    def _some_capability(cls, v: dict[str, float]) -> dict[str, float]:
+        if not any(x > 0 for x in v.values()):
+            raise ValueError("a force needs at least one capability with points > 0")
+        return v
+
+
+class Fleet(_Model):
+    id: Id
+    name: str | None = None
+    member: CountryCode | None = None
+    pool: list[CountryCode] | None = None
+    mode: Mode
+    count: Annotated[int, Field(ge=1)]
+    payload_t: Positive
+    pax: Annotated[int, Field(ge=0)] | None = None
+    speed_kmh: Positive
+    range_km: Positive | None = None
+    outsize: bool = False
+    gauge_mm: int | None = None
+    load_h: NonNegative | None = None
+    unload_h: NonNegative | None = None
+    turnaround_h: NonNegative | None = None
+    available_day: Annotated[int, Field(ge=0)] = 0
+    carries: list[CountryCode] | None = None
+
+    @model_validator(mode="after")
+    def _owner_and_mode(self) -> Fleet:
+        if (self.member is None) == (self.pool is None):
+            raise ValueError("give exactly one of member (one nation) or pool (several)")
+        if self.pool is not None and len(self.pool) < 2:
+            raise ValueError("a pool lists at least two members")
+        if self.mode == "rail" and self.gauge_mm is None:
+            raise ValueError("a rail fleet needs gauge_mm (1435 standard, 1520 Baltic/Russian)")
+        if self.mode != "rail" and self.gauge_mm is not None:
+            raise ValueError(f"gauge_mm applies to rail fleets only, this one is {self.mode}")
+        if self.gauge_mm is not None and self.gauge_mm not in KNOWN_GAUGES_MM:
+            raise ValueError(f"gauge_mm {self.gauge_mm} is not one of {list(KNOWN_GAUGES_MM)}")
+        if self.outsize and self.mode != "air":
+            raise ValueError("outsize describes aircraft; surface modes carry any size")
+        return self
+
+    @property
+    def owners(self) -> list[str]:
+        return list(self.pool) if self.pool is not None else [str(self.member)]
+
+    def hours(self, what: str) -> float:
+        """load_h, unload_h or turnaround_h: the fleet's own figure, else its mode's default."""
+        own = getattr(self, what)
+        return float(own) if own is not None else MODE_DEFAULT_HOURS[self.mode][what]
+
+
+class Depot(_Model):
+    id: Id
+    place: Id
+    provides: list[Standard] = Field(min_length=1)
+    stock_t: NonNegative
+    throughput_tpd: Positive
+
+
+class Link(_Model):
+    from_: Id = Field(alias="from")
+    to: Id
+    mode: Literal["rail", "road"]
+    km: Positive
+    gauge_mm: int | None = None
+
+    @model_validator(mode="after")
+    def _gauge(self) -> Link:
+        if self.mode == "rail" and self.gauge_mm is None:
+            raise ValueError("a rail link needs gauge_mm")
+        if self.mode == "road" and self.gauge_mm is not None:
+            raise ValueError("gauge_mm applies to rail links only")
+        return self
+
+
+class Scenario(_Model):
+    name: str
+    alliance: str
+    description: str = ""
+    c_day: dt.date
+    horizon_days: Annotated[int, Field(ge=1, le=365)]
+    period_hours: int = 24
+    ally: CountryCode
+    members: list[Member] = Field(min_length=1)
+    places: list[Place] = Field(min_length=1)
+    sectors: list[Sector] = Field(min_length=1)
+    forces: list[Force] = Field(min_length=1)
+    fleets: list[Fleet] = []
+    depots: list[Depot] = []
+    links: list[Link] = []
+    closed_passages: list[Passage] = []
+    closed_places: list[Id] = []
+
+    @field_validator("period_hours")
+    @classmethod
+    def _period(cls, v: int) -> int:
+        if v not in PERIOD_HOURS:
+            raise ValueError(f"period_hours must divide a day: one of {list(PERIOD_HOURS)}")
+        return v
+
+    def place(self, place_id: str) -> Place:
+        return next(p for p in self.places if p.id == place_id)
+
+    def member(self, code: str) -> Member:
+        return next(m for m in self.members if m.code == code)
+
+
+# --- checks across lists -------------------------------------------------------------------
+
+Path = tuple[str | int, ...]
+
+
+def cross_check(s: Scenario) -> list[tuple[Path, str]]:
+    """Every reference, uniqueness and consistency problem, each with its field path."""
+    return list(_cross_problems(s))
+
+
+def _duplicates(items: list[Any], key: str, where: str) -> Iterator[tuple[Path, str]]:
+    counts = Counter(getattr(x, key) for x in items)
+    seen: set[str] = set()
+    for i, x in enumerate(items):
+        v = getattr(x, key)
+        if counts[v] > 1 and v in seen:
+            yield (where, i, key), f"duplicate {key} {v!r}: each {key} must be unique"
+        seen.add(v)
+
+
+def _unknown(value: str, known: set[str] | dict[str, Any], what: str) -> str:
+    options = sorted(known)
+    near = [k for k in options if k.lower().startswith(value.lower()[:3])][:5]
+    hint = f"; did you mean one of {near}?" if near else f"; known: {options[:8]}"
+    return f"unknown {what} {value!r}" + hint
+
+
+def _cross_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
+    yield from _duplicates(s.members, "code", "members")
+    yield from _duplicates(s.places, "id", "places")
+    yield from _duplicates(s.sectors, "id", "sectors")
+    yield from _duplicates(s.forces, "id", "forces")
+    yield from _duplicates(s.fleets, "id", "fleets")
+    yield from _duplicates(s.depots, "id", "depots")
+    members = {m.code: m for m in s.members}
+    places = {p.id: p for p in s.places}
+    sectors = {x.id: x for x in s.sectors}
+
+    if s.ally not in members:
+        yield ("ally",), _unknown(s.ally, members, "member") + " (the ally must be a member)"
+    for i, x in enumerate(s.sectors):
+        seen_caps: set[str] = set()
+        for j, r in enumerate(x.requirements):
+            if r.capability in seen_caps:
+                yield (
+                    ("sectors", i, "requirements", j, "capability"),
+                    f"{r.capability!r} is required twice in sector {x.id!r}: state it once",
+                )
+            seen_caps.add(r.capability)
+        if x.id in places:
+            yield ("sectors", i, "id"), f"sector id {x.id!r} is also a place id: ids must differ"
+        if x.place is not None and x.place not in places:
+            yield ("sectors", i, "place"), _unknown(x.place, places, "place")
+    shares = [m.fair_share for m in s.members if m.fair_share is not None]
+    if shares and sum(shares) > 1.0 + 1e-6:
+        yield ("members",), f"fair_share values add up to {sum(shares):.3f}; they must be <= 1"
+    for i, m in enumerate(s.members):
+        if m.code == s.ally and m.opt_out:
+            yield ("members", i, "opt_out"), "the ally itself cannot opt out"
+    for i, f in enumerate(s.forces):
+        if f.member not in members:
+            yield ("forces", i, "member"), _unknown(f.member, members, "member")
+        if f.home not in places:
+            yield ("forces", i, "home"), _unknown(f.home, places, "place")
+        if f.sector is not None and f.sector not in sectors:
+            yield ("forces", i, "sector"), _unknown(f.sector, sectors, "sector")
+        if f.sustainment_tpd > 0 and not f.needs:
+            yield ("forces", i, "needs"), "sustainment_tpd > 0 but no needs (supply standards)"
+    for i, fl in enumerate(s.fleets):
+        for code in fl.owners:
+            if code not in members:
+                key = "member" if fl.member is not None else "pool"
+                yield ("fleets", i, key), _unknown(code, members, "member")
+        for code in fl.carries or []:
+            if code not in members:
+                yield ("fleets", i, "carries"), _unknown(code, members, "member")
+    for i, d in enumerate(s.depots):
+        if d.place not in places:
+            yield ("depots", i, "place"), _unknown(d.place, places, "place")
+    for i, lk in enumerate(s.links):
+        for key, pid in (("from", lk.from_), ("to", lk.to)):
+            if pid not in places and pid not in sectors:
+                yield ("links", i, key), _unknown(pid, places, "place")
+        if lk.gauge_mm is not None and lk.gauge_mm not in KNOWN_GAUGES_MM:
+            yield ("links", i, "gauge_mm"), f"gauge_mm {lk.gauge_mm} is not a known gauge"
+    for i, pid in enumerate(s.closed_places):
+        if pid not in places:
+            yield ("closed_places", i), _unknown(pid, places, "place")
+    offered = {c for f in s.forces for c, v in f.capability.items() if v > 0}
+    for i, x in enumerate(s.sectors):
+        for j, r in enumerate(x.requirements):
+            if r.capability not in offered:
+                yield (
+                    ("sectors", i, "requirements", j, "capability"),
+                    f"no force offers capability {r.capability!r}; offered: {sorted(offered)}",
+                )
+    if s.ally in members and not any(
+        p.country == s.ally for p in s.places
+    ):
+        yield ("places",), f"no place lies in the ally {s.ally}: sectors need somewhere to land"
+    if re.fullmatch(r"\s*", s.name):
+        yield ("name",), "name is empty"

@@ -1,0 +1,149 @@
+"""Tables a planner reads in the terminal: what the scenario resolved to, and what the plan did."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _fmt(x: float, digits: int = 0) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def print_network_summary(console: Console, resolved: dict[str, Any]) -> None:
+    sc = resolved["scenario"]
+    console.print(
+        f"[bold]{sc['name']}[/bold]  ally {sc['ally']}  C-day {sc['c_day']}  "
+        f"horizon {sc['horizon_days']} days, {sc['period_hours']} h periods"
+    )
+    forces = resolved["forces"]
+    tons: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    people: Counter[str] = Counter()
+    for f in forces:
+        tons[f["member"]] += f["cargo_t"]
+        count[f["member"]] += 1
+        people[f["member"]] += f["personnel"]
+    t = Table(title="Members")
+    for col in ("member", "decision (days)", "forces", "personnel", "cargo t", "fair share"):
+        t.add_column(col, justify="right" if col != "member" else "left")
+    for m in resolved["members"]:
+        code = m["code"]
+        name = f"{code} {m['name']}" + (" (opts out)" if m["opt_out"] else "")
+        fair = f"{m['fair_share']:.1%}" if m.get("fair_share") is not None else "-"
+        t.add_row(name, str(m["decision_delay_days"]), str(count[code]),
+                  _fmt(people[code]), _fmt(tons[code]), fair)
+    t.add_row("[bold]total[/bold]", "", str(len(forces)), _fmt(sum(people.values())),
+              _fmt(sum(tons.values())), "")
+    console.print(t)
+
+    lift: dict[str, list[float]] = defaultdict(list)
+    legs_of: Counter[str] = Counter()
+    fleets = {f["id"]: f for f in resolved["fleets"]}
+    for leg in resolved["legs"]:
+        for fid, times in leg["fleets"].items():
+            f = fleets[fid]
+            lift[fid].append(f["count"] * f["payload_t"] * 24.0 / times["cycle_h"])
+            legs_of[fid] += 1
+    t = Table(title="Lift (tons a day the whole fleet moves, shortest to longest leg it flies)")
+    for col in ("fleet", "mode", "owners", "count", "payload t", "legs", "t/day", "from day"):
+        t.add_column(col, justify="left" if col in ("fleet", "mode", "owners") else "right")
+    for f in resolved["fleets"]:
+        rates = lift.get(f["id"], [])
+        rate = f"{_fmt(min(rates))}-{_fmt(max(rates))}" if rates else "no usable leg"
+        day = "-" if f["activation_day"] is None else str(f["activation_day"])
+        t.add_row(f["id"], f["mode"], ",".join(f["owners"]), str(f["count"]),
+                  _fmt(f["payload_t"], 1), str(legs_of[f["id"]]), rate, day)
+    console.print(t)
+
+    kinds = Counter(p["kind"] for p in resolved["places"])
+    modes = Counter(leg["mode"] for leg in resolved["legs"])
+    console.print(
+        "Places: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        + f" | sectors: {len(resolved['sectors'])} | depots: {len(resolved['depots'])}"
+    )
+    console.print(
+        "Legs: " + ", ".join(f"{n} {m}" for m, n in sorted(modes.items()))
+        + f" ({len(resolved['legs'])} in all)"
+    )
+    if resolved["unreachable"]:
+        t = Table(title="Cannot reach the ally", title_style="bold red")
+        t.add_column("force")
+        t.add_column("why")
+        for u in resolved["unreachable"]:
+            t.add_row(u["force"], u["reason"])
+        console.print(t)
+    else:
+        console.print("Every active force has a route to a sector.")
+
+
+def print_plan_summary(console: Console, plan: dict[str, Any], resolved: dict[str, Any]) -> None:
+    s = plan["solver"]
+    gap = f"{100 * s['gap']:.2f}%" if s.get("gap") is not None else "-"
+    console.print(
+        f"[bold]Plan[/bold] ({s['planner']}, {s['backend']}): status {s['status']}, "
+        f"objective {s['objective'] if s['objective'] is not None else '-'}, gap {gap}, "
+        f"{s['seconds']:.1f} s"
+    )
+    _sector_table(console, plan)
+    _lift_table(console, plan, resolved)
+    _share_table(console, plan)
+    k = plan["kpis"]
+    closure = "not within the horizon" if k["closure_day"] is None else f"C+{k['closure_day']}"
+    console.print(
+        f"Readiness gap: {k['gap_days']:,.1f} capability-point-days; every requirement met "
+        f"from {closure}; {k['late_forces']} forces late or not delivered."
+    )
+
+
+def _sector_table(console: Console, plan: dict[str, Any]) -> None:
+    by_sector: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for r in plan["readiness"]:
+        by_sector[r["sector"]][r["day"]] += r["gap"]
+    t = Table(title="Closure by sector")
+    for col in ("sector", "gap-days", "met from", "forces"):
+        t.add_column(col, justify="left" if col == "sector" else "right")
+    forces = Counter(f["sector"] for f in plan["forces"] if f["sector"])
+    for sector, days in sorted(by_sector.items()):
+        open_days = [d for d, g in days.items() if g > 1e-6]
+        met = "C+0" if not open_days else (
+            f"C+{max(open_days) + 1}" if max(open_days) + 1 < len(days) else "never"
+        )
+        t.add_row(sector, _fmt(sum(days.values()), 1), met, str(forces[sector]))
+    console.print(t)
+
+
+def _lift_table(console: Console, plan: dict[str, Any], resolved: dict[str, Any]) -> None:
+    horizon_h = resolved["scenario"]["horizon_days"] * 24.0
+    used: dict[str, float] = defaultdict(float)
+    tons: dict[str, float] = defaultdict(float)
+    trips: Counter[str] = Counter()
+    for trip in plan["trips"]:
+        used[trip["fleet"]] += trip["vehicles"] * (trip["return_h"] - trip["depart_h"])
+        tons[trip["fleet"]] += trip["tons"]
+        trips[trip["fleet"]] += 1
+    t = Table(title="Lift use")
+    for col in ("fleet", "trips", "tons", "vehicle-hours used"):
+        t.add_column(col, justify="left" if col == "fleet" else "right")
+    for f in resolved["fleets"]:
+        if f["activation_day"] is None:
+            continue
+        available = f["count"] * max(0.0, horizon_h - 24.0 * f["activation_day"])
+        share = used[f["id"]] / available if available else 0.0
+        t.add_row(f["id"], str(trips[f["id"]]), _fmt(tons[f["id"]]), f"{share:.0%}")
+    console.print(t)
+
+
+def _share_table(console: Console, plan: dict[str, Any]) -> None:
+    t = Table(title="Burden sharing (capability delivered by the end of the horizon)")
+    for col in ("member", "share", "fair share", "difference"):
+        t.add_column(col, justify="left" if col == "member" else "right")
+    for m in plan["members"]:
+        fair = m.get("fair_share")
+        diff = f"{m['share'] - fair:+.1%}" if fair is not None else "-"
+        t.add_row(m["member"], f"{m['share']:.1%}", f"{fair:.1%}" if fair is not None else "-",
+                  diff)
+    console.print(t)

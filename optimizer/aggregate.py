@@ -1,0 +1,87 @@
+"""Movement requirements: identical forces merged so the model moves tons, not units.
+
+Forces that share member, home, size, readiness, needs, capability and assigned sector become
+one requirement of n copies (the NRMO pattern): cargo moves as continuous tons on integer
+sorties, and the plan is split back into forces in equal parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from optimizer.inputs import Force, Inputs
+
+
+@dataclass(frozen=True)
+class Movement:
+    id: str
+    forces: tuple[str, ...]  # the identical forces it stands for
+    member: str
+    home: str
+    tons_each: float
+    pax_each: int
+    outsize: bool
+    capability_each: tuple[tuple[str, float], ...]
+    sector: str | None
+    needs: tuple[str, ...]
+    sustainment_tpd_each: float
+    activation_day: int
+
+    @property
+    def copies(self) -> int:
+        return len(self.forces)
+
+    @property
+    def tons(self) -> float:
+        return self.tons_each * self.copies
+
+    @property
+    def pax_per_ton(self) -> float:
+        return self.pax_each / self.tons_each
+
+    @property
+    def points_per_ton(self) -> dict[str, float]:
+        return {c: v / self.tons_each for c, v in self.capability_each}
+
+    @property
+    def sustainment_per_ton(self) -> float:
+        """Tons of supply a day per ton of the force ready in its sector."""
+        return self.sustainment_tpd_each / self.tons_each
+
+
+def _key(f: Force) -> tuple[object, ...]:
+    return (
+        f.member, f.home, f.cargo_t, f.personnel, f.outsize, f.capability, f.sector,
+        f.needs, f.sustainment_tpd, f.activation_day,
+    )
+
+
+def movements(inputs: Inputs) -> list[Movement]:
+    """Active forces grouped into movement requirements, in a stable order."""
+    groups: dict[tuple[object, ...], list[Force]] = {}
+    for f in sorted(inputs.forces.values(), key=lambda f: f.id):
+        if f.activation_day is None or f.activation_day >= inputs.horizon_days:
+            continue
+        groups.setdefault(_key(f), []).append(f)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        name = first.id if len(group) == 1 else f"{first.id}+{len(group) - 1}"
+        assert first.activation_day is not None
+        out.append(
+            Movement(
+                id=name,
+                forces=tuple(f.id for f in group),
+                member=first.member,
+                home=first.home,
+                tons_each=first.cargo_t,
+                pax_each=first.personnel,
+                outsize=first.outsize,
+                capability_each=first.capability,
+                sector=first.sector,
+                needs=first.needs,
+                sustainment_tpd_each=first.sustainment_tpd,
+                activation_day=first.activation_day,
+            )
+        )
+    return out

@@ -1,0 +1,74 @@
+"""A solver-neutral sparse MIP: named columns and rows, built once, handed to any backend.
+
+Building rows as (column, coefficient) lists and passing whole arrays to the solver is the
+fastest path measured here (operator-overloaded expressions cost more than the solve).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+INF = float("inf")
+
+
+@dataclass
+class LinearModel:
+    col_names: list[str] = field(default_factory=list)
+    col_lb: list[float] = field(default_factory=list)
+    col_ub: list[float] = field(default_factory=list)
+    col_cost: list[float] = field(default_factory=list)
+    col_integer: list[bool] = field(default_factory=list)
+    row_names: list[str] = field(default_factory=list)
+    row_lb: list[float] = field(default_factory=list)
+    row_ub: list[float] = field(default_factory=list)
+    # CSR: row_start[i]..row_start[i+1] index into row_cols/row_vals
+    row_start: list[int] = field(default_factory=lambda: [0])
+    row_cols: list[int] = field(default_factory=list)
+    row_vals: list[float] = field(default_factory=list)
+
+    @property
+    def num_cols(self) -> int:
+        return len(self.col_names)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_names)
+
+    @property
+    def num_integer(self) -> int:
+        return sum(self.col_integer)
+
+    def add_var(
+        self, name: str, lb: float = 0.0, ub: float = INF, cost: float = 0.0,
+        integer: bool = False,
+    ) -> int:
+        self.col_names.append(name)
+        self.col_lb.append(lb)
+        self.col_ub.append(ub)
+        self.col_cost.append(cost)
+        self.col_integer.append(integer)
+        return len(self.col_names) - 1
+
+    def add_cost(self, col: int, cost: float) -> None:
+        self.col_cost[col] += cost
+
+    def add_row(
+        self, name: str, terms: Iterable[tuple[int, float]], lb: float = -INF, ub: float = INF
+    ) -> int:
+        merged: dict[int, float] = {}
+        for col, val in terms:
+            merged[col] = merged.get(col, 0.0) + val
+        for col, val in merged.items():
+            if val != 0.0:
+                self.row_cols.append(col)
+                self.row_vals.append(val)
+        self.row_start.append(len(self.row_cols))
+        self.row_names.append(name)
+        self.row_lb.append(lb)
+        self.row_ub.append(ub)
+        return len(self.row_names) - 1
+
+    def row_terms(self, row: int) -> list[tuple[int, float]]:
+        a, b = self.row_start[row], self.row_start[row + 1]
+        return list(zip(self.row_cols[a:b], self.row_vals[a:b], strict=True))

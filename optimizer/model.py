@@ -1,0 +1,356 @@
+"""The deployment MIP: a time-expanded multicommodity flow of movement requirements (continuous
+tons) on integer vehicle groups, with readiness gaps in the ally's sectors as the objective.
+
+`build_model` calls one function per constraint family, in a fixed order. Every column and row
+carries a readable name (`sorties[us-c17|air:KDOV>EYKA|p12]`) so a surprising model can be read.
+
+Objective (see README, "How the plan is scored"):
+    sum over sectors, capabilities, periods of  weight x gap x period-days
+        x (1 + LATE_WEIGHT if the day is on or after the requirement's by_day)
+    + a ton-km cost scaled so that all of it is worth less than COST_BUDGET gap-days.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from optimizer.aggregate import Movement, movements
+from optimizer.inputs import Inputs
+from optimizer.lp import LinearModel
+from optimizer.timing import Timing, Window, leg_timings, movement_window
+
+LATE_WEIGHT = 1.0  # a gap-day after the deadline counts twice
+COST_BUDGET = 0.01  # the whole ton-km term is worth less than 1/100 of one gap-day
+SUPPLY_KM_PER_DAY = 500.0  # depot-to-sector distribution: a day per 500 road km, at least one
+SLACK_DAYS = 4  # routes kept per movement: up to this much slower than its fastest
+
+
+@dataclass(frozen=True)
+class Group:
+    """Vehicles of one fleet starting one leg in one period."""
+
+    timing: Timing
+    period: int
+
+
+@dataclass
+class Model:
+    inputs: Inputs
+    lp: LinearModel
+    movements: list[Movement]
+    windows: dict[str, Window]
+    flow: dict[tuple[str, Group], int] = field(default_factory=dict)  # (movement, group) -> col
+    vehicles: dict[Group, int] = field(default_factory=dict)
+    delivered: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (m, sector, q)
+    ready: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    assigned: dict[tuple[str, str], int] = field(default_factory=dict)  # (m, sector) -> copies
+    supply: dict[tuple[str, str, tuple[str, ...], int], int] = field(default_factory=dict)
+    supply_lag: dict[tuple[str, str], int] = field(default_factory=dict)  # (depot, sector)
+    gap: dict[tuple[str, str, int], int] = field(default_factory=dict)
+
+    def readiness_col(self, m: str, s: str, q: int) -> int | None:
+        return self.ready.get((m, s, q), self.delivered.get((m, s, q)))
+
+
+def build_model(inputs: Inputs, slack_days: int = SLACK_DAYS) -> Model:
+    timings = leg_timings(inputs)
+    slack = inputs.period_of_day(slack_days)
+    moves = movements(inputs)
+    windows = {m.id: movement_window(inputs, m, timings, slack) for m in moves}
+    model = Model(inputs, LinearModel(), moves, windows)
+    add_movement_flows(model)
+    add_fleet_capacity(model)
+    add_node_throughput(model)
+    add_airfield_mog(model)
+    add_sector_assignment(model)
+    add_sustainment(model)
+    add_readiness_gaps(model)
+    add_burden_sharing(model)
+    add_transport_cost(model)
+    return model
+
+
+def _group_name(g: Group) -> str:
+    return f"{g.timing.fleet}|{g.timing.leg.id}|p{g.period}"
+
+
+def add_movement_flows(model: Model) -> None:
+    """Activation and flow conservation: a movement's tons appear at home when it is ready,
+    leave only on groups that may carry it, wait at places, and accumulate in sectors."""
+    inputs, lp, horizon = model.inputs, model.lp, model.inputs.periods
+    for m in model.movements:
+        w = model.windows[m.id]
+        out_of: dict[tuple[str, int], list[int]] = defaultdict(list)
+        into: dict[tuple[str, int], list[int]] = defaultdict(list)  # (node, available period)
+        for tm in w.timings:
+            fleet_start = inputs.period_of_day(inputs.fleets[tm.fleet].activation_day or 0)
+            first = max(w.earliest[tm.leg.from_], fleet_start)
+            last = horizon - tm.offset - w.to_sector[tm.leg.to]
+            for t in range(first, last + 1):
+                g = Group(tm, t)
+                col = lp.add_var(f"tons[{m.id}|{_group_name(g)}]", ub=m.tons)
+                model.flow[(m.id, g)] = col
+                out_of[(tm.leg.from_, t)].append(col)
+                into[(tm.leg.to, t + tm.offset)].append(col)
+        nodes = {tm.leg.from_ for tm in w.timings} | {m.home}
+        for node in sorted(nodes):
+            _conserve_at(model, m, node, out_of, into)
+        for s in w.sectors:
+            _accumulate_in(model, m, s, into)
+
+
+def _conserve_at(
+    model: Model, m: Movement, node: str, out_of: dict[tuple[str, int], list[int]],
+    into: dict[tuple[str, int], list[int]],
+) -> None:
+    lp, horizon = model.lp, model.inputs.periods
+    first = model.windows[m.id].earliest.get(node, 0)
+    start = model.inputs.period_of_day(m.activation_day)
+    previous = None
+    for t in range(first, horizon):
+        stock = lp.add_var(f"waiting[{m.id}|{node}|p{t}]", ub=m.tons)
+        terms = [(stock, 1.0)]
+        if previous is not None:
+            terms.append((previous, -1.0))
+        terms += [(c, 1.0) for c in out_of.get((node, t), [])]
+        terms += [(c, -1.0) for c in into.get((node, t), [])]
+        supplied = m.tons if (node == m.home and t == start) else 0.0
+        lp.add_row(f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied)
+        previous = stock
+
+
+def _accumulate_in(
+    model: Model, m: Movement, sector: str, into: dict[tuple[str, int], list[int]]
+) -> None:
+    """delivered[q]: tons in the sector by the end of period q (available from q + 1)."""
+    lp, horizon = model.lp, model.inputs.periods
+    first = max(0, model.windows[m.id].earliest[sector] - 1)
+    previous = None
+    for q in range(first, horizon):
+        col = lp.add_var(f"delivered[{m.id}|{sector}|p{q}]", ub=m.tons)
+        terms = [(col, 1.0)] + [(c, -1.0) for c in into.get((sector, q + 1), [])]
+        if previous is not None:
+            terms.append((previous, -1.0))
+        lp.add_row(f"arrive[{m.id}|{sector}|p{q}]", terms, 0.0, 0.0)
+        model.delivered[(m.id, sector, q)] = col
+        previous = col
+
+
+def _groups(model: Model) -> dict[Group, list[tuple[str, int]]]:
+    by_group: dict[Group, list[tuple[str, int]]] = defaultdict(list)
+    for (mid, g), col in model.flow.items():
+        by_group[g].append((mid, col))
+    return by_group
+
+
+def add_fleet_capacity(model: Model) -> None:
+    """Integer vehicles per group; tons and passengers within their payload; vehicles busy at
+    once within the fleet's count."""
+    inputs, lp = model.inputs, model.lp
+    moves = {m.id: m for m in model.movements}
+    busy: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for g, cargo in sorted(_groups(model).items(), key=lambda kv: _group_name(kv[0])):
+        fleet = inputs.fleets[g.timing.fleet]
+        v = lp.add_var(f"vehicles[{_group_name(g)}]", ub=fleet.count, integer=True)
+        model.vehicles[g] = v
+        per_vehicle = g.timing.trips
+        lp.add_row(
+            f"payload[{_group_name(g)}]",
+            [(c, 1.0) for _, c in cargo] + [(v, -per_vehicle * fleet.payload_t)], ub=0.0,
+        )
+        if fleet.pax is not None:
+            lp.add_row(
+                f"seats[{_group_name(g)}]",
+                [(c, moves[mid].pax_per_ton) for mid, c in cargo]
+                + [(v, -per_vehicle * fleet.pax)],
+                ub=0.0,
+            )
+        for q in range(g.period, min(inputs.periods, g.period + g.timing.busy)):
+            busy[(fleet.id, q)].append(v)
+    for (fleet_id, q), cols in sorted(busy.items()):
+        if len(cols) > 1:
+            lp.add_row(
+                f"fleet_count[{fleet_id}|p{q}]", [(c, 1.0) for c in cols],
+                ub=inputs.fleets[fleet_id].count,
+            )
+
+
+def _arrival_days(model: Model, g: Group) -> dict[int, int]:
+    """How many of a group's trips deliver on each calendar day."""
+    days: dict[int, int] = defaultdict(int)
+    for j in range(g.timing.trips):
+        arrive = g.timing.arrive_h(g.period, model.inputs.period_hours, j)
+        days[model.inputs.day_of_hour(arrive)] += 1
+    return days
+
+
+def add_node_throughput(model: Model) -> None:
+    """Tons received per day at a place within its throughput_tpd (trips counted on the day
+    their cargo is available there)."""
+    inputs, lp = model.inputs, model.lp
+    rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
+    for g, cargo in _groups(model).items():
+        place = inputs.places.get(g.timing.leg.to)
+        if place is None or place.throughput_tpd is None:
+            continue
+        for day, n in _arrival_days(model, g).items():
+            rows[(place.id, day)] += [(c, n / g.timing.trips) for _, c in cargo]
+    for (pid, day), terms in sorted(rows.items()):
+        cap = inputs.places[pid].throughput_tpd
+        assert cap is not None
+        lp.add_row(f"throughput[{pid}|d{day}]", terms, ub=cap)
+
+
+def add_airfield_mog(model: Model) -> None:
+    """Aircraft-hours on the ground per day within MOG x 24 at each receiving airfield."""
+    inputs, lp = model.inputs, model.lp
+    rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
+    for g, v in model.vehicles.items():
+        place = inputs.places.get(g.timing.leg.to)
+        if g.timing.leg.mode != "air" or place is None or place.mog is None:
+            continue
+        unload = inputs.fleets[g.timing.fleet].unload_h
+        for day, n in _arrival_days(model, g).items():
+            rows[(place.id, day)].append((v, n * unload))
+    for (pid, day), terms in sorted(rows.items()):
+        mog = inputs.places[pid].mog
+        assert mog is not None
+        lp.add_row(f"mog[{pid}|d{day}]", terms, ub=mog * 24.0)
+
+
+def add_sector_assignment(model: Model) -> None:
+    """Whole forces to sectors: a movement of n identical forces sends an integer number of
+    them to each sector it can reach, and no more tons than those forces have."""
+    lp, last = model.lp, model.inputs.periods - 1
+    for m in model.movements:
+        sectors = model.windows[m.id].sectors
+        if len(sectors) < 2:
+            continue
+        cols = []
+        for s in sectors:
+            n = lp.add_var(f"forces_to[{m.id}|{s}]", ub=m.copies, integer=True)
+            model.assigned[(m.id, s)] = n
+            cols.append(n)
+            lp.add_row(
+                f"sector_share[{m.id}|{s}]",
+                [(model.delivered[(m.id, s, last)], 1.0), (n, -m.tons_each)], ub=0.0,
+            )
+        lp.add_row(f"assign_all[{m.id}]", [(c, 1.0) for c in cols], m.copies, m.copies)
+
+
+def supply_lag_days(km: float) -> int:
+    return max(1, math.ceil(km / SUPPLY_KM_PER_DAY))
+
+
+def add_sustainment(model: Model) -> None:
+    """Forces count as ready only while supplied: ready tons x sustainment per ton <= supply
+    from depots providing all their standards, within depot stock and daily throughput."""
+    inputs, lp, horizon = model.inputs, model.lp, model.inputs.periods
+    road_km = {
+        (leg.from_, leg.to): leg.km for leg in inputs.legs if leg.mode in ("road", "rail")
+    }
+    demand: dict[tuple[str, tuple[str, ...], int], list[tuple[int, float]]] = defaultdict(list)
+    for m in model.movements:
+        if m.sustainment_tpd_each <= 0:
+            continue
+        for s in model.windows[m.id].sectors:
+            for q in range(horizon):
+                d = model.delivered.get((m.id, s, q))
+                if d is None:
+                    continue
+                e = lp.add_var(f"ready[{m.id}|{s}|p{q}]", ub=m.tons)
+                lp.add_row(f"ready_if_arrived[{m.id}|{s}|p{q}]", [(e, 1.0), (d, -1.0)], ub=0.0)
+                model.ready[(m.id, s, q)] = e
+                demand[(s, m.needs, q)].append((e, m.sustainment_per_ton))
+    stock: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    shipped: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
+    for (s, needs, q), terms in sorted(demand.items()):
+        day = q * inputs.period_hours // 24
+        sources = []
+        for dep in sorted(inputs.depots.values(), key=lambda d: d.id):
+            km = road_km.get((dep.place, s))
+            if not set(needs) <= dep.provides or km is None:
+                continue
+            lag = supply_lag_days(km)
+            if day - lag < 0:
+                continue
+            model.supply_lag[(dep.id, s)] = lag
+            key = (dep.id, s, needs, day)
+            if key not in model.supply:
+                z = lp.add_var(f"supply[{dep.id}|{s}|{'+'.join(needs)}|d{day}]")
+                model.supply[key] = z
+                stock[dep.id].append((z, 1.0))
+                shipped[(dep.id, day - lag)].append((z, 1.0))
+            sources.append((model.supply[key], -1.0))
+        lp.add_row(f"sustain[{s}|{'+'.join(needs)}|p{q}]", terms + sources, ub=0.0)
+    for dep_id, terms in sorted(stock.items()):
+        lp.add_row(f"depot_stock[{dep_id}]", terms, ub=inputs.depots[dep_id].stock_t)
+    for (dep_id, day), terms in sorted(shipped.items()):
+        lp.add_row(
+            f"depot_throughput[{dep_id}|d{day}]", terms, ub=inputs.depots[dep_id].throughput_tpd
+        )
+
+
+def add_readiness_gaps(model: Model) -> None:
+    """gap >= required - delivered capability, per sector, capability and period."""
+    inputs, lp = model.inputs, model.lp
+    period_days = inputs.period_hours / 24.0
+    for s_id, sector in sorted(inputs.sectors.items()):
+        for req in sector.requirements:
+            for q in range(inputs.periods):
+                day = q * inputs.period_hours // 24
+                late = 1.0 + (LATE_WEIGHT if day >= req.by_day else 0.0)
+                g = lp.add_var(
+                    f"gap[{s_id}|{req.capability}|p{q}]", ub=req.amount,
+                    cost=req.weight * period_days * late,
+                )
+                model.gap[(s_id, req.capability, q)] = g
+                terms = [(g, 1.0)]
+                for m in model.movements:
+                    points = m.points_per_ton.get(req.capability, 0.0)
+                    col = model.readiness_col(m.id, s_id, q)
+                    if points > 0 and col is not None:
+                        terms.append((col, points))
+                if len(terms) > 1:
+                    lp.add_row(f"gap[{s_id}|{req.capability}|p{q}]", terms, lb=req.amount)
+                else:
+                    lp.col_lb[g] = req.amount
+
+
+def _points_delivered(model: Model, movement_ids: set[str] | None) -> list[tuple[int, float]]:
+    last = model.inputs.periods - 1
+    terms = []
+    for m in model.movements:
+        if movement_ids is not None and m.id not in movement_ids:
+            continue
+        per_ton = sum(m.points_per_ton.values())
+        for s in model.windows[m.id].sectors:
+            terms.append((model.delivered[(m.id, s, last)], per_ton))
+    return terms
+
+
+def add_burden_sharing(model: Model) -> None:
+    """A member's delivered capability points at most max_share of everyone's."""
+    for code, member in sorted(model.inputs.members.items()):
+        if member.max_share is None:
+            continue
+        own = {m.id for m in model.movements if m.member == code}
+        if not own:
+            continue
+        terms = _points_delivered(model, own)
+        terms += [(c, -member.max_share * v) for c, v in _points_delivered(model, None)]
+        model.lp.add_row(f"max_share[{code}]", terms, ub=0.0)
+
+
+def add_transport_cost(model: Model) -> None:
+    """A small ton-km cost, so that among plans equal in readiness the shorter one wins."""
+    total = sum(m.tons for m in model.movements)
+    longest = max((tm.leg.km for w in model.windows.values() for tm in w.timings), default=0.0)
+    if total <= 0 or longest <= 0:
+        return
+    per_ton_km = COST_BUDGET / (total * longest * 4)  # a ton crosses at most a few legs
+    for (_, g), col in model.flow.items():
+        model.lp.add_cost(col, per_ton_km * g.timing.leg.km)
+

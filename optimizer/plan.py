@@ -1,0 +1,232 @@
+"""The plan: a schedule written in the contract of docs/contracts.md (plan.json, plan.csv),
+with readiness, closures, burden shares and KPIs computed from the trips themselves."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from optimizer.inputs import Inputs
+from optimizer.readiness import arrived_by_day, readiness_rows
+from optimizer.schedule import Schedule
+
+DELIVERED_TOL_T = 1e-3
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    planner: str  # "mip" or "greedy"
+    backend: str
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+
+
+def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[str, Any]:
+    rows = readiness_rows(inputs, schedule)
+    forces = _force_rows(inputs, schedule)
+    return {
+        "scenario": {"name": inputs.name, "sha256": inputs.sha256},
+        "solver": {
+            "planner": solver.planner, "backend": solver.backend, "status": solver.status,
+            "objective": solver.objective, "bound": solver.bound, "gap": solver.gap,
+            "seconds": round(solver.seconds, 3),
+        },
+        "period_hours": inputs.period_hours,
+        "trips": _trip_rows(inputs, schedule),
+        "forces": forces,
+        "supply": [
+            {"depot": s.depot, "sector": s.sector, "force": s.force, "day": s.day,
+             "ship_day": s.ship_day, "tons": s.tons}
+            for s in sorted(schedule.supply, key=lambda s: (s.day, s.sector, s.force, s.depot))
+        ],
+        "readiness": [
+            {"sector": r.sector, "capability": r.capability, "day": r.day,
+             "required": r.required, "delivered": r.delivered, "gap": r.gap}
+            for r in rows
+        ],
+        "members": _member_shares(inputs, schedule),
+        "kpis": {
+            "gap_days": sum(r.weight * r.gap for r in rows),
+            "closure_day": _closure_day(rows, inputs.horizon_days),
+            "late_forces": sum(1 for f in forces if f["late"]),
+        },
+    }
+
+
+def _trip_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
+    out = []
+    for trip in sorted(schedule.trips, key=lambda t: (t.depart_h, t.leg, t.fleet)):
+        leg = inputs.leg_by_id[trip.leg]
+        cargo: list[dict[str, Any]] = [
+            {"force": f, "tons": t, "pax": t * _pax_per_ton(inputs, f)}
+            for f, t in sorted(trip.cargo.items())
+        ]
+        out.append({
+            "fleet": trip.fleet, "mode": leg.mode, "leg": leg.id, "from": leg.from_,
+            "to": leg.to, "depart_h": trip.depart_h, "arrive_h": trip.arrive_h,
+            "return_h": trip.return_h, "vehicles": trip.vehicles,
+            "tons": sum(c["tons"] for c in cargo), "pax": sum(c["pax"] for c in cargo),
+            "cargo": cargo,
+        })
+    return out
+
+
+def _pax_per_ton(inputs: Inputs, force_id: str) -> float:
+    f = inputs.forces[force_id]
+    return f.personnel / f.cargo_t
+
+
+def _force_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
+    delivered: dict[str, float] = defaultdict(float)
+    last_arrival: dict[str, float] = {}
+    for trip in schedule.trips:
+        to = inputs.leg_by_id[trip.leg].to
+        for f, tons in trip.cargo.items():
+            if schedule.sectors.get(f) == to:
+                delivered[f] += tons
+                last_arrival[f] = max(last_arrival.get(f, 0.0), trip.arrive_h)
+    depots: dict[str, set[str]] = defaultdict(set)
+    for s in schedule.supply:
+        depots[s.force].add(s.depot)
+    rows = []
+    for fid, force in sorted(inputs.forces.items()):
+        sector = schedule.sectors.get(fid)
+        closed = delivered[fid] >= force.cargo_t - DELIVERED_TOL_T
+        closure_h = last_arrival[fid] if closed else None
+        due = _due_day(inputs, force.capability, sector)
+        late = force.activation_day is not None and (
+            closure_h is None or (due is not None and closure_h > 24.0 * (due + 1))
+        )
+        rows.append({
+            "force": fid,
+            "member": force.member,
+            "sector": sector,
+            "ready_h": None if force.activation_day is None else force.activation_day * 24.0,
+            "closure_h": closure_h,
+            "delivered_t": delivered[fid],
+            "due_day": due,
+            "late": late,
+            "reason": _why_late(inputs, fid, sector) if late else None,
+            "sustained_by": sorted(depots[fid]),
+        })
+    return rows
+
+
+def _why_late(inputs: Inputs, force_id: str, sector: str | None) -> str:
+    """The binding reason a force is late, most basic first."""
+    force = inputs.forces[force_id]
+    assert force.activation_day is not None
+    if force.activation_day >= inputs.horizon_days:
+        return (
+            f"not ready to move until day {force.activation_day}, after the "
+            f"{inputs.horizon_days}-day horizon"
+        )
+    if sector is None:
+        return "no route to any sector with the lift that may carry it"
+    if force.sustainment_tpd > 0:
+        sources = [
+            d.id for d in inputs.depots.values()
+            if set(force.needs) <= d.provides
+            and any(leg.from_ == d.place and leg.to == sector for leg in inputs.legs)
+        ]
+        if not sources:
+            return (
+                f"no depot that reaches {sector} provides all of {', '.join(force.needs)}: "
+                "it could not be ready there, so it was not sent"
+            )
+    return "waited for lift, port or reception capacity shared with forces that close more gap"
+
+
+def _due_day(
+    inputs: Inputs, capability: tuple[tuple[str, float], ...], sector: str | None
+) -> int | None:
+    """The latest by_day among the sector's requirements this force's capabilities serve."""
+    if sector is None:
+        return None
+    offered = {c for c, v in capability if v > 0}
+    days = [r.by_day for r in inputs.sectors[sector].requirements if r.capability in offered]
+    return max(days) if days else None
+
+
+def _member_shares(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
+    arrived = arrived_by_day(inputs, schedule.trips, schedule.sectors)
+    points: dict[str, float] = defaultdict(float)
+    for fid, cumulative in arrived.items():
+        f = inputs.forces[fid]
+        frac = min(1.0, cumulative[-1] / f.cargo_t)
+        points[f.member] += frac * sum(v for _, v in f.capability)
+    total = sum(points.values())
+    return [
+        {"member": code, "share": points[code] / total if total > 0 else 0.0,
+         "fair_share": m.fair_share, "points": points[code]}
+        for code, m in sorted(inputs.members.items())
+    ]
+
+
+def _closure_day(rows: list[Any], horizon_days: int) -> int | None:
+    open_days = {r.day for r in rows if r.gap > 1e-6}
+    if not open_days:
+        return 0
+    last_open = max(open_days)
+    return last_open + 1 if last_open + 1 < horizon_days else None
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def write_json_atomic(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, allow_nan=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_plan_csv(path: Path, plan: dict[str, Any], c_day: str) -> Path:
+    """One row per force per trip, with calendar times, for spreadsheets."""
+    start = dt.datetime.combine(dt.date.fromisoformat(c_day), dt.time())
+    fields = ["force", "member", "sector", "fleet", "mode", "from", "to", "depart", "arrive",
+              "depart_h", "arrive_h", "tons", "pax"]
+    member = {f["force"]: (f["member"], f["sector"]) for f in plan["forces"]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields)
+            w.writeheader()
+            for trip in plan["trips"]:
+                for c in trip["cargo"]:
+                    m, s = member[c["force"]]
+                    w.writerow({
+                        "force": c["force"], "member": m, "sector": s or "",
+                        "fleet": trip["fleet"], "mode": trip["mode"], "from": trip["from"],
+                        "to": trip["to"],
+                        "depart": (start + dt.timedelta(hours=trip["depart_h"])).isoformat(
+                            timespec="minutes"),
+                        "arrive": (start + dt.timedelta(hours=trip["arrive_h"])).isoformat(
+                            timespec="minutes"),
+                        "depart_h": round(trip["depart_h"], 2),
+                        "arrive_h": round(trip["arrive_h"], 2),
+                        "tons": round(c["tons"], 3), "pax": round(c["pax"], 1),
+                    })
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,91 @@
+"""Readiness of a schedule as docs/contracts.md defines it: per force and day, the fraction of
+its cargo in its sector, capped by the fraction of its sustainment supplied that day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from optimizer.inputs import Inputs
+from optimizer.schedule import Schedule, Trip
+
+
+def arrived_by_day(inputs: Inputs, trips: list[Trip], sectors: dict[str, str | None]) -> dict[
+    str, list[float]
+]:
+    """force -> cumulative tons in its sector by the end of each day of the horizon."""
+    days = inputs.horizon_days
+    daily: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
+    for trip in trips:
+        to = inputs.leg_by_id[trip.leg].to
+        for force, tons in trip.cargo.items():
+            if sectors.get(force) != to:
+                continue
+            # cargo available at hour h counts for the day that ends at or after h
+            day = max(0, min(days - 1, _day_ending_at_or_after(trip.arrive_h)))
+            daily[force][day] += tons
+    out = {}
+    for force, per_day in daily.items():
+        total, cumulative = 0.0, []
+        for tons in per_day:
+            total += tons
+            cumulative.append(total)
+        out[force] = cumulative
+    return out
+
+
+def _day_ending_at_or_after(hour: float) -> int:
+    whole = int(hour // 24)
+    return whole - 1 if abs(hour - 24 * whole) < 1e-9 and whole > 0 else whole
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    sector: str
+    capability: str
+    day: int
+    required: float
+    delivered: float
+    gap: float
+    weight: float
+    by_day: int
+
+
+def ready_fractions(inputs: Inputs, schedule: Schedule) -> dict[str, list[float]]:
+    """force -> ready fraction on each day."""
+    arrived = arrived_by_day(inputs, schedule.trips, schedule.sectors)
+    supplied: dict[tuple[str, int], float] = defaultdict(float)
+    for row in schedule.supply:
+        supplied[(row.force, row.day)] += row.tons
+    out = {}
+    for fid, cumulative in arrived.items():
+        force = inputs.forces[fid]
+        fractions = []
+        for day, tons in enumerate(cumulative):
+            frac = min(1.0, tons / force.cargo_t)
+            if force.sustainment_tpd > 0:
+                frac = min(frac, supplied[(fid, day)] / force.sustainment_tpd)
+            fractions.append(frac)
+        out[fid] = fractions
+    return out
+
+
+def readiness_rows(inputs: Inputs, schedule: Schedule) -> list[ReadinessRow]:
+    ready = ready_fractions(inputs, schedule)
+    rows = []
+    for sid, sector in sorted(inputs.sectors.items()):
+        members = [f for f, s in schedule.sectors.items() if s == sid and f in ready]
+        for req in sector.requirements:
+            for day in range(inputs.horizon_days):
+                delivered = sum(
+                    dict(inputs.forces[f].capability).get(req.capability, 0.0) * ready[f][day]
+                    for f in members
+                )
+                gap = max(0.0, req.amount - delivered)
+                rows.append(
+                    ReadinessRow(
+                        sid, req.capability, day, req.amount, delivered, gap, req.weight,
+                        req.by_day,
+                    )
+                )
+    return rows

@@ -1,0 +1,38 @@
+"""What both planners (the MIP and the greedy baseline) hand to the plan writer: trips with
+cargo by force, each force's sector, and supply by depot, sector, force and day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Trip:
+    fleet: str
+    leg: str
+    depart_h: float
+    arrive_h: float
+    return_h: float
+    vehicles: int
+    cargo: dict[str, float] = field(default_factory=dict)  # force id -> tons
+
+    @property
+    def tons(self) -> float:
+        return sum(self.cargo.values())
+
+
+@dataclass(frozen=True)
+class Supply:
+    depot: str
+    sector: str
+    force: str
+    day: int
+    ship_day: int
+    tons: float
+
+
+@dataclass
+class Schedule:
+    trips: list[Trip]
+    sectors: dict[str, str | None]  # force id -> sector (None: not sent anywhere)
+    supply: list[Supply]

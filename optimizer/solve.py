@@ -1,0 +1,187 @@
+"""Hand a LinearModel to a solver and wrap what comes back in mobilize's own result type.
+
+HiGHS goes through highspy's array interface (fastest to build, live progress callbacks);
+SCIP and CP-SAT go through OR-Tools' pywraplp. A solution is read only when the status says
+there is one.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from optimizer.lp import LinearModel
+
+BACKENDS = ("highs", "scip", "cp-sat")
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # stopped at the requested gap
+    TIME_LIMIT = "time_limit"  # stopped by the clock with a plan
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"  # stopped by the clock before any plan was found
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    backend: str
+    status: Status
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    values: list[float] | None
+
+    @property
+    def has_plan(self) -> bool:
+        return self.values is not None
+
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
+def solve(
+    lp: LinearModel, backend: str = "highs", time_limit_s: float = 60.0,
+    gap: float = 1e-4, progress: Progress | None = None,
+) -> SolveResult:
+    if backend == "highs":
+        return _solve_highs(lp, time_limit_s, gap, progress)
+    if backend in ("scip", "cp-sat"):
+        return _solve_pywraplp(lp, backend, time_limit_s, gap, progress)
+    raise ValueError(f"unknown solver backend {backend!r}; choose one of {list(BACKENDS)}")
+
+
+def _solve_highs(
+    lp: LinearModel, time_limit_s: float, gap: float, progress: Progress | None
+) -> SolveResult:
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("random_seed", 0)
+    inf = highspy.kHighsInf
+    clip = lambda xs: np.clip(np.asarray(xs, dtype=np.float64), -inf, inf)  # noqa: E731
+    integrality = np.asarray([1 if i else 0 for i in lp.col_integer], dtype=np.int32)
+    h.passModel(
+        lp.num_cols, lp.num_rows, len(lp.row_vals), 2,  # 2: row-wise (CSR)
+        1, 0.0,  # minimize, no offset
+        np.asarray(lp.col_cost, dtype=np.float64), clip(lp.col_lb), clip(lp.col_ub),
+        clip(lp.row_lb), clip(lp.row_ub),
+        np.asarray(lp.row_start, dtype=np.int32), np.asarray(lp.row_cols, dtype=np.int32),
+        np.asarray(lp.row_vals, dtype=np.float64), integrality,
+    )
+    if progress is not None:
+        _highs_progress(h, progress)
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    model_status = h.getModelStatus()
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    ms = highspy.HighsModelStatus
+    if model_status == ms.kInfeasible:
+        return SolveResult("highs", Status.INFEASIBLE, None, None, None, seconds, None)
+    if not has_solution:
+        return SolveResult("highs", Status.NO_SOLUTION, None, None, None, seconds, None)
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if lp.num_integer else objective
+    if model_status == ms.kOptimal:
+        status = Status.OPTIMAL
+        rel = relative_gap(objective, bound)
+        if rel is not None and rel > 1e-6:
+            status = Status.FEASIBLE  # optimal within the requested gap
+    else:
+        status = Status.TIME_LIMIT
+    values = list(h.getSolution().col_value)
+    return SolveResult(
+        "highs", status, objective, bound, relative_gap(objective, bound), seconds, values
+    )
+
+
+def _highs_progress(h: object, progress: Progress) -> None:
+    last = [0.0]
+
+    def report(event: object, force: bool = False) -> None:
+        out = event.data_out  # type: ignore[attr-defined]
+        now = float(out.running_time)
+        if not force and now - last[0] < 2.0:
+            return
+        last[0] = now
+        primal, dual = float(out.mip_primal_bound), float(out.mip_dual_bound)
+        gap = relative_gap(primal, dual) if math.isfinite(primal) else None
+        gap_text = f"{100 * gap:.2f}%" if gap is not None else "-"
+        incumbent = f"{primal:.2f}" if math.isfinite(primal) else "none yet"
+        progress(f"  {now:6.1f}s  incumbent {incumbent}  bound {dual:.2f}  gap {gap_text}")
+
+    h.cbMipInterrupt.subscribe(lambda e: report(e))  # type: ignore[attr-defined]
+    h.cbMipImprovingSolution.subscribe(lambda e: report(e, force=True))  # type: ignore[attr-defined]
+
+
+def _solve_pywraplp(
+    lp: LinearModel, backend: str, time_limit_s: float, gap: float, progress: Progress | None
+) -> SolveResult:
+    from ortools.linear_solver import pywraplp
+
+    solver = pywraplp.Solver.CreateSolver({"scip": "SCIP", "cp-sat": "CP_SAT"}[backend])
+    if solver is None:
+        raise RuntimeError(f"OR-Tools was built without the {backend} backend")
+    inf = solver.infinity()
+    fin = lambda v: max(-inf, min(inf, v))  # noqa: E731
+    cols = [
+        solver.Var(fin(lo), fin(hi), integer, name)
+        for name, lo, hi, integer in zip(
+            lp.col_names, lp.col_lb, lp.col_ub, lp.col_integer, strict=True
+        )
+    ]
+    for i, name in enumerate(lp.row_names):
+        row = solver.Constraint(fin(lp.row_lb[i]), fin(lp.row_ub[i]), name)
+        for c, v in lp.row_terms(i):
+            row.SetCoefficient(cols[c], v)
+    objective = solver.Objective()
+    for col, cost in zip(cols, lp.col_cost, strict=True):
+        if cost:
+            objective.SetCoefficient(col, cost)
+    objective.SetMinimization()
+    solver.SetTimeLimit(int(time_limit_s * 1000))
+    if backend == "cp-sat":
+        solver.SetNumThreads(2)
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(params.RELATIVE_MIP_GAP, gap)
+    if progress is not None:
+        progress(f"  {backend}: solving {lp.num_cols} columns, {lp.num_rows} rows")
+    start = time.perf_counter()
+    code = solver.Solve(params)
+    seconds = time.perf_counter() - start
+    if code == pywraplp.Solver.INFEASIBLE:
+        return SolveResult(backend, Status.INFEASIBLE, None, None, None, seconds, None)
+    if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return SolveResult(backend, Status.NO_SOLUTION, None, None, None, seconds, None)
+    value = objective.Value()
+    bound = objective.BestBound() if lp.num_integer else value
+    rel = relative_gap(value, bound)
+    if code == pywraplp.Solver.OPTIMAL:
+        status = Status.OPTIMAL if (rel is None or rel <= 1e-6) else Status.FEASIBLE
+    else:
+        status = Status.TIME_LIMIT
+    return SolveResult(
+        backend, status, value, bound, rel, seconds, [c.solution_value() for c in cols]
+    )

@@ -1,0 +1,153 @@
+"""Tiny resolved networks, small enough to work out the optimum by hand.
+
+They are written as resolved.json dicts (docs/contracts.md) so model tests do not depend on
+geodata; `leg()` computes transit and cycle hours by the contract's formulas.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+
+def place(pid: str, kind: str = "airfield", **extra: Any) -> dict[str, Any]:
+    base = {"id": pid, "name": pid, "kind": kind, "country": "LT", "lat": 54.0, "lon": 24.0,
+            "source": "test", "throughput_tpd": None, "mog": None, "gauges_mm": [],
+            "handling_h": 0.0, "closed": False}
+    base.update(extra)
+    return base
+
+
+def fleet(fid: str, mode: str, count: int, payload_t: float, speed_kmh: float, **extra: Any
+          ) -> dict[str, Any]:
+    base = {"id": fid, "name": fid, "mode": mode, "owners": ["US"], "count": count,
+            "payload_t": payload_t, "pax": None, "speed_kmh": speed_kmh, "range_km": None,
+            "outsize": False, "gauge_mm": None, "load_h": 1.0, "unload_h": 1.0,
+            "turnaround_h": 1.0, "carries": None, "activation_day": 0}
+    base.update(extra)
+    return base
+
+
+def force(fid: str, home: str, cargo_t: float, capability: dict[str, float], **extra: Any
+          ) -> dict[str, Any]:
+    base = {"id": fid, "name": fid, "member": "US", "home": home, "personnel": 0,
+            "cargo_t": cargo_t, "outsize": False, "capability": capability,
+            "readiness_days": 0, "sector": None, "needs": [], "sustainment_tpd": 0.0,
+            "activation_day": 0}
+    base.update(extra)
+    return base
+
+
+def leg(frm: str, to: str, mode: str, km: float, fleets: list[dict[str, Any]],
+        gauge_mm: int | None = None) -> dict[str, Any]:
+    times = {}
+    for f in fleets:
+        run = km / f["speed_kmh"]
+        times[f["id"]] = {
+            "transit_h": f["load_h"] + run + f["unload_h"],
+            "cycle_h": f["load_h"] + 2 * run + f["unload_h"] + f["turnaround_h"],
+        }
+    return {"id": f"{mode}:{frm}>{to}", "from": frm, "to": to, "mode": mode, "km": km,
+            "gauge_mm": gauge_mm, "source": "test", "path": [[54.0, 24.0], [54.1, 24.1]],
+            "fleets": times}
+
+
+def sector(sid: str, requirements: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": sid, "name": sid, "lat": 54.5, "lon": 24.5, "radius_km": 30, "polygon": None,
+            "requirements": [{"weight": 1.0, **r} for r in requirements]}
+
+
+def resolved(
+    places: list[dict[str, Any]], sectors: list[dict[str, Any]], forces: list[dict[str, Any]],
+    fleets: list[dict[str, Any]], legs: list[dict[str, Any]], horizon_days: int = 6,
+    depots: list[dict[str, Any]] | None = None, members: list[dict[str, Any]] | None = None,
+    period_hours: int = 24,
+) -> dict[str, Any]:
+    return copy.deepcopy({
+        "scenario": {"name": "tiny", "file": "tiny.yaml", "sha256": "0" * 64,
+                     "c_day": "2027-03-01", "horizon_days": horizon_days,
+                     "period_hours": period_hours, "ally": "LT"},
+        "members": members or [
+            {"code": "US", "name": "US", "decision_delay_days": 0, "fair_share": 0.6,
+             "max_share": None, "opt_out": False},
+            {"code": "LT", "name": "LT", "decision_delay_days": 0, "fair_share": 0.4,
+             "max_share": None, "opt_out": False},
+        ],
+        "places": places, "sectors": sectors, "forces": forces, "fleets": fleets,
+        "depots": depots or [], "legs": legs, "unreachable": [],
+    })
+
+
+def one_force_one_fleet() -> dict[str, Any]:
+    """100 t flown H->A (800 km at 800 km/h: 3 h transit, 5 h cycle, so 4 round trips a day
+    for one 50 t aircraft), trucked A->S (100 km at 50 km/h, 8 h transit, 5 trucks of 20 t).
+    Day 0: fly all 100 t; day 1: truck it; in the sector by the end of day 1.
+    Optimum: gap 1 on day 0 only -> 1 gap-day."""
+    c17 = fleet("c17", "air", 1, 50.0, 800.0)
+    truck = fleet("truck", "road", 10, 20.0, 50.0, load_h=4.0, unload_h=2.0, turnaround_h=4.0)
+    return resolved(
+        places=[place("H", "base"), place("A")],
+        sectors=[sector("S", [{"capability": "armor", "amount": 1, "by_day": 3}])],
+        forces=[force("bde", "H", 100.0, {"armor": 1})],
+        fleets=[c17, truck],
+        legs=[leg("H", "A", "air", 800.0, [c17]), leg("A", "S", "road", 100.0, [truck])],
+    )
+
+
+def two_forces_one_aircraft() -> dict[str, Any]:
+    """One aircraft flies 8,000 km at 800 km/h: 12 h transit (arrives the day it leaves), 26 h
+    cycle, so it can leave on day 0 and again on day 2. Force A (armor 2) and B (armor 1),
+    50 t each, both ready on day 0; the sector needs armor 3.
+    A first: gaps 1, 1, 0, 0 -> 2 gap-days.  B first: 2, 2, 0, 0 -> 4.  Optimum: 2."""
+    c17 = fleet("c17", "air", 1, 50.0, 800.0, turnaround_h=4.0)
+    return resolved(
+        places=[place("H", "base")],
+        sectors=[sector("S", [{"capability": "armor", "amount": 3, "by_day": 10}])],
+        forces=[force("a", "H", 50.0, {"armor": 2}), force("b", "H", 50.0, {"armor": 1})],
+        fleets=[c17],
+        legs=[leg("H", "S", "air", 8000.0, [c17])],
+        horizon_days=4,
+    )
+
+
+def depot_standards(provides: list[str]) -> dict[str, Any]:
+    """A 100 t battalion (armor 1, needs fuel and 155 mm at 10 t/day) trucked 100 km to the
+    sector on day 0 (available by hour 8). A depot 100 km away ships with a 1-day lag.
+    With a depot that provides both standards it is ready from day 1 (day 0 cannot be
+    supplied: nothing can ship before C-day): gaps 1, 0, 0, 0 -> 1 gap-day.
+    If the depot lacks a standard the battalion is never ready: 4 gap-days."""
+    truck = fleet("truck", "road", 10, 20.0, 50.0, load_h=4.0, unload_h=2.0, turnaround_h=4.0)
+    return resolved(
+        places=[place("H", "base"), place("DEP", "depot")],
+        sectors=[sector("S", [{"capability": "armor", "amount": 1, "by_day": 10}])],
+        forces=[force("bn", "H", 100.0, {"armor": 1}, needs=["nato-f34-fuel", "nato-155mm"],
+                      sustainment_tpd=10.0)],
+        fleets=[truck],
+        legs=[leg("H", "S", "road", 100.0, [truck]), leg("DEP", "S", "road", 100.0, [truck])],
+        depots=[{"id": "dep", "place": "DEP", "provides": provides, "stock_t": 1000.0,
+                 "throughput_tpd": 100.0}],
+        horizon_days=4,
+    )
+
+
+def gauge_break(handling_h: float) -> dict[str, Any]:
+    """Rail from a German port to the Lithuanian border on 1,435 mm, then 1,520 mm beyond the
+    gauge break at B. 1,000 t; each train carries 1,000 t, 60 km/h, 12 h load, 8 h unload.
+    H->B 480 km: transit 12 + 8 + 8 = 28 h -> available at B from day 2 (+ handling).
+    B->S 120 km on the 1,520 mm train: transit 12 + 2 + 8 = 22 h -> in the sector by the end
+    of the day it leaves. handling 0: leaves B day 2, arrives day 2: gaps on days 0-1 -> 2.
+    handling 24 h: available at B at hour 52 -> leaves day 3, in by day 3: 3 gap-days."""
+    std = fleet("db-1435", "rail", 1, 1000.0, 60.0, load_h=12.0, unload_h=8.0,
+                turnaround_h=12.0, gauge_mm=1435)
+    broad = fleet("ltg-1520", "rail", 1, 1000.0, 60.0, load_h=12.0, unload_h=8.0,
+                  turnaround_h=12.0, gauge_mm=1520)
+    return resolved(
+        places=[place("H", "seaport", gauges_mm=[1435]),
+                place("B", "railhead", gauges_mm=[1435, 1520], handling_h=handling_h)],
+        sectors=[sector("S", [{"capability": "armor", "amount": 1, "by_day": 10}])],
+        forces=[force("bde", "H", 1000.0, {"armor": 1})],
+        fleets=[std, broad],
+        legs=[leg("H", "B", "rail", 480.0, [std], gauge_mm=1435),
+              leg("B", "S", "rail", 120.0, [broad], gauge_mm=1520)],
+        horizon_days=6,
+    )
