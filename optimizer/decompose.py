@@ -179,7 +179,8 @@ def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Suppl
         total = sum(depots.values())
         forces = [
             f for f, sec in schedule.sectors.items()
-            if sec == s and inputs.forces[f].needs == needs and inputs.forces[f].sustainment_tpd > 0
+            if sec == s and inputs.forces[f].needs == needs
+            and inputs.forces[f].sustainment_tpd > 0
         ]
         need = {
             f: inputs.forces[f].sustainment_tpd

@@ -134,7 +134,8 @@ class Inputs:
         return day * 24 // self.period_hours
 
     def day_of_hour(self, hour: float) -> int:
-        return math.floor(hour / 24 + 1e-9)
+        # exactly the checker's floor(arrive_h / 24): the plan's hours are these same floats
+        return math.floor(hour / 24)
 
 
 def inputs_from_resolved(resolved: dict[str, Any]) -> Inputs:

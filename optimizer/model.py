@@ -253,7 +253,7 @@ def add_sustainment(model: Model) -> None:
     }
     demand: dict[tuple[str, tuple[str, ...], int], list[tuple[int, float]]] = defaultdict(list)
     for m in model.movements:
-        if m.sustainment_tpd_each <= 0:
+        if m.sustainment_tpd_each <= 0 or not m.needs:
             continue
         for s in model.windows[m.id].sectors:
             for q in range(horizon):

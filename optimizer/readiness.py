@@ -63,7 +63,7 @@ def ready_fractions(inputs: Inputs, schedule: Schedule) -> dict[str, list[float]
         fractions = []
         for day, tons in enumerate(cumulative):
             frac = min(1.0, tons / force.cargo_t)
-            if force.sustainment_tpd > 0:
+            if force.sustainment_tpd > 0 and force.needs:  # needs nothing: nothing to cap
                 frac = min(frac, supplied[(fid, day)] / force.sustainment_tpd)
             fractions.append(frac)
         out[fid] = fractions

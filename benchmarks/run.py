@@ -1,0 +1,141 @@
+"""Benchmark the MIP against the greedy baseline, side by side in one run.
+
+    python -m benchmarks.run            # sizes S M L
+    python -m benchmarks.run S M        # some of them
+
+Each size runs in its own process so peak memory is its own. For each: network build, model
+build, LP relaxation (the bound), MIP solve under the size's time limit, greedy, the checker
+on both plans, and the readiness gap-days of each. Writes benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+
+def run_size(name: str) -> dict[str, Any]:
+    from benchmarks.generate import SIZES, generate
+    from geodata.network import build_network
+    from mobilize.checker import check_plan
+    from optimizer.inputs import inputs_from_resolved
+    from optimizer.model import build_model
+    from optimizer.planner import plan_with_greedy, plan_with_mip
+    from optimizer.solve import solve
+
+    size = SIZES[name]
+    scenario = generate(size)
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"scenario_{name}.yaml"
+    yaml = YAML()
+    yaml.default_flow_style = False
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(json.loads(scenario.model_dump_json(by_alias=True, exclude_none=True)), fh)
+
+    t0 = time.perf_counter()
+    resolved = build_network(scenario, path).to_json()
+    network_s = time.perf_counter() - t0
+
+    inputs = inputs_from_resolved(resolved)
+    t0 = time.perf_counter()
+    model = build_model(inputs)
+    build_s = time.perf_counter() - t0
+    relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
+    lp = solve(relaxed, "highs", size.time_limit_s)
+
+    mip, _ = plan_with_mip(resolved, "highs", size.time_limit_s, 1e-4)
+    greedy = plan_with_greedy(resolved)
+    mip_violations = len(check_plan(resolved, mip))
+    greedy_violations = len(check_plan(resolved, greedy))
+    objective = mip["solver"]["objective"]
+    return {
+        "size": name,
+        "forces": size.forces,
+        "days": size.horizon_days,
+        "movements": len(model.movements),
+        "columns": model.lp.num_cols,
+        "integers": model.lp.num_integer,
+        "rows": model.lp.num_rows,
+        "network_s": network_s,
+        "build_s": build_s,
+        "lp_s": lp.seconds,
+        "solve_s": mip["solver"]["seconds"],
+        "time_limit_s": size.time_limit_s,
+        "status": mip["solver"]["status"],
+        "gap_to_bound": mip["solver"]["gap"],
+        "gap_to_lp": (objective - lp.objective) / max(abs(objective), 1e-9)
+        if lp.objective is not None else None,
+        "mip_gap_days": mip["kpis"]["gap_days"],
+        "greedy_gap_days": greedy["kpis"]["gap_days"],
+        "greedy_s": greedy["solver"]["seconds"],
+        "violations": mip_violations + greedy_violations,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.2f}%"
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        "| size | forces x days | movements | columns (integer) / rows | network s | build s "
+        "| LP s | MIP s (limit) | status | gap to bound | gap to LP | gap-days MIP | "
+        "gap-days greedy | MIP vs greedy | checker | peak MB |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    for r in rows:
+        better = (
+            1 - r["mip_gap_days"] / r["greedy_gap_days"] if r["greedy_gap_days"] > 0 else 0.0
+        )
+        lines.append(
+            f"| {r['size']} | {r['forces']} x {r['days']} | {r['movements']} | "
+            f"{r['columns']:,} ({r['integers']:,}) / {r['rows']:,} | {r['network_s']:.1f} | "
+            f"{r['build_s']:.1f} | {r['lp_s']:.1f} | {r['solve_s']:.1f} "
+            f"({r['time_limit_s']:.0f}) | {r['status']} | {_pct(r['gap_to_bound'])} | "
+            f"{_pct(r['gap_to_lp'])} | {r['mip_gap_days']:,.1f} | "
+            f"{r['greedy_gap_days']:,.1f} | {100 * better:.0f}% fewer | "
+            f"{'pass' if r['violations'] == 0 else str(r['violations']) + ' violations'} | "
+            f"{r['peak_mb']:.0f} |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--one"]:
+        print(json.dumps(run_size(argv[1])))
+        return 0
+    sizes = argv or ["S", "M", "L"]
+    rows = []
+    for name in sizes:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", "--one", name],
+            capture_output=True, text=True, check=False, cwd=HERE.parent,
+        )
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            return done.returncode
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(table(rows[-1:]), flush=True)
+    text = table(rows)
+    (HERE / "results.md").write_text(
+        f"Command: `python -m benchmarks.run {' '.join(sizes)}`\n\n{text}", encoding="utf-8"
+    )
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
