@@ -72,3 +72,7 @@ class LinearModel:
     def row_terms(self, row: int) -> list[tuple[int, float]]:
         a, b = self.row_start[row], self.row_start[row + 1]
         return list(zip(self.row_cols[a:b], self.row_vals[a:b], strict=True))
+
+
+def objective(lp: LinearModel, values: list[float]) -> float:
+    return sum(c * v for c, v in zip(lp.col_cost, values, strict=True) if c)

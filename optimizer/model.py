@@ -22,9 +22,15 @@ from optimizer.lp import LinearModel
 from optimizer.timing import Timing, Window, leg_timings, movement_window
 
 LATE_WEIGHT = 1.0  # a gap-day after the deadline counts twice
-COST_BUDGET = 0.01  # the whole ton-km term is worth less than 1/100 of one gap-day
+COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
+KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few decades
 SUPPLY_KM_PER_DAY = 500.0  # depot-to-sector distribution: a day per 500 road km, at least one
-SLACK_DAYS = 4  # routes kept per movement: up to this much slower than its fastest
+SLACK_DAYS = 5  # routes kept per movement: up to this much slower than its fastest
+WAIT_DAYS = 21  # a movement may leave a place up to this long after it could first be there
+
+
+# (fleet, leg id, period) groups a movement must be able to use: those of a plan to start from
+MustUse = dict[str, set[tuple[str, str, int]]]
 
 
 @dataclass(frozen=True)
@@ -49,17 +55,28 @@ class Model:
     supply: dict[tuple[str, str, tuple[str, ...], int], int] = field(default_factory=dict)
     supply_lag: dict[tuple[str, str], int] = field(default_factory=dict)  # (depot, sector)
     gap: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    tonnage: set[int] = field(default_factory=set)  # columns in kilotons
+    must_use: MustUse = field(default_factory=dict)
+
+    def in_tons(self, values: list[float]) -> list[float]:
+        """Solver values with tonnage columns back in tons."""
+        return [v * KT if i in self.tonnage else v for i, v in enumerate(values)]
 
     def readiness_col(self, m: str, s: str, q: int) -> int | None:
         return self.ready.get((m, s, q), self.delivered.get((m, s, q)))
 
 
-def build_model(inputs: Inputs, slack_days: int = SLACK_DAYS) -> Model:
+def build_model(
+    inputs: Inputs, slack_days: int = SLACK_DAYS, must_use: MustUse | None = None
+) -> Model:
+    """The whole MIP. `must_use` widens each movement's routes and time windows to include the
+    groups a given plan (the greedy one) uses, so that plan is a solution of this model."""
     timings = leg_timings(inputs)
     slack = inputs.period_of_day(slack_days)
     moves = movements(inputs)
     windows = {m.id: movement_window(inputs, m, timings, slack) for m in moves}
-    model = Model(inputs, LinearModel(), moves, windows)
+    model = Model(inputs, LinearModel(), moves, windows, must_use=must_use or {})
+    _widen_windows(model, timings)
     add_movement_flows(model)
     add_fleet_capacity(model)
     add_node_throughput(model)
@@ -70,6 +87,24 @@ def build_model(inputs: Inputs, slack_days: int = SLACK_DAYS) -> Model:
     add_burden_sharing(model)
     add_transport_cost(model)
     return model
+
+
+def _widen_windows(model: Model, timings: list[Timing]) -> None:
+    by_key = {(tm.fleet, tm.leg.id): tm for tm in timings}
+    for m in model.movements:
+        wanted = model.must_use.get(m.id)
+        if not wanted:
+            continue
+        w = model.windows[m.id]
+        have = {(tm.fleet, tm.leg.id) for tm in w.timings}
+        extra = [by_key[(f, leg)] for f, leg in sorted({(f, leg) for f, leg, _ in wanted})
+                 if (f, leg) not in have and (f, leg) in by_key]
+        sectors = set(w.sectors) | {
+            tm.leg.to for tm in extra if tm.leg.to in model.inputs.sectors
+        }
+        model.windows[m.id] = Window(
+            w.earliest, w.to_sector, w.timings + extra, sorted(sectors)
+        )
 
 
 def _group_name(g: Group) -> str:
@@ -87,10 +122,18 @@ def add_movement_flows(model: Model) -> None:
         for tm in w.timings:
             fleet_start = inputs.period_of_day(inputs.fleets[tm.fleet].activation_day or 0)
             first = max(w.earliest[tm.leg.from_], fleet_start)
-            last = horizon - tm.offset - w.to_sector[tm.leg.to]
-            for t in range(first, last + 1):
+            last = min(
+                horizon - tm.offset - w.to_sector[tm.leg.to],
+                first + inputs.period_of_day(WAIT_DAYS),
+            )
+            periods = set(range(first, last + 1)) | {
+                t for f, leg, t in model.must_use.get(m.id, set())
+                if f == tm.fleet and leg == tm.leg.id
+            }
+            for t in sorted(periods):
                 g = Group(tm, t)
-                col = lp.add_var(f"tons[{m.id}|{_group_name(g)}]", ub=m.tons)
+                col = lp.add_var(f"tons[{m.id}|{_group_name(g)}]", ub=m.tons / KT)
+                model.tonnage.add(col)
                 model.flow[(m.id, g)] = col
                 out_of[(tm.leg.from_, t)].append(col)
                 into[(tm.leg.to, t + tm.offset)].append(col)
@@ -110,13 +153,14 @@ def _conserve_at(
     start = model.inputs.period_of_day(m.activation_day)
     previous = None
     for t in range(first, horizon):
-        stock = lp.add_var(f"waiting[{m.id}|{node}|p{t}]", ub=m.tons)
+        stock = lp.add_var(f"waiting[{m.id}|{node}|p{t}]", ub=m.tons / KT)
+        model.tonnage.add(stock)
         terms = [(stock, 1.0)]
         if previous is not None:
             terms.append((previous, -1.0))
         terms += [(c, 1.0) for c in out_of.get((node, t), [])]
         terms += [(c, -1.0) for c in into.get((node, t), [])]
-        supplied = m.tons if (node == m.home and t == start) else 0.0
+        supplied = m.tons / KT if (node == m.home and t == start) else 0.0
         lp.add_row(f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied)
         previous = stock
 
@@ -129,7 +173,8 @@ def _accumulate_in(
     first = max(0, model.windows[m.id].earliest[sector] - 1)
     previous = None
     for q in range(first, horizon):
-        col = lp.add_var(f"delivered[{m.id}|{sector}|p{q}]", ub=m.tons)
+        col = lp.add_var(f"delivered[{m.id}|{sector}|p{q}]", ub=m.tons / KT)
+        model.tonnage.add(col)
         terms = [(col, 1.0)] + [(c, -1.0) for c in into.get((sector, q + 1), [])]
         if previous is not None:
             terms.append((previous, -1.0))
@@ -158,12 +203,12 @@ def add_fleet_capacity(model: Model) -> None:
         per_vehicle = g.timing.trips
         lp.add_row(
             f"payload[{_group_name(g)}]",
-            [(c, 1.0) for _, c in cargo] + [(v, -per_vehicle * fleet.payload_t)], ub=0.0,
+            [(c, 1.0) for _, c in cargo] + [(v, -per_vehicle * fleet.payload_t / KT)], ub=0.0,
         )
         if fleet.pax is not None:
             lp.add_row(
                 f"seats[{_group_name(g)}]",
-                [(c, moves[mid].pax_per_ton) for mid, c in cargo]
+                [(c, moves[mid].pax_per_ton * KT) for mid, c in cargo]
                 + [(v, -per_vehicle * fleet.pax)],
                 ub=0.0,
             )
@@ -177,7 +222,7 @@ def add_fleet_capacity(model: Model) -> None:
             )
 
 
-def _arrival_days(model: Model, g: Group) -> dict[int, int]:
+def arrival_days(model: Model, g: Group) -> dict[int, int]:
     """How many of a group's trips deliver on each calendar day."""
     days: dict[int, int] = defaultdict(int)
     for j in range(g.timing.trips):
@@ -195,12 +240,12 @@ def add_node_throughput(model: Model) -> None:
         place = inputs.places.get(g.timing.leg.to)
         if place is None or place.throughput_tpd is None:
             continue
-        for day, n in _arrival_days(model, g).items():
+        for day, n in arrival_days(model, g).items():
             rows[(place.id, day)] += [(c, n / g.timing.trips) for _, c in cargo]
     for (pid, day), terms in sorted(rows.items()):
         cap = inputs.places[pid].throughput_tpd
         assert cap is not None
-        lp.add_row(f"throughput[{pid}|d{day}]", terms, ub=cap)
+        lp.add_row(f"throughput[{pid}|d{day}]", terms, ub=cap / KT)
 
 
 def add_airfield_mog(model: Model) -> None:
@@ -212,7 +257,7 @@ def add_airfield_mog(model: Model) -> None:
         if g.timing.leg.mode != "air" or place is None or place.mog is None:
             continue
         unload = inputs.fleets[g.timing.fleet].unload_h
-        for day, n in _arrival_days(model, g).items():
+        for day, n in arrival_days(model, g).items():
             rows[(place.id, day)].append((v, n * unload))
     for (pid, day), terms in sorted(rows.items()):
         mog = inputs.places[pid].mog
@@ -235,7 +280,7 @@ def add_sector_assignment(model: Model) -> None:
             cols.append(n)
             lp.add_row(
                 f"sector_share[{m.id}|{s}]",
-                [(model.delivered[(m.id, s, last)], 1.0), (n, -m.tons_each)], ub=0.0,
+                [(model.delivered[(m.id, s, last)], 1.0), (n, -m.tons_each / KT)], ub=0.0,
             )
         lp.add_row(f"assign_all[{m.id}]", [(c, 1.0) for c in cols], m.copies, m.copies)
 
@@ -260,7 +305,8 @@ def add_sustainment(model: Model) -> None:
                 d = model.delivered.get((m.id, s, q))
                 if d is None:
                     continue
-                e = lp.add_var(f"ready[{m.id}|{s}|p{q}]", ub=m.tons)
+                e = lp.add_var(f"ready[{m.id}|{s}|p{q}]", ub=m.tons / KT)
+                model.tonnage.add(e)
                 lp.add_row(f"ready_if_arrived[{m.id}|{s}|p{q}]", [(e, 1.0), (d, -1.0)], ub=0.0)
                 model.ready[(m.id, s, q)] = e
                 demand[(s, m.needs, q)].append((e, m.sustainment_per_ton))
@@ -280,16 +326,18 @@ def add_sustainment(model: Model) -> None:
             key = (dep.id, s, needs, day)
             if key not in model.supply:
                 z = lp.add_var(f"supply[{dep.id}|{s}|{'+'.join(needs)}|d{day}]")
+                model.tonnage.add(z)
                 model.supply[key] = z
                 stock[dep.id].append((z, 1.0))
                 shipped[(dep.id, day - lag)].append((z, 1.0))
             sources.append((model.supply[key], -1.0))
         lp.add_row(f"sustain[{s}|{'+'.join(needs)}|p{q}]", terms + sources, ub=0.0)
     for dep_id, terms in sorted(stock.items()):
-        lp.add_row(f"depot_stock[{dep_id}]", terms, ub=inputs.depots[dep_id].stock_t)
+        lp.add_row(f"depot_stock[{dep_id}]", terms, ub=inputs.depots[dep_id].stock_t / KT)
     for (dep_id, day), terms in sorted(shipped.items()):
         lp.add_row(
-            f"depot_throughput[{dep_id}|d{day}]", terms, ub=inputs.depots[dep_id].throughput_tpd
+            f"depot_throughput[{dep_id}|d{day}]", terms,
+            ub=inputs.depots[dep_id].throughput_tpd / KT,
         )
 
 
@@ -309,7 +357,7 @@ def add_readiness_gaps(model: Model) -> None:
                 model.gap[(s_id, req.capability, q)] = g
                 terms = [(g, 1.0)]
                 for m in model.movements:
-                    points = m.points_per_ton.get(req.capability, 0.0)
+                    points = m.points_per_ton.get(req.capability, 0.0) * KT
                     col = model.readiness_col(m.id, s_id, q)
                     if points > 0 and col is not None:
                         terms.append((col, points))
@@ -325,9 +373,9 @@ def _points_delivered(model: Model, movement_ids: set[str] | None) -> list[tuple
     for m in model.movements:
         if movement_ids is not None and m.id not in movement_ids:
             continue
-        per_ton = sum(m.points_per_ton.values())
+        per_kt = sum(m.points_per_ton.values()) * KT
         for s in model.windows[m.id].sectors:
-            terms.append((model.delivered[(m.id, s, last)], per_ton))
+            terms.append((model.delivered[(m.id, s, last)], per_kt))
     return terms
 
 
@@ -350,7 +398,7 @@ def add_transport_cost(model: Model) -> None:
     longest = max((tm.leg.km for w in model.windows.values() for tm in w.timings), default=0.0)
     if total <= 0 or longest <= 0:
         return
-    per_ton_km = COST_BUDGET / (total * longest * 4)  # a ton crosses at most a few legs
+    per_kt_km = KT * COST_BUDGET / (total * longest * 4)  # a ton crosses a few legs at most
     for (_, g), col in model.flow.items():
-        model.lp.add_cost(col, per_ton_km * g.timing.leg.km)
+        model.lp.add_cost(col, per_kt_km * g.timing.leg.km)
 

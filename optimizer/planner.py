@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from mobilize.errors import MobilizeError
+from optimizer.aggregate import movements
 from optimizer.decompose import schedule_from_solution
+from optimizer.greedy import greedy_schedule
 from optimizer.inputs import Inputs, inputs_from_resolved
-from optimizer.model import build_model
+from optimizer.lp import objective
+from optimizer.model import Model, build_model
 from optimizer.plan import SolverInfo, build_plan
-from optimizer.solve import Progress, Status, solve
+from optimizer.rounding import relax_round_fix
+from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
+from optimizer.warmstart import groups_used, start_from_schedule
 
 
 class NoPlanError(MobilizeError):
@@ -32,7 +39,14 @@ def plan_with_mip(
 ) -> tuple[dict[str, Any], PlanStats]:
     inputs = inputs_from_resolved(resolved)
     started = time.perf_counter()
-    model = build_model(inputs)
+    # The greedy plan is built first and the model widened to contain it, so the solver
+    # starts from it: the MIP can only improve on the baseline, even when time runs out.
+    baseline = greedy_schedule(inputs)
+    movement_of = {f: m.id for m in movements(inputs) for f in m.forces}
+    model = build_model(
+        inputs, must_use=groups_used(inputs.period_hours, baseline, movement_of)
+    )
+    start = start_from_schedule(model, baseline)
     stats = PlanStats(
         time.perf_counter() - started, model.lp.num_cols, model.lp.num_rows,
         model.lp.num_integer,
@@ -42,7 +56,9 @@ def plan_with_mip(
             f"model: {stats.columns} columns ({stats.integers} integer), {stats.rows} rows, "
             f"built in {stats.build_s:.2f} s; solving with {backend}"
         )
-    result = solve(model.lp, backend, time_limit_s, gap, progress)
+    start, lp_bound = _best_start(model, start, time_limit_s / 2, progress)
+    left = max(1.0, time_limit_s - (time.perf_counter() - started))
+    result = solve(model.lp, backend, left, gap, progress, start)
     if result.values is None:
         if result.status == Status.INFEASIBLE:
             # every row can be met by moving nothing, so this is a modelling error, not input
@@ -51,7 +67,9 @@ def plan_with_mip(
             f"{backend} found no plan within {time_limit_s:g} s; raise --time-limit "
             "or use --planner greedy"
         )
-    schedule = schedule_from_solution(model, result.values)
+    result = _with_bound(result, lp_bound)
+    assert result.values is not None
+    schedule = schedule_from_solution(model, model.in_tons(result.values))
     info = SolverInfo(
         "mip", backend, result.status.value, result.objective, result.bound, result.gap,
         result.seconds,
@@ -59,9 +77,35 @@ def plan_with_mip(
     return build_plan(inputs, schedule, info), stats
 
 
-def plan_with_greedy(resolved: dict[str, Any]) -> dict[str, Any]:
-    from optimizer.greedy import greedy_schedule
+def _best_start(
+    model: Model, greedy_start: list[float] | None, time_limit_s: float,
+    progress: Progress | None,
+) -> tuple[list[float] | None, float]:
+    """The better of the greedy plan and relax-round-fix, to start branch-and-bound from."""
+    say = progress or (lambda _: None)
+    if greedy_start is None:
+        say("the greedy plan does not fit the model")
+    rounded, lp_bound = relax_round_fix(model, time_limit_s)
+    say(f"LP relaxation bound {lp_bound:.2f}")
+    candidates = [(objective(model.lp, v), name, v)
+                  for name, v in (("greedy", greedy_start), ("LP rounding", rounded))
+                  if v is not None]
+    if not candidates:
+        return None, lp_bound
+    value, name, best = min(candidates, key=lambda c: c[0])
+    say(f"starting from the {name} plan, objective {value:.2f}")
+    return best, lp_bound
 
+
+def _with_bound(result: SolveResult, lp_bound: float) -> SolveResult:
+    """The LP relaxation's bound is valid too: keep the stronger of the two."""
+    if result.objective is None or math.isnan(lp_bound):
+        return result
+    bound = max(result.bound if result.bound is not None else -math.inf, lp_bound)
+    return dataclasses.replace(result, bound=bound, gap=relative_gap(result.objective, bound))
+
+
+def plan_with_greedy(resolved: dict[str, Any]) -> dict[str, Any]:
     inputs: Inputs = inputs_from_resolved(resolved)
     started = time.perf_counter()
     schedule = greedy_schedule(inputs)

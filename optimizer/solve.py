@@ -19,6 +19,9 @@ import numpy as np
 from optimizer.lp import LinearModel
 
 BACKENDS = ("highs", "scip", "cp-sat")
+# HiGHS spends 5% of its effort on primal heuristics by default; these models have an easy
+# bound and hard-to-find good plans, so it is worth more.
+HEURISTIC_EFFORT = 0.3
 
 
 class Status(StrEnum):
@@ -59,17 +62,19 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 def solve(
     lp: LinearModel, backend: str = "highs", time_limit_s: float = 60.0,
-    gap: float = 1e-4, progress: Progress | None = None,
+    gap: float = 1e-4, progress: Progress | None = None, start: list[float] | None = None,
 ) -> SolveResult:
+    """Solve; `start` is a complete feasible column vector to begin from (optional)."""
     if backend == "highs":
-        return _solve_highs(lp, time_limit_s, gap, progress)
+        return _solve_highs(lp, time_limit_s, gap, progress, start)
     if backend in ("scip", "cp-sat"):
-        return _solve_pywraplp(lp, backend, time_limit_s, gap, progress)
+        return _solve_pywraplp(lp, backend, time_limit_s, gap, progress, start)
     raise ValueError(f"unknown solver backend {backend!r}; choose one of {list(BACKENDS)}")
 
 
 def _solve_highs(
-    lp: LinearModel, time_limit_s: float, gap: float, progress: Progress | None
+    lp: LinearModel, time_limit_s: float, gap: float, progress: Progress | None,
+    start: list[float] | None,
 ) -> SolveResult:
     import highspy
 
@@ -78,6 +83,7 @@ def _solve_highs(
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_heuristic_effort", HEURISTIC_EFFORT)
     inf = highspy.kHighsInf
     clip = lambda xs: np.clip(np.asarray(xs, dtype=np.float64), -inf, inf)  # noqa: E731
     integrality = np.asarray([1 if i else 0 for i in lp.col_integer], dtype=np.int32)
@@ -89,11 +95,16 @@ def _solve_highs(
         np.asarray(lp.row_start, dtype=np.int32), np.asarray(lp.row_cols, dtype=np.int32),
         np.asarray(lp.row_vals, dtype=np.float64), integrality,
     )
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = list(start)
+        solution.value_valid = True
+        h.setSolution(solution)
     if progress is not None:
         _highs_progress(h, progress)
-    start = time.perf_counter()
+    began = time.perf_counter()
     h.run()
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     model_status = h.getModelStatus()
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -137,7 +148,8 @@ def _highs_progress(h: object, progress: Progress) -> None:
 
 
 def _solve_pywraplp(
-    lp: LinearModel, backend: str, time_limit_s: float, gap: float, progress: Progress | None
+    lp: LinearModel, backend: str, time_limit_s: float, gap: float, progress: Progress | None,
+    start: list[float] | None,
 ) -> SolveResult:
     from ortools.linear_solver import pywraplp
 
@@ -162,15 +174,17 @@ def _solve_pywraplp(
             objective.SetCoefficient(col, cost)
     objective.SetMinimization()
     solver.SetTimeLimit(int(time_limit_s * 1000))
+    if start is not None:
+        solver.SetHint(cols, list(start))
     if backend == "cp-sat":
         solver.SetNumThreads(2)
     params = pywraplp.MPSolverParameters()
     params.SetDoubleParam(params.RELATIVE_MIP_GAP, gap)
     if progress is not None:
         progress(f"  {backend}: solving {lp.num_cols} columns, {lp.num_rows} rows")
-    start = time.perf_counter()
+    began = time.perf_counter()
     code = solver.Solve(params)
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     if code == pywraplp.Solver.INFEASIBLE:
         return SolveResult(backend, Status.INFEASIBLE, None, None, None, seconds, None)
     if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):

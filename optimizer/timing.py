@@ -77,17 +77,27 @@ class Window:
     sectors: list[str]  # sectors it can reach within the horizon
 
 
+# Routes through the fastest few places of each kind are generated per movement.
+VIA_KINDS = {"airfield": 3, "seaport": 3, "railhead": 2}
+FLEETS_PER_LEG = 2  # per movement and leg: the fleets that move most tons a day
+
+
 def movement_window(
     inputs: Inputs, m: Movement, timings: list[Timing], slack_periods: int
 ) -> Window:
-    """Prune the network to what one movement could use: a timing is kept when a route through
-    it reaches a sector no more than `slack_periods` (or the uncongested time again) after the
-    fastest route, and within the horizon."""
+    """Prune the network to the routes one movement could sensibly use.
+
+    Candidate routes are the fastest route overall and the fastest route through each port
+    and airfield (so the model can spread load over ports of embarkation and debarkation when
+    one is congested), kept when they reach a sector at most `slack_periods` after the fastest
+    one. On each leg of a kept route every fleet that may carry the movement is modelled, not
+    only the fastest, so lift can be pooled. This is the route-generation step of NRMO-type
+    models; without it the time-expanded network is millions of columns."""
     horizon = inputs.periods
+    force = inputs.forces[m.forces[0]]
     usable = [
         tm for tm in timings
-        if inputs.fleets[tm.fleet].may_carry(inputs.forces[m.forces[0]])
-        and tm.leg.to != m.home
+        if inputs.fleets[tm.fleet].may_carry(force) and tm.leg.to != m.home
     ]
     targets = [m.sector] if m.sector is not None else sorted(inputs.sectors)
     start = inputs.period_of_day(m.activation_day)
@@ -95,32 +105,80 @@ def movement_window(
         tm.fleet: inputs.period_of_day(inputs.fleets[tm.fleet].activation_day or 0)
         for tm in usable
     }
-
-    earliest = _forward(m.home, start, usable, fleet_start, set(inputs.sectors))
-    to_sector = _backward(targets, usable)
+    earliest, came_by = _forward(m.home, start, usable, fleet_start, set(inputs.sectors))
+    to_sector, _ = _backward(targets, usable)
     reach = [s for s in targets if earliest.get(s, NEVER) <= horizon]
     if not reach:
         return Window(earliest, to_sector, [], [])
-    best = min(earliest[s] for s in reach)
-    limit = min(horizon, best + max(slack_periods, best - start))
-    kept = []
+    route_legs: set[int] = set()
+    nearest = min(reach, key=lambda s: (earliest[s], s))
+    for sector in reach:  # the fastest route to every sector it may go to, and for the
+        # nearest one also routes through other ports, to spread load when one is congested
+        to_this, goes_by = _backward([sector], usable)
+        limit = min(horizon, earliest[sector] + slack_periods)
+        vias: list[str | None] = [None]
+        for kind, count in VIA_KINDS.items():
+            if sector != nearest:
+                break
+            candidates = sorted(
+                (earliest[p] + to_this[p], p) for p, place in inputs.places.items()
+                if place.kind == kind and p in earliest and p in to_this
+            )
+            vias += [p for when, p in candidates[:count] if when <= limit]
+        for via in vias:
+            route_legs |= _route(m.home, via, [sector], came_by, goes_by, earliest)
+    limit = min(horizon, max(earliest[s] for s in reach) + slack_periods)
+    on_leg: dict[int, list[Timing]] = {}
     for tm in usable:
         leave = max(earliest.get(tm.leg.from_, NEVER), fleet_start[tm.fleet])
-        if leave + tm.offset + to_sector.get(tm.leg.to, NEVER) <= limit:
-            if tm.leg.to in inputs.sectors and tm.leg.to not in targets:
-                continue
-            kept.append(tm)
-    return Window(earliest, to_sector, kept, reach)
+        arrive = leave + tm.offset + to_sector.get(tm.leg.to, NEVER)
+        if id(tm.leg) in route_legs and arrive <= limit:
+            on_leg.setdefault(id(tm.leg), []).append(tm)
+    kept = [
+        tm for group in on_leg.values()
+        for tm in sorted(group, key=lambda tm: -_daily_tons(inputs, tm))[:FLEETS_PER_LEG]
+    ]
+    sectors_hit = {tm.leg.to for tm in kept} & set(targets)
+    return Window(earliest, to_sector, kept, [s for s in reach if s in sectors_hit])
+
+
+def _daily_tons(inputs: Inputs, tm: Timing) -> float:
+    fleet = inputs.fleets[tm.fleet]
+    return fleet.count * fleet.payload_t * 24.0 / max(tm.cycle_h, 1e-9)
+
+
+def _route(
+    home: str, via: str | None, targets: list[str], came_by: dict[str, Timing],
+    goes_by: dict[str, Timing], earliest: dict[str, int],
+) -> set[int]:
+    """Legs (by identity) of the fastest route home -> via -> nearest target sector."""
+    if via is None:
+        via = min(targets, key=lambda s: earliest.get(s, NEVER))
+    legs: set[int] = set()
+    node = via
+    while node != home and node in came_by:  # back along the forward tree
+        tm = came_by[node]
+        legs.add(id(tm.leg))
+        node = tm.leg.from_
+    node = via
+    seen = 0
+    while node not in targets and node in goes_by and seen < 50:  # on along the backward tree
+        tm = goes_by[node]
+        legs.add(id(tm.leg))
+        node = tm.leg.to
+        seen += 1
+    return legs
 
 
 def _forward(
     home: str, start: int, usable: list[Timing], fleet_start: dict[str, int],
     sectors: set[str],
-) -> dict[str, int]:
+) -> tuple[dict[str, int], dict[str, Timing]]:
     out_of: dict[str, list[Timing]] = {}
     for tm in usable:
         out_of.setdefault(tm.leg.from_, []).append(tm)
     best = {home: start}
+    came_by: dict[str, Timing] = {}
     heap = [(start, home)]
     while heap:
         t, node = heapq.heappop(heap)
@@ -130,15 +188,19 @@ def _forward(
             arrive = max(t, fleet_start[tm.fleet]) + tm.offset
             if arrive < best.get(tm.leg.to, NEVER):
                 best[tm.leg.to] = arrive
+                came_by[tm.leg.to] = tm
                 heapq.heappush(heap, (arrive, tm.leg.to))
-    return best
+    return best, came_by
 
 
-def _backward(targets: list[str], usable: list[Timing]) -> dict[str, int]:
+def _backward(
+    targets: list[str], usable: list[Timing]
+) -> tuple[dict[str, int], dict[str, Timing]]:
     into: dict[str, list[Timing]] = {}
     for tm in usable:
         into.setdefault(tm.leg.to, []).append(tm)
     best = dict.fromkeys(targets, 0)
+    goes_by: dict[str, Timing] = {}
     heap = [(0, s) for s in targets]
     while heap:
         t, node = heapq.heappop(heap)
@@ -150,5 +212,6 @@ def _backward(targets: list[str], usable: list[Timing]) -> dict[str, int]:
             back = t + tm.offset
             if back < best.get(tm.leg.from_, NEVER):
                 best[tm.leg.from_] = back
+                goes_by[tm.leg.from_] = tm
                 heapq.heappush(heap, (back, tm.leg.from_))
-    return best
+    return best, goes_by

@@ -7,7 +7,8 @@ The fixture ``tests/data/checker/tiny`` is a plan worked out by hand:
 - trip 0, us-c17 (2 aircraft x 50 t / 100 pax, 800 km/h, load/unload/turnaround 1 h)
   on air:KDOV>ETAR (800 km): transit 1 + 1 + 1 = 3 h, cycle 1 + 2 + 1 + 1 = 5 h;
   depart 24, cargo available 27 + handling 1 = 28, return 29, 100 t, 200 pax.
-- ETAR handling_h = 1 is in arrive_h, so the cargo may go on at 28: trip 1, de-rail (1 train, 1435 mm)
+- ETAR handling_h = 1 is in arrive_h, so the cargo may go on at 28: trip 1, de-rail
+  (1 train, 1435 mm)
   on rail:ETAR>RH-LT (300 km at 60 km/h, load/unload 2 h, turnaround 4 h): transit
   2 + 5 + 2 = 9 h, cycle 2 + 10 + 2 + 4 = 18 h; depart 28, arrive 37, return 46.
 - trip 2, us-hets (4 of 5 trucks x 25 t, 50 km/h, 1/1/1 h) on road:RH-LT>S-1 (100 km):

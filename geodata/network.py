@@ -1,0 +1,427 @@
+"""Build the resolved network of a scenario: places with coordinates, the legs between them
+with the fleets that may use each, activation days, and the forces that cannot get through.
+`Network.to_json()` is resolved.json as fixed in docs/contracts.md.
+
+Leg generation keeps the network small enough for a MIP by generating only the moves a
+deployment plan uses (about 800 legs for the 80 places of scenarios/baltic_article5.yaml):
+- THEATER: places within THEATER_KM of any sector node.
+- air: every airfield to every theater airfield, at least AIR_MIN_KM apart.
+- sea: every seaport to every theater seaport, at least SEA_MIN_KM apart.
+- land, A -> B with A != B, A not a sector, B an airfield, seaport, railhead or sector (never
+  a base or depot: nothing is delivered there). Road where a road route exists (geodata.road:
+  same region or through a fixed link) up to ROAD_MAX_KM; rail where same-gauge track joins
+  both (geodata.rail), one leg per gauge. A pair qualifies by one of:
+  (i) fort to port: A a base or depot, B one of its FORT_TO_PORT_NEAREST nearest airfields,
+      seaports and railheads (each kind) within FORT_TO_PORT_KM; road and rail.
+  (ii) to a sector: from any theater place, or any base or depot (self-deployment by road,
+      sustainment), by road and rail; from any other place by rail only.
+  (iii) into the theater by train: A outside the theater, B a theater railhead; rail only.
+  (iv) within the theater to a railhead: by rail from anywhere in the theater; by road from
+      an airfield or seaport to its FORT_TO_PORT_NEAREST nearest railheads (a base reaches
+      its nearest railheads by (i)).
+- legs no force or depot can get to, or that lead nowhere a sector can be reached from, are
+  dropped (they could carry nothing: e.g. sea legs into a theater port with no road or track
+  on to any sector).
+- scenario links are added as given and replace a generated leg of the same ends and mode.
+- a leg touching a closed place is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geodata.distance import distance_km, great_circle_path, path_points_for
+from geodata.legs import (
+    SOURCE_AIR,
+    SOURCE_LINK,
+    SOURCE_RAIL,
+    SOURCE_ROAD,
+    SOURCE_SEA,
+    Leg,
+    LegTime,
+    leg_id,
+    with_fleets,
+)
+from geodata.places import ResolvedPlace, resolve_places
+from geodata.rail import Access, RailNetwork, load_rail_network
+from geodata.reach import Unreachable, diagnose
+from geodata.road import ROAD_MAX_KM, road_route
+from geodata.sea import SeaEnd, SeaRouter
+from mobilize.scenario import Fleet, Force, Scenario
+
+__all__ = [
+    "Leg", "LegTime", "Network", "ResolvedFleet", "ResolvedForce", "ResolvedPlace",
+    "Unreachable", "build_network", "write_resolved",
+]
+
+# Sectors are fought for within a few hundred km; 700 km from any sector node takes in the
+# ports, airfields and railheads a theater's reception and onward movement would use (for a
+# Baltic sector: the Baltic states, north-east Poland, the Gulf of Finland).
+THEATER_KM = 700.0
+# Shorter hops are driven, not flown: loading and unloading alone take hours either way.
+AIR_MIN_KM = 200.0
+# Two ports closer than this are the same port area for a move by sea.
+SEA_MIN_KM = 100.0
+# A unit moves from its home base to a port of embarkation at most this far away.
+FORT_TO_PORT_KM = 1000.0
+
+# A unit moving by road to a port of embarkation (or from a port of debarkation to a railhead)
+# considers this many of each kind, nearest first.
+FORT_TO_PORT_NEAREST = 2
+
+_PORT_KINDS = ("airfield", "seaport", "railhead")
+# Land legs end only where cargo changes mode or arrives: never at a base or a depot.
+_TARGET_KINDS = (*_PORT_KINDS, "sector")
+_ROAD_RAIL = frozenset({"road", "rail"})
+_RAIL = frozenset({"rail"})
+
+
+@dataclass(frozen=True)
+class ResolvedForce:
+    force: Force
+    activation_day: int | None  # None: the member opts out
+
+
+@dataclass(frozen=True)
+class ResolvedFleet:
+    fleet: Fleet
+    activation_day: int | None  # None: every owner opts out
+
+
+@dataclass(frozen=True)
+class Network:
+    scenario: Scenario
+    scenario_file: str
+    sha256: str
+    places: dict[str, ResolvedPlace]
+    theater: frozenset[str]
+    legs: list[Leg]
+    forces: dict[str, ResolvedForce]
+    fleets: dict[str, ResolvedFleet]
+    unreachable: list[Unreachable]
+    # Things worth telling the user that are not errors (country mismatches, no rail access).
+    notes: list[str] = field(default_factory=list)
+
+    def leg(self, leg_id: str) -> Leg:
+        return next(x for x in self.legs if x.id == leg_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """resolved.json, key for key as in docs/contracts.md."""
+        s = self.scenario
+        return {
+            "scenario": {
+                "name": s.name, "file": self.scenario_file, "sha256": self.sha256,
+                "c_day": s.c_day.isoformat(), "horizon_days": s.horizon_days,
+                "period_hours": s.period_hours, "ally": s.ally,
+            },
+            "members": [
+                {"code": m.code, "name": m.name, "decision_delay_days": m.decision_delay_days,
+                 "fair_share": m.fair_share, "max_share": m.max_share, "opt_out": m.opt_out}
+                for m in s.members
+            ],
+            "places": [_place_json(p) for p in self.places.values()],
+            "sectors": [
+                {"id": x.id, "name": x.name, "lat": self.places[x.id].lat,
+                 "lon": self.places[x.id].lon, "radius_km": x.radius_km, "polygon": x.polygon,
+                 "requirements": [
+                     {"capability": r.capability, "amount": r.amount, "by_day": r.by_day,
+                      "weight": r.weight} for r in x.requirements
+                 ]}
+                for x in s.sectors
+            ],
+            "forces": [_force_json(rf) for rf in self.forces.values()],
+            "fleets": [_fleet_json(rf) for rf in self.fleets.values()],
+            "depots": [
+                {"id": d.id, "place": d.place, "provides": list(d.provides),
+                 "stock_t": d.stock_t, "throughput_tpd": d.throughput_tpd}
+                for d in s.depots
+            ],
+            "legs": [_leg_json(leg) for leg in self.legs],
+            "unreachable": [{"force": u.force, "reason": u.reason} for u in self.unreachable],
+        }
+
+
+def build_network(scenario: Scenario, scenario_file: str | Path,
+                  rail: RailNetwork | None = None) -> Network:
+    """Resolve places, generate legs, attach fleets and diagnose unreachable forces.
+
+    Raises NetworkError for an unknown ICAO code or LOCODE, or when searoute fails.
+    """
+    places = resolve_places(scenario)
+    notes = [n for p in places.values() for n in p.notes]
+    if rail is None:
+        # No need to read the corridors when nothing in the scenario has rail.
+        has_rail = any(p.gauges_mm for p in scenario.places) or any(
+            lk.mode == "rail" for lk in scenario.links)
+        rail = load_rail_network() if has_rail else RailNetwork({}, [])
+    access = _rail_access(scenario, places, rail, notes)
+    # A place of kind "sector" that a sector is located at is the same spot as the sector
+    # node: legs go to the sector node only, not to both.
+    stand_ins = frozenset(
+        x.place for x in scenario.sectors
+        if x.place is not None and places[x.place].kind == "sector"
+    )
+
+    sectors = [places[x.id] for x in scenario.sectors]
+    theater = frozenset(
+        pid for pid, p in places.items()
+        if any(distance_km(p.latlon, x.latlon) <= THEATER_KM for x in sectors)
+    )
+    router = SeaRouter(scenario.closed_passages)
+    locodes = {p.id: p.locode for p in scenario.places}
+    legs: dict[tuple[str, str, str, int | None], Leg] = {}
+    for leg in _air_legs(places, theater):
+        legs[leg.key] = leg
+    for leg in _sea_legs(places, theater, locodes, router):
+        legs[leg.key] = leg
+    router.save()
+    for leg in _land_legs(places, theater, rail, access, stand_ins):
+        legs[leg.key] = leg
+    for lk in scenario.links:
+        a, b = places[lk.from_], places[lk.to]
+        leg = Leg(leg_id(lk.mode, lk.gauge_mm, a.id, b.id), a.id, b.id, lk.mode, lk.km,
+                  lk.gauge_mm, SOURCE_LINK, _rounded([a.latlon, b.latlon]))
+        legs[leg.key] = leg  # replaces a generated leg of the same ends, mode and gauge
+    closed = set(scenario.closed_places)
+    kept = [leg for leg in legs.values() if leg.from_ not in closed and leg.to not in closed]
+    starts = {f.home for f in scenario.forces} | {d.place for d in scenario.depots}
+    kept = _useful(kept, starts, {x.id for x in scenario.sectors})
+
+    forces = {f.id: ResolvedForce(f, _force_activation(scenario, f)) for f in scenario.forces}
+    fleets = {f.id: ResolvedFleet(f, _fleet_activation(scenario, f)) for f in scenario.fleets}
+    active = [rf.fleet for rf in fleets.values() if rf.activation_day is not None]
+    final = [with_fleets(leg, active) for leg in kept]
+    unreachable = diagnose(
+        [(rf.force, rf.activation_day) for rf in forces.values()],
+        [x.id for x in scenario.sectors], final, active, scenario.horizon_days,
+    )
+    return Network(
+        scenario=scenario, scenario_file=str(scenario_file), sha256=_sha256(scenario_file),
+        places=places, theater=theater, legs=final, forces=forces, fleets=fleets,
+        unreachable=unreachable, notes=notes,
+    )
+
+
+def write_resolved(network: Network, out_dir: str | Path) -> Path:
+    """Write resolved.json into out_dir atomically (temp file, then rename); return its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "resolved.json"
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".resolved", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(network.to_json(), fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; resolved.json is a shared artifact
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+# --- activation ------------------------------------------------------------------------------
+
+def _force_activation(s: Scenario, f: Force) -> int | None:
+    member = s.member(f.member)
+    return None if member.opt_out else member.decision_delay_days + f.readiness_days
+
+
+def _fleet_activation(s: Scenario, f: Fleet) -> int | None:
+    # A pool may fly once its first (non-opting-out) member has decided.
+    delays = [s.member(c).decision_delay_days for c in f.owners if not s.member(c).opt_out]
+    return max(f.available_day, min(delays)) if delays else None
+
+
+# --- leg generation --------------------------------------------------------------------------
+
+def _air_legs(places: dict[str, ResolvedPlace], theater: frozenset[str]) -> Iterator[Leg]:
+    fields = [p for p in places.values() if p.kind == "airfield"]
+    for a in fields:
+        for b in fields:
+            if b.id == a.id or b.id not in theater:
+                continue
+            km = distance_km(a.latlon, b.latlon)
+            if km < AIR_MIN_KM:
+                continue
+            path = great_circle_path(a.latlon, b.latlon, path_points_for(km))
+            yield Leg(leg_id("air", None, a.id, b.id), a.id, b.id, "air", round(km, 1), None,
+                      SOURCE_AIR, _rounded(path))
+
+
+def _sea_legs(places: dict[str, ResolvedPlace], theater: frozenset[str],
+              locodes: dict[str, str | None], router: SeaRouter) -> Iterator[Leg]:
+    ports = [p for p in places.values() if p.kind == "seaport"]
+    for a in ports:
+        for b in ports:
+            if b.id == a.id or b.id not in theater:
+                continue
+            if distance_km(a.latlon, b.latlon) < SEA_MIN_KM:
+                continue
+            route = router.route(SeaEnd.of(locodes.get(a.id), a.latlon),
+                                 SeaEnd.of(locodes.get(b.id), b.latlon))
+            if route is None:
+                continue  # every way is through a closed passage: no leg
+            yield Leg(leg_id("sea", None, a.id, b.id), a.id, b.id, "sea", route.km, None,
+                      SOURCE_SEA, _rounded(route.path))
+
+
+def _land_modes(a: ResolvedPlace, b: ResolvedPlace, a_in: bool, b_in: bool) -> frozenset[str]:
+    """Modes the onward and in-theater rules (ii)-(iv) allow for a land leg a -> b."""
+    if b.kind == "sector":
+        if a_in or a.kind in ("base", "depot"):
+            return _ROAD_RAIL  # (ii) onward, self-deployment, sustainment
+        return _RAIL  # (ii) a port or railhead outside the theater: by train straight there
+    if b.kind == "railhead" and b_in:
+        # (iv) train to train (a gauge break), port of debarkation to train; (iii) into the
+        # theater by train. Road to a railhead: see the nearest-first rules in _land_legs.
+        return _RAIL
+    return frozenset()
+
+
+def _land_legs(places: dict[str, ResolvedPlace], theater: frozenset[str], rail: RailNetwork,
+               access: dict[str, dict[int, Access]], stand_ins: frozenset[str]) -> Iterator[Leg]:
+    origins = [p for p in places.values() if p.kind != "sector" and p.id not in stand_ins]
+    targets = [p for p in places.values() if p.kind in _TARGET_KINDS and p.id not in stand_ins]
+    rails: list[Leg] = []
+    roads: list[Leg] = []
+    for a in origins:
+        wanted: dict[str, frozenset[str]] = {}
+        nearest: dict[str, list[tuple[float, str]]] = {k: [] for k in _PORT_KINDS}
+        for b in targets:
+            if b.id == a.id:
+                continue
+            modes = _land_modes(a, b, a.id in theater, b.id in theater)
+            if modes:
+                wanted[b.id] = modes
+            km = distance_km(a.latlon, b.latlon)
+            if a.kind in ("base", "depot") and b.kind in _PORT_KINDS and km <= FORT_TO_PORT_KM:
+                nearest[b.kind].append((km, b.id))  # (i) fort to port
+            elif (a.kind in ("airfield", "seaport") and b.kind == "railhead"
+                  and a.id in theater and b.id in theater):
+                nearest[b.kind].append((km, b.id))  # (iv) from the port to a train by road
+        for options in nearest.values():
+            # The nearest few of each kind only: a unit does not drive past two airfields
+            # to reach a third, nor past two railheads to board a train at a third.
+            for _, bid in sorted(options)[:FORT_TO_PORT_NEAREST]:
+                wanted[bid] = _ROAD_RAIL
+        for bid, modes in wanted.items():
+            b = places[bid]
+            if "rail" in modes:
+                for g in sorted(set(access.get(a.id, {})) & set(access.get(b.id, {}))):
+                    route = rail.route(a.latlon, access[a.id][g], b.latlon, access[b.id][g], g)
+                    if route is not None:
+                        rails.append(Leg(leg_id("rail", g, a.id, b.id), a.id, b.id, "rail",
+                                         route.km, g, SOURCE_RAIL, _rounded(route.path)))
+            if "road" in modes:
+                road = road_route(a.country, a.latlon, b.country, b.latlon)
+                if road is not None and road.gc_km <= ROAD_MAX_KM:
+                    roads.append(Leg(leg_id("road", None, a.id, b.id), a.id, b.id, "road",
+                                     round(road.km, 1), None, SOURCE_ROAD, _rounded(road.path)))
+    yield from rails
+    yield from roads
+
+
+def _useful(legs: list[Leg], starts: set[str], sectors: set[str]) -> list[Leg]:
+    """The legs on some chain from a force's home or a depot to a sector."""
+    out: dict[str, list[str]] = defaultdict(list)
+    back: dict[str, list[str]] = defaultdict(list)
+    for leg in legs:
+        out[leg.from_].append(leg.to)
+        back[leg.to].append(leg.from_)
+    ahead, behind = _closure(starts, out), _closure(sectors, back)
+    return [leg for leg in legs if leg.from_ in ahead and leg.to in behind]
+
+
+def _closure(seeds: set[str], edges: dict[str, list[str]]) -> set[str]:
+    seen, todo = set(seeds), list(seeds)
+    while todo:
+        for nxt in edges.get(todo.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _rail_access(s: Scenario, places: dict[str, ResolvedPlace], rail: RailNetwork,
+                 notes: list[str]) -> dict[str, dict[int, Access]]:
+    """Per place (and sector at a place), the corridor node it uses on each of its gauges."""
+    out: dict[str, dict[int, Access]] = {}
+    for p in s.places:
+        at = places[p.id]
+        for g in at.gauges_mm:
+            acc = rail.snap(at.latlon, g)
+            if acc is None:
+                notes.append(f"place {p.id!r} lists gauge {g} mm but no {g} mm corridor node "
+                             "lies within 30 km: it gets no generated rail legs (add a link)")
+                continue
+            out.setdefault(p.id, {})[g] = acc
+    for x in s.sectors:
+        # Rail reaches a sector only through its place's railhead.
+        if x.place is not None and x.place in out:
+            out[x.id] = out[x.place]
+    return out
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+def _rounded(path: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    # 4 decimals is ~10 m: plenty for maps, and keeps resolved.json small.
+    return [(round(lat, 4), round(lon, 4)) for lat, lon in path]
+
+
+def _place_json(p: ResolvedPlace) -> dict[str, Any]:
+    return {
+        "id": p.id, "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat,
+        "lon": p.lon, "source": p.source, "throughput_tpd": p.throughput_tpd, "mog": p.mog,
+        "gauges_mm": list(p.gauges_mm), "handling_h": p.handling_h, "closed": p.closed,
+    }
+
+
+def _force_json(rf: ResolvedForce) -> dict[str, Any]:
+    f = rf.force
+    return {
+        "id": f.id, "name": f.name or f.id, "member": f.member, "home": f.home,
+        "personnel": f.personnel, "cargo_t": f.cargo_t, "outsize": f.outsize,
+        "capability": dict(f.capability), "readiness_days": f.readiness_days,
+        "sector": f.sector, "needs": list(f.needs), "sustainment_tpd": f.sustainment_tpd,
+        "activation_day": rf.activation_day,
+    }
+
+
+def _fleet_json(rf: ResolvedFleet) -> dict[str, Any]:
+    f = rf.fleet
+    return {
+        "id": f.id, "name": f.name or f.id, "mode": f.mode, "owners": f.owners,
+        "count": f.count, "payload_t": f.payload_t, "pax": f.pax, "speed_kmh": f.speed_kmh,
+        "range_km": f.range_km, "outsize": f.outsize, "gauge_mm": f.gauge_mm,
+        "load_h": f.hours("load_h"), "unload_h": f.hours("unload_h"),
+        "turnaround_h": f.hours("turnaround_h"),
+        "carries": list(f.carries) if f.carries is not None else None,
+        "activation_day": rf.activation_day,
+    }
+
+
+def _leg_json(leg: Leg) -> dict[str, Any]:
+    return {
+        "id": leg.id, "from": leg.from_, "to": leg.to, "mode": leg.mode, "km": leg.km,
+        "gauge_mm": leg.gauge_mm, "source": leg.source,
+        "path": [[lat, lon] for lat, lon in leg.path],
+        "fleets": {k: {"transit_h": t.transit_h, "cycle_h": t.cycle_h}
+                   for k, t in leg.fleets.items()},
+    }
+
+
+def _sha256(path: str | Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
