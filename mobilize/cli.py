@@ -120,10 +120,63 @@ def check(out: Annotated[Path, typer.Argument(help="Folder with resolved.json an
     )
 
 
+DirArg = Annotated[
+    Path, typer.Argument(help="Folder with resolved.json and plan.json (from solve).")
+]
+
+
+@app.command("map")
+def map_(out: DirArg) -> None:
+    """Write DIR/map.html: routes, places, and readiness gaps by day; works offline."""
+    _needs_plan(out)
+    _write_map(out)
+
+
+@app.command()
+def report(out: DirArg) -> None:
+    """Write DIR/report.html: map, closure curves, Gantt, lift use, congestion, shares."""
+    from maps.report import write_report
+
+    _needs_plan(out)
+    try:
+        path = write_report(out)
+    except (MobilizeError, ValueError, KeyError) as exc:
+        raise _fail(f"cannot build the report from {out}: {exc}") from None
+    out_console.print(f"wrote {path}")
+
+
+FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
+
+
+@app.command()
+def export(
+    out: DirArg,
+    format_: Annotated[str, typer.Option("--format", help="geojson, gpkg, kml, csv or xlsx.")
+                       ] = "geojson",
+) -> None:
+    """Export the plan's routes and places for GIS (QGIS, Google Earth) and spreadsheets."""
+    from maps.export import export_plan
+
+    if format_ not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
+    _needs_plan(out)
+    path = export_plan(out, format_)
+    out_console.print(f"wrote {path}")
+
+
+def _needs_plan(out: Path) -> None:
+    for name in ("resolved.json", "plan.json"):
+        if not (out / name).is_file():
+            raise _fail(f"{out / name} not found: run `mobilize solve SCENARIO --out {out}` first")
+
+
 def _write_map(out: Path) -> None:
     from maps.render import write_map
 
-    path = write_map(out)
+    try:
+        path = write_map(out)
+    except (MobilizeError, ValueError, KeyError) as exc:
+        raise _fail(f"cannot draw the map from {out}: {exc}") from None
     out_console.print(f"wrote {path}")
 
 

@@ -76,3 +76,23 @@ class LinearModel:
 
 def objective(lp: LinearModel, values: list[float]) -> float:
     return sum(c * v for c, v in zip(lp.col_cost, values, strict=True) if c)
+
+
+def rescaled(lp: LinearModel, columns: set[int], factor: float) -> LinearModel:
+    """The same model with `columns` measured in units `factor` times smaller (x' = x*factor):
+    for solvers that want integral data, such as CP-SAT, which rounds a kiloton rhs of 0.1
+    into an empty domain."""
+    scale = [factor if i in columns else 1.0 for i in range(lp.num_cols)]
+    return LinearModel(
+        col_names=list(lp.col_names),
+        col_lb=[v * f for v, f in zip(lp.col_lb, scale, strict=True)],
+        col_ub=[v * f for v, f in zip(lp.col_ub, scale, strict=True)],
+        col_cost=[c / f for c, f in zip(lp.col_cost, scale, strict=True)],
+        col_integer=list(lp.col_integer),
+        row_names=list(lp.row_names),
+        row_lb=list(lp.row_lb),
+        row_ub=list(lp.row_ub),
+        row_start=list(lp.row_start),
+        row_cols=list(lp.row_cols),
+        row_vals=[v / scale[c] for c, v in zip(lp.row_cols, lp.row_vals, strict=True)],
+    )

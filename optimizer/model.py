@@ -21,7 +21,7 @@ from optimizer.inputs import Inputs
 from optimizer.lp import LinearModel
 from optimizer.timing import Timing, Window, leg_timings, movement_window
 
-LATE_WEIGHT = 1.0  # a gap-day after the deadline counts twice
+LATE_WEIGHT = 0.1  # a gap-day after the deadline counts 10% more: lateness breaks ties
 COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
 KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few decades
 SUPPLY_KM_PER_DAY = 500.0  # depot-to-sector distribution: a day per 500 road km, at least one

@@ -13,8 +13,8 @@ from optimizer.aggregate import movements
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
 from optimizer.inputs import Inputs, inputs_from_resolved
-from optimizer.lp import objective
-from optimizer.model import Model, build_model
+from optimizer.lp import objective, rescaled
+from optimizer.model import KT, Model, build_model
 from optimizer.plan import SolverInfo, build_plan
 from optimizer.rounding import relax_round_fix
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
@@ -58,7 +58,17 @@ def plan_with_mip(
         )
     start, lp_bound = _best_start(model, start, time_limit_s / 2, progress)
     left = max(1.0, time_limit_s - (time.perf_counter() - started))
-    result = solve(model.lp, backend, left, gap, progress, start)
+    if backend == "cp-sat":  # integral data: tons, not kilotons
+        lp = rescaled(model.lp, model.tonnage, KT)
+        tons_start = None if start is None else model.in_tons(start)
+        result = solve(lp, backend, left, gap, progress, tons_start)
+        if result.values is not None:
+            result = dataclasses.replace(
+                result, values=[v / KT if i in model.tonnage else v
+                                for i, v in enumerate(result.values)])
+    else:
+        result = solve(model.lp, backend, left, gap, progress, start)
+    result = _no_worse_than_start(result, model, start)
     if result.values is None:
         if result.status == Status.INFEASIBLE:
             # every row can be met by moving nothing, so this is a modelling error, not input
@@ -97,11 +107,30 @@ def _best_start(
     return best, lp_bound
 
 
+def _no_worse_than_start(
+    result: SolveResult, model: Model, start: list[float] | None
+) -> SolveResult:
+    """A solver may drop a start it finds slightly infeasible and stop with a worse plan:
+    the start is a checked solution of the same model, so it stands if it is better."""
+    if start is None:
+        return result
+    value = objective(model.lp, start)
+    if result.values is not None and result.objective is not None and (
+        result.objective <= value + 1e-6
+    ):
+        return result
+    status = Status.TIME_LIMIT if result.status != Status.OPTIMAL else Status.FEASIBLE
+    return dataclasses.replace(
+        result, status=status, objective=value, values=start,
+        gap=relative_gap(value, result.bound),
+    )
+
+
 def _with_bound(result: SolveResult, lp_bound: float) -> SolveResult:
     """The LP relaxation's bound is valid too: keep the stronger of the two."""
     if result.objective is None or math.isnan(lp_bound):
         return result
-    bound = max(result.bound if result.bound is not None else -math.inf, lp_bound)
+    bound = lp_bound if result.bound is None else max(result.bound, lp_bound)
     return dataclasses.replace(result, bound=bound, gap=relative_gap(result.objective, bound))
 
 

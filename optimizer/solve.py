@@ -22,6 +22,7 @@ BACKENDS = ("highs", "scip", "cp-sat")
 # HiGHS spends 5% of its effort on primal heuristics by default; these models have an easy
 # bound and hard-to-find good plans, so it is worth more.
 HEURISTIC_EFFORT = 0.3
+CP_SAT_BOUND = 1e6  # kilotons, vehicles: far above anything real
 
 
 class Status(StrEnum):
@@ -114,7 +115,9 @@ def _solve_highs(
     if not has_solution:
         return SolveResult("highs", Status.NO_SOLUTION, None, None, None, seconds, None)
     objective = float(info.objective_function_value)
-    bound = float(info.mip_dual_bound) if lp.num_integer else objective
+    bound: float | None = float(info.mip_dual_bound) if lp.num_integer else objective
+    if bound is not None and not math.isfinite(bound):
+        bound = None  # stopped before the root LP: no bound yet
     if model_status == ms.kOptimal:
         status = Status.OPTIMAL
         rel = relative_gap(objective, bound)
@@ -156,7 +159,8 @@ def _solve_pywraplp(
     solver = pywraplp.Solver.CreateSolver({"scip": "SCIP", "cp-sat": "CP_SAT"}[backend])
     if solver is None:
         raise RuntimeError(f"OR-Tools was built without the {backend} backend")
-    inf = solver.infinity()
+    # CP-SAT scales every column to integers and rejects an unbounded one as invalid
+    inf = solver.infinity() if backend == "scip" else CP_SAT_BOUND
     fin = lambda v: max(-inf, min(inf, v))  # noqa: E731
     cols = [
         solver.Var(fin(lo), fin(hi), integer, name)

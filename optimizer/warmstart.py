@@ -71,9 +71,17 @@ def _balance(model: Model, values: list[float]) -> None:
 
 
 def _assignment(model: Model, schedule: Schedule, values: list[float]) -> None:
-    for (mid, sector), col in model.assigned.items():
-        m = next(x for x in model.movements if x.id == mid)
-        values[col] = sum(1 for f in m.forces if schedule.sectors.get(f) == sector)
+    """Forces to sectors as the schedule has them; a force it never sent (no sector) is
+    counted in the movement's first sector, where it delivers nothing."""
+    for m in model.movements:
+        sectors = model.windows[m.id].sectors
+        if (m.id, sectors[0] if sectors else "") not in model.assigned:
+            continue
+        for f in m.forces:
+            sector = schedule.sectors.get(f)
+            if sector not in sectors:
+                sector = sectors[0]
+            values[model.assigned[(m.id, sector)]] += 1
 
 
 def _supply_and_readiness(model: Model, schedule: Schedule, values: list[float]) -> None:

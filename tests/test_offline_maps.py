@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -214,6 +215,8 @@ def test_save_offline_failure_keeps_previous_file(tmp_path: Path) -> None:
 @pytest.mark.browser
 def test_offline_page_works_in_chromium_with_no_network(tmp_path: Path) -> None:
     if not CHROMIUM.exists():
+        if os.environ.get("MOBILIZE_REQUIRE_BROWSER"):  # CI (scripts/test.sh): never skip
+            pytest.fail(f"{CHROMIUM} not installed and MOBILIZE_REQUIRE_BROWSER is set")
         pytest.skip(f"{CHROMIUM} not installed (Debian package chromium)")
     from playwright.sync_api import Route, sync_playwright
 

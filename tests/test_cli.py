@@ -1,0 +1,94 @@
+"""The command line end to end, on real files: solve, check, map, report, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mobilize.checker import check_dir
+from mobilize.cli import app
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("mini")
+    result = runner.invoke(
+        app, ["solve", str(DATA / "mini.yaml"), "--out", str(out), "--quiet", "--map"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "checker: the plan obeys every rule" in result.output
+    return out
+
+
+def test_solve_writes_plan_csv_and_map(solved: Path) -> None:
+    plan = json.loads((solved / "plan.json").read_text())
+    assert plan["solver"]["planner"] == "mip"
+    assert plan["solver"]["status"] == "optimal"
+    # both forces reach the sector: the Polish battalion by road, the US company by air or road
+    assert {f["force"] for f in plan["forces"] if f["closure_h"] is not None} == {
+        "pl-mech-bn", "us-abn-coy"}
+    rows = (solved / "plan.csv").read_text().splitlines()
+    assert rows[0].startswith("force,member,sector,fleet,mode,from,to,depart,arrive")
+    assert len(rows) > 1
+    assert (solved / "map.html").stat().st_size > 100_000
+    assert check_dir(solved) == []
+
+
+def test_check_command_passes_and_catches_a_tampered_plan(solved: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(solved)])
+    assert result.exit_code == 0 and "0 violations" in result.output
+    for name in ("resolved.json", "plan.json"):
+        (tmp_path / name).write_text((solved / name).read_text())
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    plan["trips"][0]["vehicles"] = 0  # an empty trip carrying cargo
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "trip-capacity" in result.output
+
+
+def test_report_and_exports(solved: Path) -> None:
+    assert runner.invoke(app, ["report", str(solved)]).exit_code == 0
+    assert "plotly" in (solved / "report.html").read_text()
+    for fmt, name in [("geojson", "plan.geojson"), ("kml", "plan.kml"), ("gpkg", "plan.gpkg")]:
+        result = runner.invoke(app, ["export", str(solved), "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert (solved / name).stat().st_size > 0
+
+
+def test_greedy_planner_and_bad_options(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path), "--planner", "greedy"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "plan.json").read_text())["solver"]["planner"] == "greedy"
+    bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--solver", "gurobi"])
+    assert bad.exit_code == 2 and "--solver must be one of" in bad.output
+    missing = runner.invoke(app, ["map", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "run `mobilize solve" in missing.output
+
+
+def test_cp_sat_backend_is_selectable(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path),
+                                 "--solver", "cp-sat", "--quiet", "--time-limit", "30"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "plan.json").read_text())["solver"]["backend"] == "cp-sat"
+
+
+def test_time_limit_returns_best_plan_marked_as_such(tmp_path: Path) -> None:
+    """The Baltic LP alone takes longer than this limit: the plan is the best start found,
+    marked time_limit, and still obeys every rule."""
+    result = runner.invoke(app, ["solve", str(ROOT / "scenarios" / "baltic_article5.yaml"),
+                                 "--out", str(tmp_path), "--quiet", "--time-limit", "4"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["solver"]["status"] == "time_limit"
+    assert plan["trips"]
+    assert check_dir(tmp_path) == []
