@@ -746,9 +746,13 @@ def _arrived_at_sector(ctx: _Ctx) -> dict[str, list[tuple[float, float]]]:
     return out
 
 
+# docs/contracts.md: a force has closed once this share of its cargo is in its sector
+CLOSED_SHARE = 0.99
+
+
 def _closure(ctx: _Ctx, force: Json, arr: list[tuple[float, float]]) -> float | None:
-    """Hour the force's cargo_t is all at its sector within the horizon, else None."""
-    need = force["cargo_t"]
+    """Hour 99% of the force's cargo_t is at its sector within the horizon, else None."""
+    need = CLOSED_SHARE * force["cargo_t"]
     cum = 0.0
     for time, tons in arr:
         if time > ctx.horizon_h + ctx.hslack(ctx.horizon_h):

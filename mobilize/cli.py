@@ -57,7 +57,7 @@ def solve(
     out: OutOpt = Path("out"),
     planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (baseline).")] = "mip",
     solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
-    time_limit: Annotated[float, typer.Option(help="Seconds the solver may run.")] = 60.0,
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may run.")] = 120.0,
     gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
     quiet: Annotated[bool, typer.Option("--quiet", help="No solver progress on stderr.")] = False,
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,

@@ -26,6 +26,7 @@ class LinearModel:
     row_start: list[int] = field(default_factory=lambda: [0])
     row_cols: list[int] = field(default_factory=list)
     row_vals: list[float] = field(default_factory=list)
+    offset: float = 0.0  # constant added to the objective
 
     @property
     def num_cols(self) -> int:
@@ -75,7 +76,7 @@ class LinearModel:
 
 
 def objective(lp: LinearModel, values: list[float]) -> float:
-    return sum(c * v for c, v in zip(lp.col_cost, values, strict=True) if c)
+    return lp.offset + sum(c * v for c, v in zip(lp.col_cost, values, strict=True) if c)
 
 
 def rescaled(lp: LinearModel, columns: set[int], factor: float) -> LinearModel:
@@ -95,4 +96,5 @@ def rescaled(lp: LinearModel, columns: set[int], factor: float) -> LinearModel:
         row_start=list(lp.row_start),
         row_cols=list(lp.row_cols),
         row_vals=[v / scale[c] for c, v in zip(lp.row_cols, lp.row_vals, strict=True)],
+        offset=lp.offset,
     )

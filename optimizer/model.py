@@ -23,6 +23,7 @@ from optimizer.timing import Timing, Window, leg_timings, movement_window
 
 LATE_WEIGHT = 0.1  # a gap-day after the deadline counts 10% more: lateness breaks ties
 COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
+FORCE_DAY_WEIGHT = 0.01  # a whole force awaited for a day: a hundredth of a gap-day
 KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few decades
 SUPPLY_KM_PER_DAY = 500.0  # depot-to-sector distribution: a day per 500 road km, at least one
 SLACK_DAYS = 5  # routes kept per movement: up to this much slower than its fastest
@@ -85,6 +86,7 @@ def build_model(
     add_sustainment(model)
     add_readiness_gaps(model)
     add_burden_sharing(model)
+    add_force_days_awaited(model)
     add_transport_cost(model)
     return model
 
@@ -390,6 +392,22 @@ def add_burden_sharing(model: Model) -> None:
         terms = _points_delivered(model, own)
         terms += [(c, -member.max_share * v) for c, v in _points_delivered(model, None)]
         model.lp.add_row(f"max_share[{code}]", terms, ub=0.0)
+
+
+def add_force_days_awaited(model: Model) -> None:
+    """Every day a force (or the share of it) is not yet in its sector costs a little, so
+    forces beyond what the requirements need are still brought in, whole and early: without
+    it the ton-km cost would leave their last tons at home."""
+    inputs, lp = model.inputs, model.lp
+    period_days = inputs.period_hours / 24.0
+    for m in model.movements:
+        per_kt = FORCE_DAY_WEIGHT * period_days * KT / m.tons_each
+        for q in range(inputs.periods):
+            lp.offset += FORCE_DAY_WEIGHT * period_days * m.copies
+            for s in model.windows[m.id].sectors:
+                col = model.delivered.get((m.id, s, q))
+                if col is not None:
+                    lp.add_cost(col, -per_kt)
 
 
 def add_transport_cost(model: Model) -> None:

@@ -18,7 +18,8 @@ from collections import defaultdict
 from optimizer.model import Model, arrival_days
 from optimizer.solve import solve
 
-UPGRADE_FROM = 0.05  # below this fractional part the LP barely wanted another vehicle
+UPGRADE_FROM = 1e-6  # any fraction of a vehicle the LP wants is rounded up first: flooring
+# 10.03 vehicles to 10 strands the last tons of a brigade and leaves it "not closed"
 DIVE_STEPS = 3  # forces' sectors are fixed in this many rounds
 
 

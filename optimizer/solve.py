@@ -7,10 +7,12 @@ there is one.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -79,7 +81,8 @@ def _solve_highs(
 ) -> SolveResult:
     import highspy
 
-    h = highspy.Highs()
+    with _stdout_silenced():  # HiGHS prints a banner from C++ on creation
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(gap))
@@ -90,7 +93,7 @@ def _solve_highs(
     integrality = np.asarray([1 if i else 0 for i in lp.col_integer], dtype=np.int32)
     h.passModel(
         lp.num_cols, lp.num_rows, len(lp.row_vals), 2,  # 2: row-wise (CSR)
-        1, 0.0,  # minimize, no offset
+        1, float(lp.offset),  # minimize
         np.asarray(lp.col_cost, dtype=np.float64), clip(lp.col_lb), clip(lp.col_ub),
         clip(lp.row_lb), clip(lp.row_ub),
         np.asarray(lp.row_start, dtype=np.int32), np.asarray(lp.row_cols, dtype=np.int32),
@@ -129,6 +132,20 @@ def _solve_highs(
     return SolveResult(
         "highs", status, objective, bound, relative_gap(objective, bound), seconds, values
     )
+
+
+@contextlib.contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """Point file descriptor 1 at /dev/null for a moment: the plan summary owns stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _highs_progress(h: object, progress: Progress) -> None:
@@ -176,6 +193,7 @@ def _solve_pywraplp(
     for col, cost in zip(cols, lp.col_cost, strict=True):
         if cost:
             objective.SetCoefficient(col, cost)
+    objective.SetOffset(lp.offset)
     objective.SetMinimization()
     solver.SetTimeLimit(int(time_limit_s * 1000))
     if start is not None:

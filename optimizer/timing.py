@@ -115,7 +115,6 @@ def movement_window(
     for sector in reach:  # the fastest route to every sector it may go to, and for the
         # nearest one also routes through other ports, to spread load when one is congested
         to_this, goes_by = _backward([sector], usable)
-        limit = min(horizon, earliest[sector] + slack_periods)
         vias: list[str | None] = [None]
         for kind, count in VIA_KINDS.items():
             if sector != nearest:
@@ -124,10 +123,12 @@ def movement_window(
                 (earliest[p] + to_this[p], p) for p, place in inputs.places.items()
                 if place.kind == kind and p in earliest and p in to_this
             )
-            vias += [p for when, p in candidates[:count] if when <= limit]
+            # by kind, not by slack: a route days slower than the fastest (sealift against
+            # airlift) is the one with the capacity, so it must stay a choice
+            vias += [p for when, p in candidates[:count] if when <= horizon]
         for via in vias:
             route_legs |= _route(m.home, via, [sector], came_by, goes_by, earliest)
-    limit = min(horizon, max(earliest[s] for s in reach) + slack_periods)
+    limit = horizon
     on_leg: dict[int, list[Timing]] = {}
     for tm in usable:
         leave = max(earliest.get(tm.leg.from_, NEVER), fleet_start[tm.fleet])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +25,6 @@ ROOT = Path(__file__).parent.parent
 SCENARIO = ROOT / "tests" / "data" / "geo" / "reinforce.yaml"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
-    yield
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
-def scenario() -> Scenario:
-    return load_scenario(SCENARIO)
 
 
 @pytest.fixture(scope="module")

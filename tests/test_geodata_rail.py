@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -14,13 +13,6 @@ from mobilize.loader import load_scenario
 
 DATA = Path(__file__).parent / "data" / "geo"
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
-    yield
-    mp.undo()
 
 
 @pytest.fixture(scope="module")

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from geodata.network import build_network
-from mobilize.loader import load_scenario
 from mobilize.scenario import Scenario
 
 SCENARIO = Path(__file__).parent / "data" / "geo" / "reinforce.yaml"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
-    yield
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
-def scenario() -> Scenario:
-    return load_scenario(SCENARIO)
 
 
 def _reasons(s: Scenario) -> dict[str, str]:

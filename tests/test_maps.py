@@ -14,7 +14,6 @@ import copy
 import datetime as dt
 import functools
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import folium
 import pytest
 import tiny
+from browser import CHROMIUM, require_chromium
 from folium.plugins import TimestampedGeoJson
 
 from maps.gaps import sector_geometry
@@ -34,7 +34,6 @@ from optimizer.planner import plan_with_mip
 Json = dict[str, Any]
 EVIL = "<script>alert(1)</script>"
 EVIL_FLEET = "C-17 `${alert(2)}` \\u0041"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def _leg(frm: str, to: str, mode: str, km: float, fleets: list[Json],
@@ -368,10 +367,7 @@ def _open_offline(page: Any, url: str, requested: list[str]) -> None:
 
 @pytest.mark.browser
 def test_map_and_report_work_in_chromium_offline(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("MOBILIZE_REQUIRE_BROWSER"):  # CI (scripts/test.sh): never skip
-            pytest.fail(f"{CHROMIUM} not installed and MOBILIZE_REQUIRE_BROWSER is set")
-        pytest.skip(f"{CHROMIUM} not installed (Debian package chromium)")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     from maps.report import write_report

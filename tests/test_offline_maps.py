@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import branca
 import folium
 import pytest
+from browser import CHROMIUM, require_chromium
 from folium import plugins
 
 from geodata.outlines import load_countries
@@ -21,8 +21,6 @@ from maps.offline import (
     make_offline,
     save_offline,
 )
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def build_map() -> folium.Map:
@@ -214,10 +212,7 @@ def test_save_offline_failure_keeps_previous_file(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_offline_page_works_in_chromium_with_no_network(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("MOBILIZE_REQUIRE_BROWSER"):  # CI (scripts/test.sh): never skip
-            pytest.fail(f"{CHROMIUM} not installed and MOBILIZE_REQUIRE_BROWSER is set")
-        pytest.skip(f"{CHROMIUM} not installed (Debian package chromium)")
+    require_chromium()
     from playwright.sync_api import Route, sync_playwright
 
     page_file = save_offline(build_map(), tmp_path / "map.html")
