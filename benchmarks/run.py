@@ -70,6 +70,7 @@ def run_size(name: str) -> dict[str, Any]:
         "network_s": network_s,
         "build_s": build_s,
         "lp_s": lp.seconds,
+        "lp_solved": lp.objective is not None,
         "solve_s": mip["solver"]["seconds"],
         "time_limit_s": size.time_limit_s,
         "status": mip["solver"]["status"],
@@ -91,7 +92,7 @@ def _pct(x: float | None) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| size | forces x days | movements | columns (integer) / rows | network s | build s "
-        "| LP s | MIP s (limit) | status | gap to bound | gap to LP | gap-days MIP | "
+        "| LP s | B&B s (limit) | status | gap to bound | gap to LP | gap-days MIP | "
         "gap-days greedy | MIP vs greedy | checker | peak MB |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
@@ -100,13 +101,16 @@ def table(rows: list[dict[str, Any]]) -> str:
         better = (
             1 - r["mip_gap_days"] / r["greedy_gap_days"] if r["greedy_gap_days"] > 0 else 0.0
         )
+        versus = "same" if abs(better) < 0.005 else (
+            f"{100 * better:.0f}% fewer" if better > 0 else f"{-100 * better:.0f}% more")
+        lp_s = f"{r['lp_s']:.1f}" + ("" if r.get("lp_solved", True) else " (stopped)")
         lines.append(
             f"| {r['size']} | {r['forces']} x {r['days']} | {r['movements']} | "
             f"{r['columns']:,} ({r['integers']:,}) / {r['rows']:,} | {r['network_s']:.1f} | "
-            f"{r['build_s']:.1f} | {r['lp_s']:.1f} | {r['solve_s']:.1f} "
+            f"{r['build_s']:.1f} | {lp_s} | {r['solve_s']:.1f} "
             f"({r['time_limit_s']:.0f}) | {r['status']} | {_pct(r['gap_to_bound'])} | "
             f"{_pct(r['gap_to_lp'])} | {r['mip_gap_days']:,.1f} | "
-            f"{r['greedy_gap_days']:,.1f} | {100 * better:.0f}% fewer | "
+            f"{r['greedy_gap_days']:,.1f} | {versus} | "
             f"{'pass' if r['violations'] == 0 else str(r['violations']) + ' violations'} | "
             f"{r['peak_mb']:.0f} |"
         )
@@ -130,6 +134,7 @@ def main(argv: list[str]) -> int:
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(table(rows[-1:]), flush=True)
     text = table(rows)
+    (HERE / "results.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     (HERE / "results.md").write_text(
         f"Command: `python -m benchmarks.run {' '.join(sizes)}`\n\n{text}", encoding="utf-8"
     )
