@@ -26,7 +26,6 @@ COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
 FORCE_DAY_WEIGHT = 0.01  # a whole force awaited for a day: a hundredth of a gap-day
 KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few decades
 SUPPLY_KM_PER_DAY = 500.0  # depot-to-sector distribution: a day per 500 road km, at least one
-SLACK_DAYS = 5  # routes kept per movement: up to this much slower than its fastest
 WAIT_DAYS = 21  # a movement may leave a place up to this long after it could first be there
 
 
@@ -68,14 +67,13 @@ class Model:
 
 
 def build_model(
-    inputs: Inputs, slack_days: int = SLACK_DAYS, must_use: MustUse | None = None
+    inputs: Inputs, must_use: MustUse | None = None
 ) -> Model:
     """The whole MIP. `must_use` widens each movement's routes and time windows to include the
     groups a given plan (the greedy one) uses, so that plan is a solution of this model."""
     timings = leg_timings(inputs)
-    slack = inputs.period_of_day(slack_days)
     moves = movements(inputs)
-    windows = {m.id: movement_window(inputs, m, timings, slack) for m in moves}
+    windows = {m.id: movement_window(inputs, m, timings) for m in moves}
     model = Model(inputs, LinearModel(), moves, windows, must_use=must_use or {})
     _widen_windows(model, timings)
     add_movement_flows(model)

@@ -82,17 +82,16 @@ VIA_KINDS = {"airfield": 3, "seaport": 3, "railhead": 2}
 FLEETS_PER_LEG = 2  # per movement and leg: the fleets that move most tons a day
 
 
-def movement_window(
-    inputs: Inputs, m: Movement, timings: list[Timing], slack_periods: int
-) -> Window:
+def movement_window(inputs: Inputs, m: Movement, timings: list[Timing]) -> Window:
     """Prune the network to the routes one movement could sensibly use.
 
-    Candidate routes are the fastest route overall and the fastest route through each port
-    and airfield (so the model can spread load over ports of embarkation and debarkation when
-    one is congested), kept when they reach a sector at most `slack_periods` after the fastest
-    one. On each leg of a kept route every fleet that may carry the movement is modelled, not
-    only the fastest, so lift can be pooled. This is the route-generation step of NRMO-type
-    models; without it the time-expanded network is millions of columns."""
+    Candidate routes are the fastest route to every sector it may go to and, to the nearest
+    one, the fastest routes through the quickest airfields, seaports and railheads (VIA_KINDS),
+    so the model can trade speed for capacity (sealift against airlift) and spread load over
+    ports when one is congested. On each leg of a kept route the FLEETS_PER_LEG fleets that
+    may carry the movement and move the most tons a day are modelled, so lift can be pooled.
+    This is the route-generation step of NRMO-type models; without it the time-expanded
+    network is millions of columns."""
     horizon = inputs.periods
     force = inputs.forces[m.forces[0]]
     usable = [
