@@ -3,7 +3,7 @@ with the fleets that may use each, activation days, and the forces that cannot g
 `Network.to_json()` is resolved.json as fixed in docs/contracts.md.
 
 Leg generation keeps the network small enough for a MIP by generating only the moves a
-deployment plan uses (about 800 legs for the 80 places of scenarios/baltic_article5.yaml):
+deployment plan uses (536 legs for the 70 places and sectors of scenarios/baltic_article5.yaml):
 - THEATER: places within THEATER_KM of any sector node.
 - air: every airfield to every theater airfield, at least AIR_MIN_KM apart.
 - sea: every seaport to every theater seaport, at least SEA_MIN_KM apart.

@@ -124,6 +124,21 @@ def late_table(view: PlanView) -> str:
     return f"<table class='list'>{head}{body}</table>"
 
 
+def unmet_table(plan: Json) -> str:
+    """Requirements still short on the last day, with the binding reason."""
+    rows = plan.get("unmet") or []
+    if not rows:
+        return "<p>Every requirement is met by the last day of the horizon.</p>"
+    head = "<tr><th>sector</th><th>capability</th><th>delivered / required</th><th>why</th></tr>"
+    body = "".join(
+        f"<tr><td>{esc(str(u['sector']))}</td><td>{esc(str(u['capability']))}</td>"
+        f"<td>{float(u['delivered']):.2f} / {float(u['required']):g}</td>"
+        f"<td>{esc(str(u['reason']))}</td></tr>"
+        for u in rows
+    )
+    return f"<table class='list'>{head}{body}</table>"
+
+
 def chart_sections(view: PlanView) -> list[str]:
     """Every chart as a section; plotly.js goes inline with the first one only."""
     parts = []
@@ -168,7 +183,8 @@ ally {esc(view.ally)} &middot; solver: {solver}</div></header>
 <a href="#gantt">movements</a><a href="#lift">lift</a><a href="#congestion">congestion</a>
 <a href="#shares">burden sharing</a></nav></section>
 {charts[0]}
-<section id="late"><h2>Late or undelivered forces</h2>{late_table(view)}</section>
+<section id="late"><h2>Late or undelivered forces</h2>{late_table(view)}
+<h2>Requirements still short on the last day</h2>{unmet_table(plan)}</section>
 <section id="map"><h2>Deployment map</h2>{map_iframe(resolved, plan)}</section>
 {"".join(charts[1:])}
 </main>

@@ -91,6 +91,14 @@ def print_plan_summary(console: Console, plan: dict[str, Any], resolved: dict[st
     _sector_table(console, plan)
     _lift_table(console, plan, resolved)
     _share_table(console, plan)
+    if plan.get("unmet"):
+        t = Table(title="Still short on the last day", title_style="bold red")
+        for col in ("sector", "capability", "delivered / required", "why"):
+            t.add_column(col)
+        for u in plan["unmet"]:
+            t.add_row(u["sector"], u["capability"],
+                      f"{u['delivered']:.2f} / {u['required']:g}", u["reason"])
+        console.print(t)
     k = plan["kpis"]
     closure = "not within the horizon" if k["closure_day"] is None else f"C+{k['closure_day']}"
     console.print(

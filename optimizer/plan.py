@@ -19,6 +19,7 @@ from optimizer.schedule import Schedule
 
 DELIVERED_TOL_T = 1e-3
 CLOSED_SHARE = 0.99  # docs/contracts.md: closed once 99% of its cargo is in its sector
+UNMET_SHARE = 0.01  # a requirement is listed as unmet when more than 1% of it is missing
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,45 @@ def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[s
             for r in rows
         ],
         "members": _member_shares(inputs, schedule),
+        "unmet": _unmet_requirements(inputs, rows),
         "kpis": {
             "gap_days": sum(r.weight * r.gap for r in rows),
             "closure_day": _closure_day(rows, inputs.horizon_days),
             "late_forces": sum(1 for f in forces if f["late"]),
         },
     }
+
+
+def _unmet_requirements(inputs: Inputs, rows: list[Any]) -> list[dict[str, Any]]:
+    """Requirements more than 1% short on the last day, each with the binding reason."""
+    last = inputs.horizon_days - 1
+    offered: dict[str, float] = defaultdict(float)
+    for f in inputs.forces.values():
+        if f.activation_day is not None and f.activation_day < inputs.horizon_days:
+            for cap, points in f.capability:
+                offered[cap] += points
+    required: dict[str, float] = defaultdict(float)
+    for sector in inputs.sectors.values():
+        for req in sector.requirements:
+            required[req.capability] += req.amount
+    out = []
+    for r in rows:
+        if r.day != last or r.gap <= UNMET_SHARE * r.required:
+            continue  # a few tonnes short of a brigade is not a requirement unmet
+        if offered[r.capability] < required[r.capability] - 1e-6:
+            why = (
+                f"the forces that can take part offer {offered[r.capability]:g} points of "
+                f"{r.capability} against {required[r.capability]:g} required in all sectors"
+            )
+        else:
+            why = (
+                f"enough {r.capability} exists ({offered[r.capability]:g} points for "
+                f"{required[r.capability]:g} required) but not all of it can be in "
+                f"{r.sector}, supplied, by the end of the horizon with this lift"
+            )
+        out.append({"sector": r.sector, "capability": r.capability, "required": r.required,
+                    "delivered": r.delivered, "gap": r.gap, "reason": why})
+    return out
 
 
 def _trip_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:

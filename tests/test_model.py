@@ -66,3 +66,15 @@ def test_highs_and_scip_agree_on_the_optimum() -> None:
         a = solved(build(), "highs")["solver"]["objective"]
         b = solved(build(), "scip")["solver"]["objective"]
         assert a == pytest.approx(b, rel=1e-6)
+
+
+def test_unmet_requirement_says_why() -> None:
+    """The two forces offer 2 + 1 = 3 armor points and one aircraft brings both within the
+    horizon; a sector asking for 5 must be told the forces themselves are short."""
+    resolved = tiny.two_forces_one_aircraft()
+    resolved["sectors"][0]["requirements"][0]["amount"] = 5
+    plan = solved(resolved)
+    (unmet,) = plan["unmet"]
+    assert unmet["sector"] == "S" and unmet["capability"] == "armor"
+    assert unmet["delivered"] == pytest.approx(3.0)
+    assert "offer 3 points of armor against 5 required" in unmet["reason"]

@@ -98,3 +98,14 @@ def test_write_report(tmp_path: Path) -> None:
     assert out.stat().st_size > 1_000_000  # plotly.js and the map are inside
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json", "report.html",
                                                           "resolved.json"]
+
+
+def test_report_lists_unmet_requirements_escaped() -> None:
+    from maps.report import unmet_table
+
+    html = unmet_table({"unmet": [{"sector": "<b>S</b>", "capability": "armor",
+                                   "required": 5, "delivered": 3.0, "gap": 2.0,
+                                   "reason": "forces offer 3 < 5"}]})
+    assert "&lt;b&gt;S&lt;/b&gt;" in html and "<b>S</b>" not in html
+    assert "3.00 / 5" in html and "forces offer 3 &lt; 5" in html
+    assert "Every requirement is met" in unmet_table({"unmet": []})
