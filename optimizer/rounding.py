@@ -21,6 +21,9 @@ from optimizer.solve import solve
 UPGRADE_FROM = 1e-6  # any fraction of a vehicle the LP wants is rounded up first: flooring
 # 10.03 vehicles to 10 strands the last tons of a brigade and leaves it "not closed"
 DIVE_STEPS = 3  # forces' sectors are fixed in this many rounds
+# Above this many columns the relaxations are solved by barrier (values only, no vertex);
+# the last LP, whose values become the plan, always by simplex so they are exact.
+INTERIOR_POINT_FROM = 100_000
 
 
 def relax_round_fix(model: Model, time_limit_s: float) -> tuple[list[float] | None, float]:
@@ -41,7 +44,7 @@ def relax_round_fix(model: Model, time_limit_s: float) -> tuple[list[float] | No
     while True:
         left = time_limit_s - (time.perf_counter() - started)
         result = solve(dataclasses.replace(relaxed, col_lb=lower, col_ub=upper), "highs",
-                       max(1.0, left))
+                       max(1.0, left), interior_point=lp.num_cols > INTERIOR_POINT_FROM)
         if result.values is None or result.objective is None:
             return None, bound
         if math.isnan(bound):
