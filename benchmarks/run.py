@@ -2,6 +2,7 @@
 
     python -m benchmarks.run            # sizes S M L
     python -m benchmarks.run S M        # some of them
+    python -m benchmarks.run M --limit 300   # one time limit for all, results-limit300.md
 
 Each size runs in its own process so peak memory is its own. For each: network build, model
 build, LP relaxation (the bound), MIP solve under the size's time limit, greedy, the checker
@@ -25,16 +26,17 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
 
-def run_size(name: str) -> dict[str, Any]:
+def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     from benchmarks.generate import SIZES, generate
     from geodata.network import build_network
     from mobilize.checker import check_plan
     from optimizer.inputs import inputs_from_resolved
-    from optimizer.model import build_model
-    from optimizer.planner import plan_with_greedy, plan_with_mip
+    from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
     from optimizer.solve import solve
 
     size = SIZES[name]
+    if limit_s is not None:
+        size = dataclasses.replace(size, time_limit_s=limit_s)
     scenario = generate(size)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"scenario_{name}.yaml"
@@ -49,7 +51,7 @@ def run_size(name: str) -> dict[str, Any]:
 
     inputs = inputs_from_resolved(resolved)
     t0 = time.perf_counter()
-    model = build_model(inputs)
+    model, _ = planning_model(inputs)  # the very model the MIP planner solves
     build_s = time.perf_counter() - t0
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
     lp = solve(relaxed, "highs", size.time_limit_s)
@@ -91,7 +93,7 @@ def _pct(x: float | None) -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
-        "| size | forces x days | movements | columns (integer) / rows | network s | build s "
+        "| size | forces x days | movements | columns (integer) / rows | network s | model + greedy s "
         "| LP s | B&B s (limit) | status | gap to bound | gap to LP | gap-days MIP | "
         "gap-days greedy | MIP vs greedy | checker | peak MB |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
@@ -118,14 +120,20 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    limit: float | None = None
+    if "--limit" in argv:  # one time limit for every size instead of the 20/20/60 s
+        at = argv.index("--limit")
+        limit = float(argv[at + 1])
+        argv = argv[:at] + argv[at + 2:]
     if argv[:1] == ["--one"]:
-        print(json.dumps(run_size(argv[1])))
+        print(json.dumps(run_size(argv[1], limit)))
         return 0
     sizes = argv or ["S", "M", "L"]
+    extra = [] if limit is None else ["--limit", str(limit)]
     rows = []
     for name in sizes:
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.run", "--one", name],
+            [sys.executable, "-m", "benchmarks.run", "--one", name, *extra],
             capture_output=True, text=True, check=False, cwd=HERE.parent,
         )
         if done.returncode != 0:
@@ -134,10 +142,12 @@ def main(argv: list[str]) -> int:
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(table(rows[-1:]), flush=True)
     text = table(rows)
-    (HERE / "results.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
-    (HERE / "results.md").write_text(
-        f"Command: `python -m benchmarks.run {' '.join(sizes)}`\n\n{text}", encoding="utf-8"
-    )
+    tag = "" if limit is None else f"-limit{limit:g}"
+    command = " ".join(["python -m benchmarks.run", *sizes, *extra])
+    (HERE / f"results{tag}.json").write_text(json.dumps(rows, indent=1) + "\n",
+                                             encoding="utf-8")
+    (HERE / f"results{tag}.md").write_text(f"Command: `{command}`\n\n{text}",
+                                           encoding="utf-8")
     print(text)
     return 0
 

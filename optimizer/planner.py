@@ -39,14 +39,7 @@ def plan_with_mip(
 ) -> tuple[dict[str, Any], PlanStats]:
     inputs = inputs_from_resolved(resolved)
     started = time.perf_counter()
-    # The greedy plan is built first and the model widened to contain it, so the solver
-    # starts from it: the MIP can only improve on the baseline, even when time runs out.
-    baseline = greedy_schedule(inputs)
-    movement_of = {f: m.id for m in movements(inputs) for f in m.forces}
-    model = build_model(
-        inputs, must_use=groups_used(inputs.period_hours, baseline, movement_of)
-    )
-    start = start_from_schedule(model, baseline)
+    model, start = planning_model(inputs)
     stats = PlanStats(
         time.perf_counter() - started, model.lp.num_cols, model.lp.num_rows,
         model.lp.num_integer,
@@ -85,6 +78,19 @@ def plan_with_mip(
         result.seconds,
     )
     return build_plan(inputs, schedule, info), stats
+
+
+def planning_model(inputs: Inputs) -> tuple[Model, list[float] | None]:
+    """The MIP the planner solves, and the greedy plan as a solution of it (None if it does
+    not fit). The greedy plan is built first and the model widened to contain it, so the
+    solver starts from it: the MIP can only improve on the baseline, even when time runs out.
+    """
+    baseline = greedy_schedule(inputs)
+    movement_of = {f: m.id for m in movements(inputs) for f in m.forces}
+    model = build_model(
+        inputs, must_use=groups_used(inputs.period_hours, baseline, movement_of)
+    )
+    return model, start_from_schedule(model, baseline)
 
 
 def _best_start(
