@@ -93,8 +93,9 @@ def _pct(x: float | None) -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
-        "| size | forces x days | movements | columns (integer) / rows | network s | model + greedy s "
-        "| LP s | B&B s (limit) | status | gap to bound | gap to LP | gap-days MIP | "
+        "| size | forces x days | movements | columns (integer) / rows | network s "
+        "| model + greedy s | LP s | B&B s (limit) | status | gap to bound | gap to LP "
+        "| gap-days MIP | "
         "gap-days greedy | MIP vs greedy | checker | peak MB |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
