@@ -29,9 +29,6 @@ deployment plan uses (536 legs for the 70 places and sectors of scenarios/baltic
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,6 +52,7 @@ from geodata.rail import Access, RailNetwork, load_rail_network
 from geodata.reach import Unreachable, diagnose
 from geodata.road import ROAD_MAX_KM, road_route
 from geodata.sea import SeaEnd, SeaRouter
+from mobilize.files import write_json
 from mobilize.scenario import Fleet, Force, Scenario
 
 __all__ = [
@@ -212,20 +210,7 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
 
 def write_resolved(network: Network, out_dir: str | Path) -> Path:
     """Write resolved.json into out_dir atomically (temp file, then rename); return its path."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "resolved.json"
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".resolved", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(network.to_json(), fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; resolved.json is a shared artifact
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_json(Path(out_dir) / "resolved.json", network.to_json())
 
 
 # --- activation ------------------------------------------------------------------------------

@@ -10,10 +10,9 @@ throughput apply). Coordinates (lat, lon) degrees WGS84; km.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +23,7 @@ import networkx as nx
 from ruamel.yaml import YAML
 
 from geodata.distance import LatLon, distance_km
+from mobilize.files import write_json
 
 # Track length over great-circle distance, for corridor edges without a published length. The
 # four published lengths in rail_corridors.yaml run 1.03-1.41x great circle, 1.20 on average;
@@ -167,14 +167,8 @@ def _load_yaml(text: str) -> Any:
     except (OSError, ValueError):
         pass
     doc = YAML(typ="safe").load(text)
-    try:
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=copy.parent, prefix=".rail", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False)
-        os.replace(tmp, copy)
-    except OSError:
-        pass  # no cache: slower next time, same result
+    with contextlib.suppress(OSError):  # no cache: slower next time, same result
+        write_json(copy, doc, compact=True)
     return doc
 
 

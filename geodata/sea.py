@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from geodata.distance import LatLon, distance_km, wrap_lon
 from mobilize.errors import NetworkError
+from mobilize.files import write_json
 
 # Paths are for drawing; more points than this only bloat resolved.json.
 MAX_PATH_POINTS = 200
@@ -104,11 +104,7 @@ class SeaRouter:
             for k, r in self._routes.items()
         }
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".sea_routes", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(tmp, self.file)
+            write_json(self.file, data, compact=True)
             self._dirty = False
         except OSError:
             # A read-only home or full disk costs speed next time, never the result.

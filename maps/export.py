@@ -18,9 +18,6 @@ path (lon/lat, WGS84), departing and arriving at C-day 00:00 UTC plus the plan's
 from __future__ import annotations
 
 import json
-import os
-import secrets
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +29,7 @@ from maps.places_layer import place_use
 from maps.planview import PlanView
 from maps.render import read_outputs
 from maps.style import member_color
+from mobilize.files import write_atomic
 
 Frame = TypeVar("Frame", bound=pd.DataFrame)
 
@@ -130,18 +128,6 @@ def _naive_times(frame: Frame) -> Frame:
     return out
 
 
-def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
-    """Write through a temporary file in the same folder, then rename."""
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.{secrets.token_hex(4)}{target.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
 def write_geojson(view: PlanView, path: Path) -> Path:
     features: list[dict[str, Any]] = []
     for layer, frame in (("routes", route_frame(view)), ("places", place_frame(view))):
@@ -153,14 +139,14 @@ def write_geojson(view: PlanView, path: Path) -> Path:
 
     def write(tmp: Path) -> None:
         tmp.write_text(doc, encoding="utf-8")
-    return _atomic(path, write)
+    return write_atomic(path, write)
 
 
 def write_gpkg(view: PlanView, path: Path) -> Path:
     def write(tmp: Path) -> None:
         route_frame(view).to_file(tmp, layer="routes", driver="GPKG")
         place_frame(view).to_file(tmp, layer="places", driver="GPKG", mode="a")
-    return _atomic(path, write)
+    return write_atomic(path, write)
 
 
 def write_csv(view: PlanView, routes_path: Path, places_path: Path) -> Path:
@@ -169,7 +155,7 @@ def write_csv(view: PlanView, routes_path: Path, places_path: Path) -> Path:
 
         def write(tmp: Path, table: pd.DataFrame = table) -> None:
             table.to_csv(tmp, index=False)
-        _atomic(target, write)
+        write_atomic(target, write)
     return routes_path
 
 
@@ -190,7 +176,7 @@ def write_xlsx(view: PlanView, path: Path) -> Path:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, sheet in sheets.items():
                 sheet.to_excel(xl, sheet_name=name, index=False)
-    return _atomic(path, write)
+    return write_atomic(path, write)
 
 
 def _kml_color(hex_rgb: str, alpha: int = 230) -> str:
@@ -231,7 +217,7 @@ def write_kml(view: PlanView, path: Path) -> Path:
     for _, p in place_frame(view).iterrows():
         pt = places.newpoint(name=p["name"], coords=[(p.geometry.x, p.geometry.y)])
         pt.description = f"{p['kind']} {p['id']}, {p['country']}"
-    return _atomic(path, lambda tmp: kml.save(str(tmp)))
+    return write_atomic(path, lambda tmp: kml.save(str(tmp)))
 
 
 def export_plan(out_dir: Path, fmt: str) -> Path:

@@ -28,12 +28,13 @@ import functools
 import itertools
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 import folium
+
+from mobilize.files import write_text
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -216,21 +217,7 @@ def save_offline(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     The page goes to a temporary file in the same folder, then is renamed: a reader never
     sees half a page, and a failure leaves any previous file in place.
     """
-    target = Path(path)
-    html = make_offline(m.get_root().render())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Not tempfile.mkstemp: its files are private (0600), and the page is for sharing.
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as f:
-            f.write(html)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return write_text(Path(path), make_offline(m.get_root().render()))
 
 
 class _LinkCollector(HTMLParser):

@@ -10,8 +10,6 @@ burden sharing: five plotly charts with plotly.js embedded once.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from maps.charts import all_figures
@@ -19,6 +17,7 @@ from maps.offline import make_offline
 from maps.planview import Json, PlanView
 from maps.render import build_map, read_outputs, solver_line
 from maps.style import esc, fmt_t
+from mobilize.files import write_text
 
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
@@ -199,13 +198,5 @@ def write_report(out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     resolved, plan = read_outputs(out_dir)
     page = build_report(resolved, plan)
-    target = out_dir / "report.html"
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return write_text(out_dir / "report.html", page)
 

@@ -39,14 +39,14 @@ def _resolve(scenario: Path) -> dict[str, Any]:
 @app.command()
 def inspect(scenario: ScenarioArg, out: OutOpt = Path("out")) -> None:
     """Validate a scenario, resolve its places and legs, print a summary, write resolved.json."""
+    from mobilize.files import write_json
     from mobilize.summary import print_network_summary
-    from optimizer.plan import write_json_atomic
 
     try:
         resolved = _resolve(scenario)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
-    path = write_json_atomic(out / "resolved.json", resolved)
+    path = write_json(out / "resolved.json", resolved)
     print_network_summary(out_console, resolved)
     out_console.print(f"wrote {path}")
 
@@ -64,8 +64,9 @@ def solve(
 ) -> None:
     """Plan the reinforcement: writes resolved.json, plan.json and plan.csv, checks the plan."""
     from mobilize.checker import check_plan, format_violations
+    from mobilize.files import write_json
     from mobilize.summary import print_plan_summary
-    from optimizer.plan import write_json_atomic, write_plan_csv
+    from optimizer.plan import write_plan_csv
     from optimizer.planner import plan_with_greedy, plan_with_mip
     from optimizer.solve import BACKENDS, stderr_progress
 
@@ -85,8 +86,8 @@ def solve(
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     violations = check_plan(resolved, plan)
-    write_json_atomic(out / "resolved.json", resolved)
-    write_json_atomic(out / "plan.json", plan)
+    write_json(out / "resolved.json", resolved)
+    write_json(out / "plan.json", plan)
     write_plan_csv(out / "plan.csv", plan, resolved["scenario"]["c_day"])
     print_plan_summary(out_console, plan, resolved)
     if map_:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mobilize.files import write_atomic
 from optimizer.inputs import Inputs
 from optimizer.readiness import arrived_by_day, readiness_rows
 from optimizer.schedule import Schedule
@@ -229,30 +227,15 @@ def _closure_day(rows: list[Any], horizon_days: int) -> int | None:
 # --- files --------------------------------------------------------------------------------
 
 
-def write_json_atomic(path: Path, data: Any) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, allow_nan=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_plan_csv(path: Path, plan: dict[str, Any], c_day: str) -> Path:
     """One row per force per trip, with calendar times, for spreadsheets."""
     start = dt.datetime.combine(dt.date.fromisoformat(c_day), dt.time())
     fields = ["force", "member", "sector", "fleet", "mode", "from", "to", "depart", "arrive",
               "depart_h", "arrive_h", "tons", "pax"]
     member = {f["force"]: (f["member"], f["sector"]) for f in plan["forces"]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "x", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=fields)
             w.writeheader()
             for trip in plan["trips"]:
@@ -270,8 +253,5 @@ def write_plan_csv(path: Path, plan: dict[str, Any], c_day: str) -> Path:
                         "arrive_h": round(trip["arrive_h"], 2),
                         "tons": round(c["tons"], 3), "pax": round(c["pax"], 1),
                     })
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomic(path, write)
