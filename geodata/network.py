@@ -28,7 +28,6 @@ deployment plan uses (536 legs for the 70 places and sectors of scenarios/baltic
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from geodata.reach import Unreachable, diagnose
 from geodata.road import ROAD_MAX_KM, road_route
 from geodata.sea import SeaEnd, SeaRouter
 from mobilize.files import write_json
+from mobilize.loader import file_sha256
 from mobilize.scenario import Fleet, Force, Scenario
 
 __all__ = [
@@ -202,7 +202,7 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
         [x.id for x in scenario.sectors], final, active, scenario.horizon_days,
     )
     return Network(
-        scenario=scenario, scenario_file=str(scenario_file), sha256=_sha256(scenario_file),
+        scenario=scenario, scenario_file=str(scenario_file), sha256=file_sha256(scenario_file),
         places=places, theater=theater, legs=final, forces=forces, fleets=fleets,
         unreachable=unreachable, notes=notes,
     )
@@ -404,9 +404,3 @@ def _leg_json(leg: Leg) -> dict[str, Any]:
                    for k, t in leg.fleets.items()},
     }
 
-
-def _sha256(path: str | Path) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return ""
