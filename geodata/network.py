@@ -403,4 +403,3 @@ def _leg_json(leg: Leg) -> dict[str, Any]:
         "fleets": {k: {"transit_h": t.transit_h, "cycle_h": t.cycle_h}
                    for k, t in leg.fleets.items()},
     }
-
