@@ -20,6 +20,8 @@ from optimizer.rounding import relax_round_fix
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
 from optimizer.warmstart import groups_used, start_from_schedule
 
+ROUNDING_SHARE = 0.75  # of --time-limit, at most, for relax-round-fix
+
 
 class NoPlanError(MobilizeError):
     """The solver stopped before it found any plan."""
@@ -49,7 +51,9 @@ def plan_with_mip(
             f"model: {stats.columns} columns ({stats.integers} integer), {stats.rows} rows, "
             f"built in {stats.build_s:.2f} s; solving with {backend}"
         )
-    start, lp_bound = _best_start(model, start, time_limit_s / 2, progress)
+    # relax-round-fix first: on the Baltic scenario it, not branch-and-bound, found every
+    # improvement; what it leaves unused goes to branch-and-bound
+    start, lp_bound = _best_start(model, start, ROUNDING_SHARE * time_limit_s, progress)
     left = max(1.0, time_limit_s - (time.perf_counter() - started))
     if backend == "cp-sat":  # integral data: tons, not kilotons
         lp = rescaled(model.lp, model.tonnage, KT)

@@ -24,6 +24,7 @@ DIVE_STEPS = 3  # forces' sectors are fixed in this many rounds
 # Above this many columns the relaxations are solved by barrier (values only, no vertex);
 # the last LP, whose values become the plan, always by simplex so they are exact.
 INTERIOR_POINT_FROM = 100_000
+FINAL_LP_MIN_S = 10.0
 
 
 def relax_round_fix(model: Model, time_limit_s: float) -> tuple[list[float] | None, float]:
@@ -41,35 +42,52 @@ def relax_round_fix(model: Model, time_limit_s: float) -> tuple[list[float] | No
         by_movement[mid].append(col)
     copies = {m.id: m.copies for m in model.movements}
     bound = math.nan
+    values: list[float] | None = None
     while True:
         left = time_limit_s - (time.perf_counter() - started)
         result = solve(dataclasses.replace(relaxed, col_lb=lower, col_ub=upper), "highs",
                        max(1.0, left), interior_point=lp.num_cols > INTERIOR_POINT_FROM)
+        open_moves = [mid for mid, cols in by_movement.items() if lower[cols[0]] != upper[cols[0]]]
         if result.values is None or result.objective is None:
-            return None, bound
+            if values is None:
+                return None, bound  # not even the first relaxation in time
+            _fix_sectors(open_moves, by_movement, values, copies, lower, upper)
+            break  # out of time mid-dive: the last relaxation decides the rest
         if math.isnan(bound):
             bound = result.objective
         values = result.values
-        open_moves = [mid for mid, cols in by_movement.items() if lower[cols[0]] != upper[cols[0]]]
         if not open_moves:
             break
+        left = time_limit_s - (time.perf_counter() - started)
+        step = math.ceil(len(open_moves) / DIVE_STEPS)
+        if left < 2 * result.seconds:  # no time for another round: fix the rest now
+            step = len(open_moves)
         decided = sorted(
             open_moves, key=lambda mid: -max(values[c] for c in by_movement[mid]) / copies[mid]
         )
-        for mid in decided[: max(1, math.ceil(len(open_moves) / DIVE_STEPS))]:
-            for col, n in _rounded_assignment(by_movement[mid], values, copies[mid]).items():
-                lower[col] = upper[col] = n
+        _fix_sectors(decided[: max(1, step)], by_movement, values, copies, lower, upper)
     for col, n in _rounded_vehicles(model, values).items():
         lower[col] = upper[col] = n
+    # with every integer fixed this LP is quick (well under a second on the Baltic scenario):
+    # it gets a floor of time, so a dive that used the budget still ends in a plan
     left = time_limit_s - (time.perf_counter() - started)
     final = solve(dataclasses.replace(relaxed, col_lb=lower, col_ub=upper), "highs",
-                  max(1.0, left))
+                  max(FINAL_LP_MIN_S, left))
     if final.values is None:
         return None, bound
     out = list(final.values)
     for col in [*model.vehicles.values(), *model.assigned.values()]:
         out[col] = round(out[col])
     return out, bound
+
+
+def _fix_sectors(
+    moves: list[str], by_movement: dict[str, list[int]], values: list[float],
+    copies: dict[str, int], lower: list[float], upper: list[float],
+) -> None:
+    for mid in moves:
+        for col, n in _rounded_assignment(by_movement[mid], values, copies[mid]).items():
+            lower[col] = upper[col] = n
 
 
 def _rounded_vehicles(model: Model, values: list[float]) -> dict[int, int]:
