@@ -84,7 +84,8 @@ def print_plan_summary(console: Console, plan: dict[str, Any], resolved: dict[st
     s = plan["solver"]
     gap = f"{100 * s['gap']:.2f}%" if s.get("gap") is not None else "-"
     console.print(
-        f"[bold]Plan[/bold] ({s['planner']}, {s['backend']}): status {s['status']}, "
+        f"[bold]Plan[/bold] ({s['planner']}, {s['backend']}"
+        f"{', ' + s['method'] if s.get('method') else ''}): status {s['status']}, "
         f"objective {s['objective'] if s['objective'] is not None else '-'}, gap {gap}, "
         f"{s['seconds']:.1f} s"
     )

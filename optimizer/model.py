@@ -48,6 +48,7 @@ class Model:
     movements: list[Movement]
     windows: dict[str, Window]
     flow: dict[tuple[str, Group], int] = field(default_factory=dict)  # (movement, group) -> col
+    waiting: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (m, node, t)
     vehicles: dict[Group, int] = field(default_factory=dict)
     delivered: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (m, sector, q)
     ready: dict[tuple[str, str, int], int] = field(default_factory=dict)
@@ -61,6 +62,19 @@ class Model:
     def in_tons(self, values: list[float]) -> list[float]:
         """Solver values with tonnage columns back in tons."""
         return [v * KT if i in self.tonnage else v for i, v in enumerate(values)]
+
+    def movement_columns(self) -> dict[str, list[int]]:
+        """Every column that belongs to one movement: its tons, waiting, delivered, ready and
+        sector assignment (vehicles, supply and gaps are shared)."""
+        out: dict[str, list[int]] = defaultdict(list)
+        for (mid, _), col in self.flow.items():
+            out[mid].append(col)
+        for table in (self.waiting, self.delivered, self.ready):
+            for (mid, _, _), col in table.items():
+                out[mid].append(col)
+        for (mid, _), col in self.assigned.items():
+            out[mid].append(col)
+        return dict(out)
 
     def readiness_col(self, m: str, s: str, q: int) -> int | None:
         return self.ready.get((m, s, q), self.delivered.get((m, s, q)))
@@ -155,6 +169,7 @@ def _conserve_at(
     for t in range(first, horizon):
         stock = lp.add_var(f"waiting[{m.id}|{node}|p{t}]", ub=m.tons / KT)
         model.tonnage.add(stock)
+        model.waiting[(m.id, node, t)] = stock
         terms = [(stock, 1.0)]
         if previous is not None:
             terms.append((previous, -1.0))

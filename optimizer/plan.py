@@ -29,6 +29,7 @@ class SolverInfo:
     bound: float | None
     gap: float | None
     seconds: float
+    method: str = ""  # how the plan was found: branch-and-bound, fix-and-optimize, ...
 
 
 def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[s
         "solver": {
             "planner": solver.planner, "backend": solver.backend, "status": solver.status,
             "objective": solver.objective, "bound": solver.bound, "gap": solver.gap,
-            "seconds": round(solver.seconds, 3),
+            "seconds": round(solver.seconds, 3), "method": solver.method,
         },
         "period_hours": inputs.period_hours,
         "trips": _trip_rows(inputs, schedule),

@@ -11,10 +11,12 @@ import contextlib
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +46,7 @@ class SolveResult:
     gap: float | None
     seconds: float
     values: list[float] | None
+    method: str = "branch-and-bound"
 
     @property
     def has_plan(self) -> bool:
@@ -84,27 +87,12 @@ def _solve_highs(
 ) -> SolveResult:
     import highspy
 
-    with _stdout_silenced():  # HiGHS prints a banner from C++ on creation
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = highs_with(lp)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(gap))
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("mip_heuristic_effort", HEURISTIC_EFFORT)
     if interior_point and not lp.num_integer:
         h.setOptionValue("solver", "ipm")
         h.setOptionValue("run_crossover", "off")
-    inf = highspy.kHighsInf
-    clip = lambda xs: np.clip(np.asarray(xs, dtype=np.float64), -inf, inf)  # noqa: E731
-    integrality = np.asarray([1 if i else 0 for i in lp.col_integer], dtype=np.int32)
-    h.passModel(
-        lp.num_cols, lp.num_rows, len(lp.row_vals), 2,  # 2: row-wise (CSR)
-        1, float(lp.offset),  # minimize
-        np.asarray(lp.col_cost, dtype=np.float64), clip(lp.col_lb), clip(lp.col_ub),
-        clip(lp.row_lb), clip(lp.row_ub),
-        np.asarray(lp.row_start, dtype=np.int32), np.asarray(lp.row_cols, dtype=np.int32),
-        np.asarray(lp.row_vals, dtype=np.float64), integrality,
-    )
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = list(start)
@@ -140,18 +128,45 @@ def _solve_highs(
     )
 
 
+def highs_with(lp: LinearModel) -> Any:
+    """A silent highspy.Highs holding `lp`, with mobilize's standing options."""
+    import highspy
+
+    with _stdout_silenced():  # HiGHS prints a banner from C++ on creation
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_heuristic_effort", HEURISTIC_EFFORT)
+    inf = highspy.kHighsInf
+    clip = lambda xs: np.clip(np.asarray(xs, dtype=np.float64), -inf, inf)  # noqa: E731
+    integrality = np.asarray([1 if i else 0 for i in lp.col_integer], dtype=np.int32)
+    h.passModel(
+        lp.num_cols, lp.num_rows, len(lp.row_vals), 2,  # 2: row-wise (CSR)
+        1, float(lp.offset),  # minimize
+        np.asarray(lp.col_cost, dtype=np.float64), clip(lp.col_lb), clip(lp.col_ub),
+        clip(lp.row_lb), clip(lp.row_ub),
+        np.asarray(lp.row_start, dtype=np.int32), np.asarray(lp.row_cols, dtype=np.int32),
+        np.asarray(lp.row_vals, dtype=np.float64), integrality,
+    )
+    return h
+
+
+_FD1 = threading.Lock()  # solves may run in two threads; fd 1 is the process's
+
+
 @contextlib.contextmanager
 def _stdout_silenced() -> Iterator[None]:
     """Point file descriptor 1 at /dev/null for a moment: the plan summary owns stdout."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    with _FD1:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def _highs_progress(h: object, progress: Progress) -> None:

@@ -1,0 +1,89 @@
+"""Fix-and-optimize, the planner's path for models too big for branch-and-bound: forced onto
+tiny and random small networks (one or two movements freed at a time), its plans must pass
+the independent checker, never lose to the greedy plan they start from, and reach the
+optimum worked out by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import tiny
+from hypothesis import given
+from test_properties import SETTINGS, _score, networks
+
+from mobilize.checker import check_plan
+from optimizer import neighbourhood, planner
+from optimizer.inputs import inputs_from_resolved
+from optimizer.lp import objective
+from optimizer.model import COST_BUDGET, FORCE_DAY_WEIGHT
+from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
+from optimizer.solve import solve
+
+
+@pytest.fixture
+def search_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every model goes to fix-and-optimize, one movement at a time at first."""
+    monkeypatch.setattr(planner, "EXACT_UP_TO", 0)
+    monkeypatch.setattr(neighbourhood, "START_SIZE", 1)
+    monkeypatch.setattr(neighbourhood, "MIN_SIZE", 1)
+
+
+def searched(resolved: dict[str, Any]) -> dict[str, Any]:
+    plan, _ = plan_with_mip(resolved, time_limit_s=20)
+    assert check_plan(resolved, plan) == []
+    return plan
+
+
+@pytest.mark.parametrize(("scenario", "gap_days"), [
+    (tiny.one_force_one_fleet(), 1.0),
+    (tiny.two_forces_one_aircraft(), 2.0),
+    (tiny.gauge_break(24.0), 3.0),
+    (tiny.depot_standards(["nato-f34-fuel", "nato-155mm"]), 1.0),
+])
+def test_search_reaches_the_hand_worked_optimum(
+    search_only: None, scenario: dict[str, Any], gap_days: float
+) -> None:
+    plan = searched(scenario)
+    assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
+    assert plan["solver"]["planner"] == "mip"
+    # it ends when its plan is within --gap of a bound (the LP's, or the whole model's)
+    assert plan["solver"]["status"] in ("optimal", "feasible")
+    assert plan["solver"]["gap"] <= 1e-4
+
+
+@SETTINGS
+@given(networks())
+def test_search_plans_pass_the_checker_and_never_lose_to_greedy(
+    resolved: dict[str, Any]
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner, "EXACT_UP_TO", 0)
+        patch.setattr(neighbourhood, "START_SIZE", 1)
+        patch.setattr(neighbourhood, "MIN_SIZE", 1)
+        plan = searched(resolved)
+    assert plan["solver"]["status"] in ("optimal", "feasible", "time_limit")
+    greedy = plan_with_greedy(resolved)
+    # the search minimises the model's objective, which may trade its small cost and
+    # force-waiting terms against gap-days, never more than those terms are worth
+    forces, days = len(resolved["forces"]), resolved["scenario"]["horizon_days"]
+    allowance = COST_BUDGET + FORCE_DAY_WEIGHT * forces * days
+    assert _score(resolved, plan) <= _score(resolved, greedy) + allowance
+    if plan["solver"]["bound"] is not None:
+        assert plan["solver"]["objective"] >= plan["solver"]["bound"] - 1e-6
+
+
+def test_a_better_plan_offered_during_the_search_is_taken() -> None:
+    """The planner hands relax-round-fix's plan to the search when it arrives: here the
+    optimum, offered before the first subproblem, must come back untouched."""
+    model, start = planning_model(inputs_from_resolved(tiny.gauge_break(0.0)))
+    assert start is not None
+    optimum = solve(model.lp, "highs", 20.0)
+    assert optimum.values is not None and optimum.objective is not None
+    offered = [optimum.values]
+    found = neighbourhood.fix_and_optimize(
+        model, start, 10.0, keep_going=lambda _: False,
+        offers=lambda: offered.pop() if offered else None,
+    )
+    assert objective(model.lp, found.values) == pytest.approx(optimum.objective)
+    assert found.steps == 0
