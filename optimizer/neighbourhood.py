@@ -25,7 +25,7 @@ import numpy as np
 
 from optimizer.lp import objective
 from optimizer.model import KT, Model
-from optimizer.solve import Progress, highs_with
+from optimizer.solve import Progress, highs_with, relative_gap
 
 # Measured on the benchmarks (python -m benchmarks.run): 20 movements for up to 8 s gained
 # 8-10% on S and L where 12 for 4 s gained 4%. Subproblems are solved to --gap: a gap of 1%
@@ -64,7 +64,7 @@ def fix_and_optimize(
     def report(value: float, why: str) -> None:
         known = bound()
         versus = "" if known is None else (
-            f"  bound {known:.2f}  gap {100 * abs(value - known) / max(abs(value), 1e-9):.2f}%")
+            f"  bound {known:.2f}  gap {100 * (relative_gap(value, known) or 0.0):.2f}%")
         say(f"  {time.perf_counter() - started:6.1f}s  incumbent {value:.2f}{versus}  ({why})")
     lp = model.lp
     h = highs_with(lp)
@@ -78,7 +78,7 @@ def fix_and_optimize(
         return Search(list(start), 0, 0)
     every = np.concatenate(list(owned.values()))
     fleets = _Vehicles(model)
-    pick = _Neighbourhoods(model, random.Random(seed))
+    pick = _Neighbourhoods(model, sorted(owned), random.Random(seed))
     best = np.clip(np.asarray(start, dtype=np.float64), lower, upper)
     best[integer] = np.round(best[integer])
     value = objective(lp, best.tolist())
@@ -171,15 +171,15 @@ class _Vehicles:
 class _Neighbourhoods:
     """Which movements to free next: by requirement, by fleet, or at random, in turn."""
 
-    def __init__(self, model: Model, rng: random.Random) -> None:
+    def __init__(self, model: Model, ids: list[str], rng: random.Random) -> None:
         self.rng = rng
         self.turn = 0
-        owned = model.movement_columns()
-        self.ids = sorted(m.id for m in model.movements if m.id in owned)
+        self.ids = ids  # the movements that own columns, sorted
         self.fleets: dict[str, set[str]] = defaultdict(set)  # fleet -> movements
         self.serves: dict[tuple[str, str], set[str]] = defaultdict(set)  # (sector, cap)
+        known = set(ids)
         for m in model.movements:
-            if m.id not in self.ids:
+            if m.id not in known:
                 continue
             w = model.windows[m.id]
             for tm in w.timings:

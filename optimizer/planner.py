@@ -131,14 +131,13 @@ def _search(
     say(f"fix-and-optimize from the greedy plan, objective {objective(model.lp, start):.2f}")
     found = fix_and_optimize(model, start, time_limit_s, progress, keep_going, offers, gap=gap,
                              bound=rounding.bound)
-    final = objective(model.lp, found.values)
+    values, final = found.values, objective(model.lp, found.values)
     rounded = rounding.wait()
-    bound = math.nan if rounded is None else rounded[1]
-    if rounded is not None and rounded[0] is not None and objective(model.lp, rounded[0]) < final:
-        values, final = rounded[0], objective(model.lp, rounded[0])
-    else:
-        values = found.values
-    bounds = [b for b in (bound, found.bound) if b is not None and not math.isnan(b)]
+    if rounded is not None and rounded[0] is not None:
+        rounded_value = objective(model.lp, rounded[0])
+        if rounded_value < final:
+            values, final = rounded[0], rounded_value
+    bounds = [b for b in (rounding.bound(), found.bound) if b is not None]
     best_bound = max(bounds) if bounds else None
     # as branch-and-bound reports it: optimal at the bound, feasible within --gap of it
     rel = relative_gap(final, best_bound)

@@ -21,12 +21,16 @@ from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
 from optimizer.solve import solve
 
 
+def send_to_search(patch: pytest.MonkeyPatch) -> None:
+    """Every model goes to fix-and-optimize, one movement at a time at first."""
+    patch.setattr(planner, "EXACT_UP_TO", 0)
+    patch.setattr(neighbourhood, "START_SIZE", 1)
+    patch.setattr(neighbourhood, "MIN_SIZE", 1)
+
+
 @pytest.fixture
 def search_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every model goes to fix-and-optimize, one movement at a time at first."""
-    monkeypatch.setattr(planner, "EXACT_UP_TO", 0)
-    monkeypatch.setattr(neighbourhood, "START_SIZE", 1)
-    monkeypatch.setattr(neighbourhood, "MIN_SIZE", 1)
+    send_to_search(monkeypatch)
 
 
 def searched(resolved: dict[str, Any]) -> dict[str, Any]:
@@ -57,10 +61,8 @@ def test_search_reaches_the_hand_worked_optimum(
 def test_search_plans_pass_the_checker_and_never_lose_to_greedy(
     resolved: dict[str, Any]
 ) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(planner, "EXACT_UP_TO", 0)
-        patch.setattr(neighbourhood, "START_SIZE", 1)
-        patch.setattr(neighbourhood, "MIN_SIZE", 1)
+    with pytest.MonkeyPatch.context() as patch:  # hypothesis: no function-scoped fixtures
+        send_to_search(patch)
         plan = searched(resolved)
     assert plan["solver"]["status"] in ("optimal", "feasible", "time_limit")
     greedy = plan_with_greedy(resolved)
