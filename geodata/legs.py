@@ -1,14 +1,19 @@
 """Legs (one mode between two places) and which fleets may use them, with their times.
 
-Times follow docs/contracts.md: transit_h = load_h + km / speed_kmh + unload_h (loading at
-the origin to cargo available at the destination); cycle_h = load_h + 2 km / speed_kmh +
-unload_h + turnaround_h (how long one vehicle is busy from departure).
+Times follow docs/contracts.md: transit_h = load_h + run + crossing_h + unload_h (loading at
+the origin to cargo available at the destination); cycle_h = load_h + 2 (run + crossing_h) +
+unload_h + turnaround_h (how long one vehicle is busy from departure). run is km / speed_kmh,
+except for a road fleet with driving_h_per_day: then every full driving_h_per_day of driving
+takes a whole day (rest in between), run = 24 floor(h / d) + (h mod d) for h = km / speed
+(with a whole last day when h is an exact multiple: 24 (n - 1) + d). crossing_h is the hours
+the leg spends on ferries and shuttles (boarding included), which speed does not cover.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from geodata.distance import LatLon
 from mobilize.scenario import Fleet
@@ -17,7 +22,7 @@ from mobilize.scenario import Fleet
 SOURCE_AIR = "great-circle"
 SOURCE_SEA = "searoute"
 SOURCE_RAIL = "rail corridors"
-SOURCE_ROAD = "great-circle x road circuity"
+SOURCE_ROAD = "road corridors"
 SOURCE_LINK = "scenario link"
 
 
@@ -38,6 +43,10 @@ class Leg:
     source: str
     path: list[LatLon] = field(compare=False)
     fleets: dict[str, LegTime] = field(default_factory=dict, compare=False)
+    # Named water crossings the leg uses, in order (resolved.json `via`), and the hours spent
+    # riding ferries and shuttles on them (boarding included).
+    via: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+    crossing_h: float = field(default=0.0, compare=False)
 
     @property
     def key(self) -> tuple[str, str, str, int | None]:
@@ -58,21 +67,32 @@ def fleet_fits(fleet: Fleet, mode: str, km: float, gauge_mm: int | None) -> bool
     return not (mode == "rail" and fleet.gauge_mm != gauge_mm)
 
 
-def leg_time(fleet: Fleet, km: float) -> LegTime:
-    run = km / fleet.speed_kmh
+def driving_elapsed_h(drive_h: float, per_day: float | None) -> float:
+    """Elapsed hours for drive_h hours at the wheel with at most per_day hours a day (each
+    day 24 h from the start of its driving); drive_h itself when per_day is None."""
+    if per_day is None or drive_h <= per_day:
+        return drive_h
+    full = math.floor(drive_h / per_day)
+    rest = drive_h - full * per_day
+    if rest <= 1e-9:
+        return 24.0 * (full - 1) + per_day
+    return 24.0 * full + rest
+
+
+def leg_time(fleet: Fleet, km: float, crossing_h: float = 0.0) -> LegTime:
+    run = driving_elapsed_h(km / fleet.speed_kmh, fleet.driving_h_per_day)
     load, unload, turn = (fleet.hours(w) for w in ("load_h", "unload_h", "turnaround_h"))
     return LegTime(
-        transit_h=_ceil2(load + run + unload),
-        cycle_h=_ceil2(load + 2 * run + unload + turn),
+        transit_h=_ceil2(load + run + crossing_h + unload),
+        cycle_h=_ceil2(load + 2 * (run + crossing_h) + unload + turn),
     )
 
 
 def with_fleets(leg: Leg, fleets: list[Fleet]) -> Leg:
     """The leg with its `fleets` filled in from the (active) fleets that may use it."""
-    times = {f.id: leg_time(f, leg.km) for f in fleets if fleet_fits(f, leg.mode, leg.km,
-                                                                        leg.gauge_mm)}
-    return Leg(leg.id, leg.from_, leg.to, leg.mode, leg.km, leg.gauge_mm, leg.source, leg.path,
-               times)
+    times = {f.id: leg_time(f, leg.km, leg.crossing_h) for f in fleets
+             if fleet_fits(f, leg.mode, leg.km, leg.gauge_mm)}
+    return replace(leg, fleets=times)
 
 
 def _ceil2(hours: float) -> float:

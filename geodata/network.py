@@ -3,14 +3,15 @@ with the fleets that may use each, activation days, and the forces that cannot g
 `Network.to_json()` is resolved.json as fixed in docs/contracts.md.
 
 Leg generation keeps the network small enough for a MIP by generating only the moves a
-deployment plan uses (536 legs for the 70 places and sectors of scenarios/baltic_article5.yaml):
+deployment plan uses (559 legs for the 70 places and sectors of scenarios/baltic_article5.yaml):
 - THEATER: places within THEATER_KM of any sector node.
 - air: every airfield to every theater airfield, at least AIR_MIN_KM apart.
 - sea: every seaport to every theater seaport, at least SEA_MIN_KM apart.
 - land, A -> B with A != B, A not a sector, B an airfield, seaport, railhead or sector (never
-  a base or depot: nothing is delivered there). Road where a road route exists (geodata.road:
-  same region or through a fixed link) up to ROAD_MAX_KM; rail where same-gauge track joins
-  both (geodata.rail), one leg per gauge. A pair qualifies by one of:
+  a base or depot: nothing is delivered there). Road where the road corridors join both
+  (geodata.road; or great circle x circuity where the scenario's road_fallback allows) up to
+  ROAD_MAX_KM; rail where same-gauge track joins both (geodata.rail), one leg per gauge. A
+  pair qualifies by one of:
   (i) fort to port: A a base or depot, B one of its FORT_TO_PORT_NEAREST nearest airfields,
       seaports and railheads (each kind) within FORT_TO_PORT_KM; road and rail.
   (ii) to a sector: from any theater place, or any base or depot (self-deployment by road,
@@ -24,13 +25,20 @@ deployment plan uses (536 legs for the 70 places and sectors of scenarios/baltic
   on to any sector).
 - scenario links are added as given and replace a generated leg of the same ends and mode.
 - a leg touching a closed place is dropped.
+- geography (geodata.geography, after the above): a road, rail or link leg whose path runs
+  through `forbidden_territory` is dropped; one over open water is kept only where a named
+  crossing (road_corridors.yaml `crossings`) covers the water, and lists it in `via`; an air
+  leg through `closed_airspace` flies a detour around it (longer km, so range is re-checked)
+  or is dropped when there is none. Each is recorded in `geography_notes`; sea legs passing
+  within territorial waters (12 nm) of forbidden territory are recorded too (searoute cannot
+  avoid them).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +47,6 @@ from geodata.legs import (
     SOURCE_AIR,
     SOURCE_LINK,
     SOURCE_RAIL,
-    SOURCE_ROAD,
     SOURCE_SEA,
     Leg,
     LegTime,
@@ -49,7 +56,7 @@ from geodata.legs import (
 from geodata.places import ResolvedPlace, resolve_places
 from geodata.rail import Access, RailNetwork, load_rail_network
 from geodata.reach import Unreachable, diagnose
-from geodata.road import ROAD_MAX_KM, road_route
+from geodata.road import ROAD_MAX_KM, Crossing, RoadRouter, load_road_network
 from geodata.sea import SeaEnd, SeaRouter
 from mobilize.files import write_json
 from mobilize.loader import file_sha256
@@ -107,6 +114,8 @@ class Network:
     unreachable: list[Unreachable]
     # Things worth telling the user that are not errors (country mismatches, no rail access).
     notes: list[str] = field(default_factory=list)
+    # Legs dropped, rerouted or flagged for forbidden ground, closed airspace or open water.
+    geography_notes: list[dict[str, Any]] = field(default_factory=list)
 
     def leg(self, leg_id: str) -> Leg:
         return next(x for x in self.legs if x.id == leg_id)
@@ -144,6 +153,15 @@ class Network:
             ],
             "legs": [_leg_json(leg) for leg in self.legs],
             "unreachable": [{"force": u.force, "reason": u.reason} for u in self.unreachable],
+            "geography": {
+                "forbidden_territory": list(s.forbidden_territory),
+                "closed_airspace": list(s.closed_airspace),
+                "road_fallback": None if s.road_fallback is None else {
+                    "countries": list(s.road_fallback.countries),
+                    "circuity": s.road_fallback.circuity,
+                },
+            },
+            "geography_notes": self.geography_notes,
         }
 
 
@@ -161,6 +179,12 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
             lk.mode == "rail" for lk in scenario.links)
         rail = load_rail_network() if has_rail else RailNetwork({}, [])
     access = _rail_access(scenario, places, rail, notes)
+    road_net = load_road_network()
+    forbidden = frozenset(scenario.forbidden_territory)
+    fb = scenario.road_fallback
+    roads = RoadRouter(road_net, forbidden,
+                       frozenset(fb.countries) if fb is not None else frozenset(),
+                       fb.circuity if fb is not None else 1.3)
     # A place of kind "sector" that a sector is located at is the same spot as the sector
     # node: legs go to the sector node only, not to both.
     stand_ins = frozenset(
@@ -181,15 +205,17 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
     for leg in _sea_legs(places, theater, locodes, router):
         legs[leg.key] = leg
     router.save()
-    for leg in _land_legs(places, theater, rail, access, stand_ins):
+    for leg in _land_legs(places, theater, rail, access, stand_ins, roads):
         legs[leg.key] = leg
     for lk in scenario.links:
         a, b = places[lk.from_], places[lk.to]
         leg = Leg(leg_id(lk.mode, lk.gauge_mm, a.id, b.id), a.id, b.id, lk.mode, lk.km,
                   lk.gauge_mm, SOURCE_LINK, _rounded([a.latlon, b.latlon]))
         legs[leg.key] = leg  # replaces a generated leg of the same ends, mode and gauge
+    geo_notes: list[dict[str, Any]] = []
+    grounded = apply_geography(list(legs.values()), scenario, road_net.crossings, geo_notes)
     closed = set(scenario.closed_places)
-    kept = [leg for leg in legs.values() if leg.from_ not in closed and leg.to not in closed]
+    kept = [leg for leg in grounded if leg.from_ not in closed and leg.to not in closed]
     starts = {f.home for f in scenario.forces} | {d.place for d in scenario.depots}
     kept = _useful(kept, starts, {x.id for x in scenario.sectors})
 
@@ -204,7 +230,7 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
     return Network(
         scenario=scenario, scenario_file=str(scenario_file), sha256=file_sha256(scenario_file),
         places=places, theater=theater, legs=final, forces=forces, fleets=fleets,
-        unreachable=unreachable, notes=notes,
+        unreachable=unreachable, notes=notes, geography_notes=geo_notes,
     )
 
 
@@ -273,11 +299,12 @@ def _land_modes(a: ResolvedPlace, b: ResolvedPlace, a_in: bool, b_in: bool) -> f
 
 
 def _land_legs(places: dict[str, ResolvedPlace], theater: frozenset[str], rail: RailNetwork,
-               access: dict[str, dict[int, Access]], stand_ins: frozenset[str]) -> Iterator[Leg]:
+               access: dict[str, dict[int, Access]], stand_ins: frozenset[str],
+               roads: RoadRouter) -> Iterator[Leg]:
     origins = [p for p in places.values() if p.kind != "sector" and p.id not in stand_ins]
     targets = [p for p in places.values() if p.kind in _TARGET_KINDS and p.id not in stand_ins]
     rails: list[Leg] = []
-    roads: list[Leg] = []
+    road_legs: list[Leg] = []
     for a in origins:
         wanted: dict[str, frozenset[str]] = {}
         nearest: dict[str, list[tuple[float, str]]] = {k: [] for k in _PORT_KINDS}
@@ -307,12 +334,15 @@ def _land_legs(places: dict[str, ResolvedPlace], theater: frozenset[str], rail: 
                         rails.append(Leg(leg_id("rail", g, a.id, b.id), a.id, b.id, "rail",
                                          route.km, g, SOURCE_RAIL, _rounded(route.path)))
             if "road" in modes:
-                road = road_route(a.country, a.latlon, b.country, b.latlon)
-                if road is not None and road.gc_km <= ROAD_MAX_KM:
-                    roads.append(Leg(leg_id("road", None, a.id, b.id), a.id, b.id, "road",
-                                     round(road.km, 1), None, SOURCE_ROAD, _rounded(road.path)))
+                road = roads.route(a.country, a.latlon, b.country, b.latlon)
+                if road is not None and road.km <= ROAD_MAX_KM:
+                    road_legs.append(Leg(
+                        leg_id("road", None, a.id, b.id), a.id, b.id, "road", round(road.km, 1),
+                        None, road.source, _rounded(road.path),
+                        via=tuple(c.to_json() for c in road.via),
+                        crossing_h=round(road.crossing_h, 2)))
     yield from rails
-    yield from roads
+    yield from road_legs
 
 
 def _useful(legs: list[Leg], starts: set[str], sectors: set[str]) -> list[Leg]:
@@ -356,6 +386,114 @@ def _rail_access(s: Scenario, places: dict[str, ResolvedPlace], rail: RailNetwor
     return out
 
 
+# --- geography -------------------------------------------------------------------------------
+
+# A water piece of a path counts as on a named crossing when it lies within this distance of
+# the crossing's line (the outlines are 1:50m; a rail line and a road share a fixed link).
+CROSSING_MATCH_KM = 10.0
+# A place at a leg's end may lie just offshore of the 1:50m outline (a port on the coast):
+# water within this distance of either end is not a crossing.
+PORT_EDGE_KM = 5.0
+# Territorial waters: 12 nautical miles (UNCLOS art. 3).
+TERRITORIAL_KM = 22.2
+
+
+def apply_geography(legs: list[Leg], s: Scenario, crossings: dict[str, Crossing],
+                    notes: list[dict[str, Any]]) -> list[Leg]:
+    """The legs that respect the scenario's forbidden territory, closed airspace and open
+    water (air legs rerouted where needed); what was dropped or changed goes into `notes`."""
+    from geodata.geography import crossed, detour, water_pieces
+
+    forbidden = frozenset(s.forbidden_territory)
+    airspace = frozenset(s.closed_airspace)
+    ranges = [f.range_km for f in s.fleets if f.mode == "air"]
+    max_range = None if None in ranges else max((r for r in ranges if r is not None),
+                                                default=0.0)
+    out: list[Leg] = []
+    for leg in legs:
+        base = {"leg": leg.id, "mode": leg.mode, "from": leg.from_, "to": leg.to}
+        if leg.mode == "air":
+            hit = crossed(leg.path, airspace) if airspace else []
+            if not hit:
+                out.append(leg)
+                continue
+            a, b = leg.path[0], leg.path[-1]
+            d = detour(a, b, airspace)
+            if d is None or (max_range is not None and d.km > max_range):
+                why = ("no detour around it within "
+                       f"{DETOUR_NOTE}" if d is None else
+                       f"the detour ({d.km:.0f} km) exceeds every air fleet's range")
+                notes.append({**base, "action": "dropped", "territory": hit,
+                              "reason": f"crosses closed airspace of {', '.join(hit)}: {why}",
+                              "km": leg.km})
+                continue
+            notes.append({**base, "action": "rerouted", "territory": hit,
+                          "reason": f"rerouted around the closed airspace of {', '.join(hit)}",
+                          "km": round(d.km, 1), "direct_km": leg.km,
+                          "extra_km": round(d.km - leg.km, 1)})
+            out.append(replace(leg, km=round(d.km, 1), path=_rounded(d.path),
+                               source=SOURCE_AIR_DETOUR))
+            continue
+        if leg.mode == "sea":
+            near = _sea_near(leg.path, forbidden)
+            if near:
+                notes.append({**base, "action": "noted", "territory": near,
+                              "reason": "sea lane passes within 12 nm (territorial waters) of "
+                                        f"{', '.join(near)}: searoute has no way to avoid it",
+                              "km": leg.km})
+            out.append(leg)
+            continue
+        hit = crossed(leg.path, forbidden) if forbidden else []
+        if hit:
+            notes.append({**base, "action": "dropped", "territory": hit,
+                          "reason": f"path crosses forbidden territory {', '.join(hit)}",
+                          "km": leg.km})
+            continue
+        via = list(leg.via)
+        wet = [p for p in water_pieces(leg.path, PORT_EDGE_KM)
+               if not any(_covered(p, v["path"]) for v in via)]
+        if wet and leg.mode == "rail":
+            for p in list(wet):
+                x = next((c for c in crossings.values() if "rail" in c.modes
+                          and _covered(p, list(c.path))), None)
+                if x is not None:
+                    wet.remove(p)
+                    if all(v["id"] != x.id for v in via):
+                        via.append(x.to_json())
+        if wet:
+            notes.append({**base, "action": "dropped", "territory": ["water"],
+                          "reason": "path crosses open water outside any named ferry or "
+                                    f"fixed link (near {wet[0][0][0]:.2f}, {wet[0][0][1]:.2f})",
+                          "km": leg.km})
+            continue
+        out.append(replace(leg, via=tuple(via)) if len(via) != len(leg.via) else leg)
+    return out
+
+
+SOURCE_AIR_DETOUR = "great-circle detour around closed airspace"
+DETOUR_NOTE = "1.6 x the great circle"
+
+
+def _covered(piece: list[tuple[float, float]], path: Any) -> bool:
+    from geodata.geography import covered
+
+    return covered(piece, [tuple(p) for p in path], CROSSING_MATCH_KM)
+
+
+def _sea_near(path: list[tuple[float, float]], codes: frozenset[str]) -> list[str]:
+    if not codes:
+        return []
+    from geodata.geography import line_of, territory
+
+    line = line_of(path)
+    out = []
+    for c in sorted(codes):
+        geom = territory(frozenset([c]))
+        if not geom.is_empty and geom.dwithin(line, TERRITORIAL_KM / 111.0):
+            out.append(c)
+    return out
+
+
 # --- JSON ------------------------------------------------------------------------------------
 
 def _rounded(path: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -389,7 +527,7 @@ def _fleet_json(rf: ResolvedFleet) -> dict[str, Any]:
         "count": f.count, "payload_t": f.payload_t, "pax": f.pax, "speed_kmh": f.speed_kmh,
         "range_km": f.range_km, "outsize": f.outsize, "gauge_mm": f.gauge_mm,
         "load_h": f.hours("load_h"), "unload_h": f.hours("unload_h"),
-        "turnaround_h": f.hours("turnaround_h"),
+        "turnaround_h": f.hours("turnaround_h"), "driving_h_per_day": f.driving_h_per_day,
         "carries": list(f.carries) if f.carries is not None else None,
         "activation_day": rf.activation_day,
     }
@@ -402,4 +540,6 @@ def _leg_json(leg: Leg) -> dict[str, Any]:
         "path": [[lat, lon] for lat, lon in leg.path],
         "fleets": {k: {"transit_h": t.transit_h, "cycle_h": t.cycle_h}
                    for k, t in leg.fleets.items()},
+        "via": [dict(v) for v in leg.via],
+        "crossing_h": leg.crossing_h,
     }

@@ -10,20 +10,15 @@ throughput apply). Coordinates (lat, lon) degrees WGS84; km.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from ruamel.yaml import YAML
 
+from geodata.corridor_file import CorridorNode, load_corridors
 from geodata.distance import LatLon, distance_km
-from mobilize.files import write_json
 
 # Track length over great-circle distance, for corridor edges without a published length. The
 # four published lengths in rail_corridors.yaml run 1.03-1.41x great circle, 1.20 on average;
@@ -36,16 +31,7 @@ SNAP_KM = 30.0
 CORRIDORS_FILE = "rail_corridors.yaml"
 
 
-@dataclass(frozen=True)
-class RailNode:
-    id: str
-    name: str
-    lat: float
-    lon: float
-
-    @property
-    def latlon(self) -> LatLon:
-        return (self.lat, self.lon)
+RailNode = CorridorNode
 
 
 @dataclass(frozen=True)
@@ -133,43 +119,12 @@ class RailNetwork:
 
 def load_rail_network(path: str | Path | None = None) -> RailNetwork:
     """The corridor network from YAML (the packaged file by default); ValueError if broken."""
-    if path is None:
-        return _packaged()
-    return _parse(Path(path).read_text(encoding="utf-8"), str(path))
+    return _packaged() if path is None else load_corridors(CORRIDORS_FILE, path, _build, "rail")
 
 
 @lru_cache(maxsize=1)
 def _packaged() -> RailNetwork:
-    text = resources.files("geodata").joinpath("data", CORRIDORS_FILE).read_text("utf-8")
-    return _parse(text, CORRIDORS_FILE)
-
-
-def _parse(text: str, name: str) -> RailNetwork:
-    try:
-        return _build(_load_yaml(text), name)
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{name}: malformed rail corridor file ({exc!r})") from None
-
-
-def _load_yaml(text: str) -> Any:
-    """The parsed YAML, via a JSON copy in the cache directory keyed by the text's hash.
-
-    ruamel's pure-Python parser takes ~0.5 s on this file, most of a warm build_network;
-    reading the JSON copy takes milliseconds. The YAML stays the one source: any edit changes
-    the hash, and a missing or unreadable copy is just rebuilt.
-    """
-    from geodata.sea import cache_dir  # one cache directory for everything geodata keeps
-
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    copy = cache_dir() / f"rail_corridors-{digest}.json"
-    try:
-        return json.loads(copy.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    doc = YAML(typ="safe").load(text)
-    with contextlib.suppress(OSError):  # no cache: slower next time, same result
-        write_json(copy, doc, compact=True)
-    return doc
+    return load_corridors(CORRIDORS_FILE, None, _build, "rail")
 
 
 def _build(doc: Any, name: str) -> RailNetwork:

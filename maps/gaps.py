@@ -17,6 +17,7 @@ from shapely.geometry import mapping, shape
 
 from maps.planview import Json, PlanView
 from maps.style import esc, gap_color, short_name
+from mobilize.met import is_met
 
 SECTOR_OUTLINE = "#3a3a3a"
 
@@ -67,7 +68,7 @@ def requirements_table(view: PlanView, sector: Json) -> str:
     for q in sector.get("requirements", []):
         cap, day = q["capability"], int(q["by_day"])
         on_day = delivered.get((cap, min(day, last)), 0.0)
-        ok = on_day + 1e-6 >= float(q["amount"])
+        ok = is_met(float(q["amount"]), on_day)
         mark = "&#10003;" if ok else "<b style='color:#d7301f'>short</b>"
         rows.append(
             f"<tr><td>{esc(cap)}</td><td>{float(q['amount']):g}</td><td>C+{day}</td>"

@@ -114,10 +114,13 @@ def solver_line(plan: Json) -> tuple[str, str | None]:
     if s.get("seconds") is not None:
         parts.append(f"{float(s['seconds']):.0f} s")
     warning = None
+    within = (f" (up to {float(gap):.1%} from the best bound)." if gap is not None else ".")
     if status == "time_limit":
         warning = ("Solver stopped at its time limit: this plan is feasible but not proven "
-                   "optimal" + (f" (up to {float(gap):.1%} from the best bound)."
-                                if gap is not None else "."))
+                   "optimal, and another run may differ" + within)
+    elif status == "work_limit":
+        warning = ("Solver used its whole work budget: this plan is feasible but not proven "
+                   "optimal" + within)
     elif status not in ("optimal", "feasible", "unknown"):
         warning = f"Solver status: {esc(status)}."
     return ", ".join(parts), warning
@@ -139,8 +142,8 @@ def legend_info(view: PlanView) -> LegendInfo:
     subtitle = (
         f"C-day {view.c_day:%d %b %Y}, {view.horizon_days} days &middot; ally "
         f"{esc(view.ally)}<br>{solver}<br>gap-days {float(kpis.get('gap_days') or 0):,.1f}"
-        f" &middot; closure {'C+' + str(closure) if closure is not None else 'not reached'}"
-        f" &middot; late forces {kpis.get('late_forces', 0)}"
+        f" &middot; closure {esc('C+' + str(closure)) if closure is not None else 'not reached'}"
+        f" &middot; late forces {esc(str(kpis.get('late_forces', 0)))}"
     )
     return LegendInfo(
         title=view.name,

@@ -59,7 +59,7 @@ def kpi_boxes(view: PlanView) -> str:
         ("trips", f"{len(view.trips):,}", f"{sum(int(t['vehicles']) for t in view.trips):,} "
          "vehicle-trips"),
     ]
-    return "".join(f"<div class='kpi'>{esc(a)}<b>{b}</b><span>{esc(c)}</span></div>"
+    return "".join(f"<div class='kpi'>{esc(a)}<b>{esc(b)}</b><span>{esc(c)}</span></div>"
                    for a, b, c in boxes)
 
 

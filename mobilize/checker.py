@@ -3,7 +3,8 @@
 ``mobilize check DIR`` reads ``DIR/resolved.json`` (the resolved scenario network) and
 ``DIR/plan.json`` (the optimizer's plan), both as fixed by ``docs/contracts.md``, and
 re-verifies every rule of the contract with code that shares nothing with the optimizer:
-standard library only, no import from ``optimizer``, ``geodata`` or ``mobilize.scenario``,
+standard library only (shapely and the shipped country outlines for the geography
+rule), no import from ``optimizer``, ``geodata`` or ``mobilize.scenario``,
 so that a model bug cannot hide behind itself.
 
 Each rule is one small function returning :class:`Violation` objects; :data:`RULES` lists
@@ -38,6 +39,7 @@ Json = dict[str, Any]
 TONS_ABS = 1e-4  # absolute slack on tons
 HOURS_ABS = 1e-6  # absolute slack on hours
 REL = 1e-4  # relative tolerance on readiness, shares and KPI figures
+MET_SHORTFALL = 0.01  # met: short by at most 1% of the requirement (docs/contracts.md, "Met")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ _RESOLVED_SPEC: dict[str, dict[str, str]] = {
         "id": "str",
         "member": "str",
         "home": "str",
+        "personnel": "int",
         "cargo_t": "num",
         "outsize": "bool?",
         "capability": "dict?",
@@ -107,9 +110,11 @@ _RESOLVED_SPEC: dict[str, dict[str, str]] = {
         "range_km": "num?",
         "outsize": "bool?",
         "gauge_mm": "int?",
+        "load_h": "num",
         "unload_h": "num",
         "carries": "list?",
         "activation_day": "int?",
+        "driving_h_per_day": "num?",
     },
     "depots": {
         "id": "str",
@@ -126,6 +131,9 @@ _RESOLVED_SPEC: dict[str, dict[str, str]] = {
         "km": "num",
         "gauge_mm": "int?",
         "fleets": "dict",
+        "path": "list?",
+        "via": "list?",
+        "crossing_h": "num?",
     },
 }
 _REQUIREMENT_SPEC = {"capability": "str", "amount": "num", "by_day": "int", "weight": "num?"}
@@ -410,13 +418,24 @@ def rule_trip_time(ctx: _Ctx) -> list[Violation]:
         fleet = ctx.fleets.get(t["fleet"])
         if leg is not None and fleet is not None and fleet["speed_kmh"] > 0:
             fly = leg["km"] / fleet["speed_kmh"]
-            if dur < fly - ctx.hslack(fly):
+            # driving-time rule: at most driving_h_per_day at the wheel in any 24 h, so every
+            # full day's driving before the last costs a whole day
+            per_day = fleet.get("driving_h_per_day")
+            wheel = fly
+            if per_day and fly > per_day:
+                days = math.ceil(fly / per_day - 1e-9)
+                wheel = 24.0 * (days - 1) + (fly - per_day * (days - 1))
+            ride = leg.get("crossing_h") or 0.0  # ferries and shuttles: not driven
+            need = wheel + ride
+            if dur < need - ctx.hslack(need):
+                rules = f" driving at most {_n(per_day)} h a day" if per_day else ""
+                ferry = f" plus {_n(ride)} h on ferries/shuttles" if ride else ""
                 out.append(
                     Violation(
                         "trip-time",
                         w,
                         f"arrive_h - depart_h = {_n(dur)} h, but {_n(leg['km'])} km at "
-                        f"{_n(fleet['speed_kmh'])} km/h needs {_n(fly)} h",
+                        f"{_n(fleet['speed_kmh'])} km/h{rules}{ferry} needs {_n(need)} h",
                     )
                 )
         lf = None if leg is None else leg["fleets"].get(t["fleet"])
@@ -476,10 +495,20 @@ def rule_trip_capacity(ctx: _Ctx) -> list[Violation]:
         cap = veh * fleet["payload_t"]
         if tons > cap + ctx.tslack(cap):
             bad(f"tons {_n(tons)} > {_n(veh)} vehicles x {_n(fleet['payload_t'])} t = {_n(cap)} t")
-        if fleet.get("pax") is not None:
-            pcap = veh * fleet["pax"]
-            if pax > pcap + ctx.tslack(pcap):
-                bad(f"pax {_n(pax)} > {_n(veh)} vehicles x {_n(fleet['pax'])} = {_n(pcap)}")
+        # docs/contracts.md: personnel ride with their cargo on a fleet with seats, in the
+        # force's personnel-per-ton; on a cargo-only fleet (pax 0 or none) nobody rides
+        seats = fleet.get("pax") or 0
+        pcap = veh * seats
+        if pax > pcap + ctx.tslack(pcap):
+            bad(f"pax {_n(pax)} > {_n(veh)} vehicles x {_n(seats)} seats = {_n(pcap)}")
+        for j, c in enumerate(t["cargo"]):
+            force = ctx.forces.get(c["force"])
+            if force is None or not seats or force["cargo_t"] <= 0:
+                continue
+            riding = c["tons"] * force["personnel"] / force["cargo_t"]
+            if abs((c.get("pax") or 0) - riding) > ctx.tslack(riding):
+                bad(f"cargo[{j}] ({c['force']}) pax {_n(c.get('pax') or 0)}, its tons carry "
+                    f"{_n(riding)} personnel")
     return out
 
 
@@ -842,6 +871,10 @@ def rule_throughput(ctx: _Ctx) -> list[Violation]:
         tons[(t["to"], day)] += t["tons"]
         fleet = ctx.fleets.get(t["fleet"])
         if t["mode"] == "air" and fleet is not None:
+            # both ends hold a parking spot: loading where it leaves, unloading where it lands
+            mog_h[(t["from"], math.floor(t["depart_h"] / 24.0))] += (
+                t["vehicles"] * fleet["load_h"]
+            )
             mog_h[(t["to"], day)] += t["vehicles"] * fleet["unload_h"]
     for (pid, day), v in sorted(tons.items()):
         place = ctx.places.get(pid)
@@ -862,7 +895,8 @@ def rule_throughput(ctx: _Ctx) -> list[Violation]:
                 Violation(
                     "throughput",
                     f"place {pid} day {day}",
-                    f"{_n(v)} aircraft unload hours, mog {_n(mog)} x 24 h = {_n(24.0 * mog)}",
+                    f"{_n(v)} aircraft-hours on the ground (loading and unloading), "
+                    f"mog {_n(mog)} x 24 h = {_n(24.0 * mog)}",
                 )
             )
     return out
@@ -1066,24 +1100,30 @@ def rule_readiness(ctx: _Ctx) -> list[Violation]:
     return out
 
 
-def _kpis(ctx: _Ctx) -> tuple[float, int | None, int]:
-    """Recomputed (gap_days, closure_day, late_forces)."""
+def _kpis(ctx: _Ctx) -> tuple[float, tuple[int | None, int | None], int]:
+    """Recomputed (gap_days, (earliest, latest) closure_day, late_forces).
+
+    A requirement is met on a day when it is short by at most MET_SHORTFALL of itself
+    (docs/contracts.md, "Met"). The plan's figures carry round-off, so a shortfall within
+    REL of that line may be judged either way: closure_day is right anywhere between the
+    closure of the lenient reading and that of the strict one.
+    """
     reqs = _requirements(ctx)
     ready = _readiness(ctx)
     gap_days = 0.0
-    unmet_days: set[int] = set()
+    surely_short: set[int] = set()
+    maybe_short: set[int] = set()
     for (sid, cap, day), (required, delivered) in ready.items():
         gap = max(0.0, required - delivered)
         # readiness rows are daily: each covers one day
         gap_days += reqs[(sid, cap)].weight * gap * 1.0
-        if gap > REL * max(1.0, required):
-            unmet_days.add(day)
-    if not unmet_days:
-        closure_day: int | None = 0
-    elif max(unmet_days) + 1 < ctx.horizon_days:
-        closure_day = max(unmet_days) + 1
-    else:
-        closure_day = None
+        line, slack = MET_SHORTFALL * required, REL * max(1.0, required)
+        if required - delivered > line + slack:
+            surely_short.add(day)
+        if required - delivered > line - slack:
+            maybe_short.add(day)
+    closure_range = (_closure_day(surely_short, ctx.horizon_days),
+                     _closure_day(maybe_short, ctx.horizon_days))
     arrived = _arrived_at_sector(ctx)
     late = 0
     for fid, force in ctx.forces.items():
@@ -1104,7 +1144,14 @@ def _kpis(ctx: _Ctx) -> tuple[float, int | None, int]:
         ]
         if by_days and closure > 24.0 * (max(by_days) + 1) + ctx.hslack(closure):
             late += 1
-    return gap_days, closure_day, late
+    return gap_days, closure_range, late
+
+
+def _closure_day(short_days: set[int], horizon_days: int) -> int | None:
+    """The day from which no requirement is short again; None if the last day is short."""
+    if not short_days:
+        return 0
+    return max(short_days) + 1 if max(short_days) + 1 < horizon_days else None
 
 
 def rule_kpis(ctx: _Ctx) -> list[Violation]:
@@ -1113,17 +1160,23 @@ def rule_kpis(ctx: _Ctx) -> list[Violation]:
     kpis = ctx.plan.get("kpis")
     if kpis is None:
         return [Violation("kpis", "kpis", "plan.json has no kpis")]
-    gap_days, closure_day, late = _kpis(ctx)
+    gap_days, (earliest, latest), late = _kpis(ctx)
     got = kpis.get("gap_days")
     if got is None or not _close(got, gap_days):
         out.append(Violation("kpis", "kpis.gap_days", f"is {_n(got)}, recomputed {_n(gap_days)}"))
-    if kpis.get("closure_day") != closure_day:
+    never = ctx.horizon_days  # a closure_day of None sorts after every day
+
+    def rank(day: Any) -> int:
+        return never if day is None else int(day)
+
+    got_closure = kpis.get("closure_day")
+    if not (
+        (got_closure is None or isinstance(got_closure, int))
+        and rank(earliest) <= rank(got_closure) <= rank(latest)
+    ):
+        want = _n(earliest) if earliest == latest else f"{_n(earliest)} to {_n(latest)}"
         out.append(
-            Violation(
-                "kpis",
-                "kpis.closure_day",
-                f"is {_n(kpis.get('closure_day'))}, recomputed {_n(closure_day)}",
-            )
+            Violation("kpis", "kpis.closure_day", f"is {_n(got_closure)}, recomputed {want}")
         )
     if kpis.get("late_forces") != late:
         out.append(
@@ -1195,6 +1248,103 @@ def rule_shares(ctx: _Ctx) -> list[Violation]:
     return out
 
 
+# Geography: what rule_geography tolerates (the shipped outlines are 1:50m, good to a few
+# hundred metres): inside a closed country for at most INSIDE_KM, over water for pieces of at
+# most WATER_KM, water within END_KM of a leg's ends (ports on the coast), and water within
+# VIA_KM of a named crossing the leg lists in `via`.
+GEO_INSIDE_KM = 0.5
+GEO_WATER_KM = 3.0
+GEO_END_KM = 5.0
+GEO_VIA_KM = 10.0
+_KM_PER_DEG = 111.0
+
+
+def _outlines() -> dict[str, Any]:
+    """ISO alpha-2 code -> shapely geometry, read from the shipped countries.geojson."""
+    from shapely.geometry import shape  # checker reads the file itself: no geodata import
+
+    f = Path(__file__).resolve().parent.parent / "geodata" / "data" / "countries.geojson"
+    doc = json.loads(f.read_text(encoding="utf-8"))
+    return {
+        ft["properties"]["iso_a2"]: shape(ft["geometry"])
+        for ft in doc["features"]
+        if ft["properties"].get("iso_a2")
+    }
+
+
+def _geo_km(geom: Any) -> float:
+    """Length in km of a (multi)line in lon/lat degrees, by the haversine on its segments."""
+    if geom.is_empty:
+        return 0.0
+    total = 0.0
+    for ln in getattr(geom, "geoms", [geom]):
+        xy = list(getattr(ln, "coords", []))
+        for (x1, y1), (x2, y2) in zip(xy, xy[1:], strict=False):
+            p1, p2 = math.radians(y1), math.radians(y2)
+            h = (math.sin((p2 - p1) / 2) ** 2
+                 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(x2 - x1) / 2) ** 2)
+            total += 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return total
+
+
+def rule_geography(ctx: _Ctx) -> list[Violation]:
+    """Legs the plan uses keep out of forbidden territory (surface) and closed airspace (air),
+    and road/rail legs cross open water only on a named crossing they list in `via`."""
+    geo = ctx.resolved.get("geography") or {}
+    forbidden = set(geo.get("forbidden_territory") or [])
+    airspace = set(geo.get("closed_airspace") or [])
+    used = sorted({t["leg"] for t in ctx.trips if t["leg"] in ctx.legs})
+    surface = [lid for lid in used if ctx.legs[lid]["mode"] in ("road", "rail")]
+    if not used or not (forbidden or airspace or surface):
+        return []
+    from shapely.geometry import LineString, Point
+
+    shapes = ctx.cache.get("outlines")
+    if shapes is None:
+        shapes = ctx.cache["outlines"] = _outlines()
+    out: list[Violation] = []
+    for lid in used:
+        leg = ctx.legs[lid]
+        pts = leg.get("path") or []
+        if len(pts) < 2:
+            continue
+        line = LineString([(p[1], p[0]) for p in pts])
+        closed = airspace if leg["mode"] == "air" else (
+            forbidden if leg["mode"] in ("road", "rail") else set())
+        for code in sorted(closed):
+            geom = shapes.get(code)
+            if geom is None or not geom.intersects(line):
+                continue
+            km = _geo_km(line.intersection(geom))
+            if km > GEO_INSIDE_KM:
+                what = "airspace" if leg["mode"] == "air" else "territory"
+                out.append(Violation("geography", f"leg {lid}",
+                                     f"{leg['mode']} path runs {_n(round(km, 1))} km inside "
+                                     f"closed {what} of {code}"))
+        if leg["mode"] not in ("road", "rail"):
+            continue
+        wet = line
+        for g in shapes.values():  # one outline at a time: cheaper than their union
+            if not wet.is_empty and g.intersects(wet):
+                wet = wet.difference(g)
+        ends = Point(pts[0][1], pts[0][0]).buffer(GEO_END_KM / _KM_PER_DEG).union(
+            Point(pts[-1][1], pts[-1][0]).buffer(GEO_END_KM / _KM_PER_DEG))
+        wet = wet.difference(ends)
+        for v in leg.get("via") or []:
+            vp = v.get("path") or []
+            if len(vp) >= 2:
+                zone = LineString([(p[1], p[0]) for p in vp]).buffer(GEO_VIA_KM / _KM_PER_DEG)
+                wet = wet.difference(zone)
+        pieces = [g for g in getattr(wet, "geoms", [wet]) if _geo_km(g) > GEO_WATER_KM]
+        if pieces:
+            x, y = list(pieces[0].coords)[0]
+            out.append(Violation("geography", f"leg {lid}",
+                                 f"{leg['mode']} path crosses {_n(round(_geo_km(pieces[0]), 1))}"
+                                 f" km of open water near ({_n(round(y, 2))}, "
+                                 f"{_n(round(x, 2))}) outside any named ferry or fixed link"))
+    return out
+
+
 RULES: dict[str, Callable[[_Ctx], list[Violation]]] = {
     "plan-scenario": rule_plan_scenario,
     "trip-leg": rule_trip_leg,
@@ -1212,6 +1362,7 @@ RULES: dict[str, Callable[[_Ctx], list[Violation]]] = {
     "readiness": rule_readiness,
     "kpis": rule_kpis,
     "shares": rule_shares,
+    "geography": rule_geography,
 }
 
 

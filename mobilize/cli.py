@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from mobilize.errors import MobilizeError
 
@@ -24,8 +28,52 @@ OutOpt = Annotated[Path, typer.Option("--out", help="Folder to write results int
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    # escape: a message quotes the user's text, which may look like rich markup ("[/x]")
+    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
     return typer.Exit(code)
+
+
+def _warn(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False)
+
+
+def _check_out(out: Path, label: str = "--out") -> None:
+    """Before any work: results can be written into folder `out`, or a clear error. Nothing
+    is left behind: a missing folder is created (to be sure it can be) and removed again;
+    writing the results creates it for good."""
+    name = f"{label} {out}" if label else str(out)
+    if out.exists() and not out.is_dir():
+        raise _fail(f"{name}: exists and is not a folder")
+    if out.is_dir():
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise _fail(f"{name}: cannot write into this folder (permission denied)")
+        return
+    missing: list[Path] = []  # out and its missing parents, deepest first
+    for d in (out, *out.parents):
+        if d.exists():
+            break
+        missing.append(d)
+    created: list[Path] = []
+    try:
+        for d in reversed(missing):
+            d.mkdir()
+            created.append(d)
+    except OSError as exc:
+        raise _fail(f"{name}: cannot create folder: {exc.strerror or exc}") from None
+    finally:
+        for d in reversed(created):
+            with suppress(OSError):
+                d.rmdir()
+
+
+@contextmanager
+def _os_errors(doing: str) -> Iterator[None]:
+    """An OSError (disk full, permission denied, ...) ends in a clear error, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise _fail(f"{doing}: {exc.strerror or exc}{where}") from None
 
 
 def _resolve(scenario: Path) -> dict[str, Any]:
@@ -42,11 +90,14 @@ def inspect(scenario: ScenarioArg, out: OutOpt = Path("out")) -> None:
     from mobilize.files import write_json
     from mobilize.summary import print_network_summary
 
+    _check_out(out)
     try:
         resolved = _resolve(scenario)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
-    path = write_json(out / "resolved.json", resolved)
+    _warn_coverage(resolved)
+    with _os_errors(f"cannot write the results into {out}"):
+        path = write_json(out / "resolved.json", resolved)
     print_network_summary(out_console, resolved)
     out_console.print(f"wrote {path}")
 
@@ -76,8 +127,10 @@ def solve(
         raise _fail(f"--solver must be one of {', '.join(BACKENDS)}, not {solver!r}")
     if time_limit <= 0 or not 0 <= gap < 1:
         raise _fail("--time-limit must be > 0 and --gap between 0 and 1")
+    _check_out(out)
     try:
         resolved = _resolve(scenario)
+        _warn_coverage(resolved)
         if planner == "mip":
             progress = None if quiet else stderr_progress
             plan, _ = plan_with_mip(resolved, solver, time_limit, gap, progress)
@@ -86,9 +139,10 @@ def solve(
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     violations = check_plan(resolved, plan)
-    write_json(out / "resolved.json", resolved)
-    write_json(out / "plan.json", plan)
-    write_plan_csv(out / "plan.csv", plan, resolved["scenario"]["c_day"])
+    with _os_errors(f"cannot write the results into {out}"):
+        write_json(out / "resolved.json", resolved)
+        write_json(out / "plan.json", plan)
+        write_plan_csv(out / "plan.csv", plan, resolved["scenario"]["c_day"])
     print_plan_summary(out_console, plan, resolved)
     if map_:
         _write_map(out)
@@ -140,7 +194,8 @@ def report(out: DirArg) -> None:
 
     _needs_plan(out)
     try:
-        path = write_report(out)
+        with _os_errors(f"cannot build the report in {out}"):
+            path = write_report(out)
     except (MobilizeError, ValueError, KeyError) as exc:
         raise _fail(f"cannot build the report from {out}: {exc}") from None
     out_console.print(f"wrote {path}")
@@ -161,11 +216,14 @@ def export(
     if format_ not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
     _needs_plan(out)
-    path = export_plan(out, format_)
+    with _os_errors(f"cannot export into {out}"):
+        path = export_plan(out, format_)
     out_console.print(f"wrote {path}")
 
 
 def _needs_plan(out: Path) -> None:
+    if out.exists():
+        _check_out(out, label="")  # a folder that map, report and export can write into
     for name in ("resolved.json", "plan.json"):
         if not (out / name).is_file():
             raise _fail(f"{out / name} not found: run `mobilize solve SCENARIO --out {out}` first")
@@ -175,10 +233,19 @@ def _write_map(out: Path) -> None:
     from maps.render import write_map
 
     try:
-        path = write_map(out)
+        with _os_errors(f"cannot draw the map in {out}"):
+            path = write_map(out)
     except (MobilizeError, ValueError, KeyError) as exc:
         raise _fail(f"cannot draw the map from {out}: {exc}") from None
     out_console.print(f"wrote {path}")
+
+
+def _warn_coverage(resolved: dict[str, Any]) -> None:
+    """Warn of every place, force home and depot that no leg of a mode it needs touches."""
+    from geodata.coverage import coverage_warnings
+
+    for warning in coverage_warnings(resolved):
+        _warn(warning)
 
 
 def main() -> None:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.composer import MaxDepthExceededError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from mobilize.errors import Problem, ScenarioError
+from mobilize.errors import Problem, ScenarioError, quoted
 from mobilize.scenario import Scenario, cross_check
 
 _ALIASES = {"from_": "from"}
+
+# Limits on the shape of a scenario file, checked before anything is built from it. A real
+# scenario nests fewer than 10 levels (a MultiPolygon sector: 8) and holds some thousands of
+# values (scenarios/baltic_article5.yaml: about 3,500).
+MAX_DEPTH = 100
+# Values once aliases are expanded: ten lines of nested aliases ("billion laughs") stand for
+# 10^9 values; they are refused here instead of being built.
+MAX_VALUES = 1_000_000
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -32,12 +42,18 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
     try:
-        doc = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise ScenarioError([Problem(name, line, "", f"not valid YAML: {exc.problem}")]) from None
+        return _parse(text, name)
+    except RecursionError:  # a fallback: _read and _measure refuse deep nesting first
+        raise ScenarioError(
+            [Problem(name, None, "", f"nested too deeply (keep it under {MAX_DEPTH} levels)")]
+        ) from None
+
+
+def _parse(text: str, name: str) -> Scenario:
+    doc = _read(text, name)
     if not isinstance(doc, CommentedMap):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a YAML mapping of fields")])
+    _measure(doc, name)
     try:
         scenario = Scenario.model_validate(_plain(doc))
     except ValidationError as exc:
@@ -48,6 +64,104 @@ def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _read(text: str, name: str) -> Any:
+    """The YAML document, with line numbers; ScenarioError if it is not YAML."""
+    yaml = YAML(typ="rt")
+    yaml.max_depth = MAX_DEPTH + 1  # ruamel counts the innermost value as a level too
+    try:
+        return yaml.load(text)
+    except MaxDepthExceededError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ScenarioError([Problem(name, line, "", _too_deep())]) from None
+    except MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ScenarioError([Problem(name, line, "", f"not valid YAML: {exc.problem}")]) from None
+    except YAMLError as exc:  # e.g. a control character the reader refuses
+        raise ScenarioError([Problem(name, None, "", f"not valid YAML: {exc}")]) from None
+    except ValueError as exc:
+        # A value YAML recognises but Python cannot build: an integer of more than 4,300
+        # digits (sys.get_int_max_str_digits), a date like 2027-13-45.
+        long = re.search(r"\d{4301,}", text)
+        if long:
+            line = text.count("\n", 0, long.start()) + 1
+            raise ScenarioError([Problem(name, line, "", "a number too long to read")]) from None
+        raise ScenarioError(
+            [Problem(name, None, "", f"not valid YAML: a value cannot be read ({exc})")]
+        ) from None
+
+
+def _too_deep(how: str = "") -> str:
+    return f"nested more than {MAX_DEPTH} levels deep{how}: a scenario needs far fewer"
+
+
+def _too_large() -> str:
+    return (f"this value expands to more than {MAX_VALUES:,} values through its aliases "
+            "(*name): far too large for a scenario")
+
+
+def _measure(doc: CommentedMap, name: str) -> None:
+    """Refuse a document that is too deep or too large once its aliases are expanded, or
+    that contains itself, before anything is built from it.
+
+    ruamel shares one object for an anchor and all its aliases, so the document in memory
+    stays small however far the aliases would expand; this walks each shared container once
+    (iteratively: no recursion limit to hit), summing sizes and depths."""
+    done: dict[int, tuple[int, int]] = {}  # id(container) -> (values, levels) expanded
+    open_: set[int] = {id(doc)}
+    # (container, its children still to visit, [values so far, deepest child's levels])
+    stack: list[tuple[Any, Any, list[int]]] = [(doc, iter(_children(doc)), [1 + len(doc), 0])]
+    while stack:
+        node, todo, acc = stack[-1]
+        child = next(todo, _END)
+        if child is _END:
+            stack.pop()
+            open_.discard(id(node))
+            size, levels = acc[0], acc[1] + 1
+            done[id(node)] = (size, levels)
+            if levels + len(stack) > MAX_DEPTH:
+                raise ScenarioError([Problem(name, _line(node), "", _too_deep(
+                    " with its aliases (*name) expanded"))])
+            if size > MAX_VALUES:
+                raise ScenarioError([Problem(name, _line(node), "", _too_large())])
+            if stack:
+                parent = stack[-1][2]
+                parent[0] += size
+                parent[1] = max(parent[1], levels)
+            continue
+        if not isinstance(child, dict | list):
+            acc[0] += 1
+        elif id(child) in open_:
+            raise ScenarioError([Problem(name, _line(node), "", (
+                "an alias (*name) here refers to a value that contains it: "
+                "the value would be infinite"))])
+        elif id(child) in done:
+            size, levels = done[id(child)]
+            acc[0] += size
+            acc[1] = max(acc[1], levels)
+            if acc[0] > MAX_VALUES:
+                raise ScenarioError([Problem(name, _line(node), "", _too_large())])
+        else:
+            open_.add(id(child))
+            keys = len(child) if isinstance(child, dict) else 0
+            stack.append((child, iter(_children(child)), [1 + keys, 0]))
+            if len(stack) > MAX_DEPTH:
+                raise ScenarioError([Problem(name, _line(child), "", _too_deep())])
+
+
+_END = object()
+
+
+def _children(node: Any) -> list[Any]:
+    return list(node.values()) if isinstance(node, dict) else list(node)
+
+
+def _line(node: Any) -> int | None:
+    try:
+        return int(node.lc.line) + 1
+    except (AttributeError, TypeError):
+        return None
 
 
 def file_sha256(path: str | Path) -> str:
@@ -91,7 +205,7 @@ def _message(err: Any) -> str:
     if "input" in err and err["type"] not in ("model_type",) and not isinstance(
         err["input"], dict | list
     ):
-        msg += f" (got {err['input']!r})"
+        msg += f" (got {quoted(err['input'])})"
     return msg
 
 
@@ -102,6 +216,8 @@ def _problem(name: str, doc: CommentedMap, path: tuple[str | int, ...], msg: str
 def _dotted(path: tuple[str | int, ...]) -> str:
     out = ""
     for part in path:
+        if isinstance(part, str) and len(part) > 64:  # an unknown field's name, say
+            part = quoted(part)
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 

@@ -9,12 +9,15 @@ field path so the loader can point at the line.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mobilize.errors import quoted
 
 Mode = Literal["air", "sea", "rail", "road"]
 PlaceKind = Literal["base", "airfield", "seaport", "railhead", "depot", "sector"]
@@ -47,7 +50,12 @@ Standard = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan=False: every number in a scenario is finite (YAML's .inf and .nan are
+    # refused with the field's name). Numbers inside free-form fields (a sector's GeoJSON
+    # polygon) are checked where those fields are.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Member(_Model):
@@ -139,12 +147,29 @@ def _check_polygon(geometry: dict[str, Any]) -> None:
 
     if geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise ValueError("polygon must be a GeoJSON Polygon or MultiPolygon geometry")
+    bad = _not_finite(geometry)
+    if bad is not None:
+        raise ValueError(f"polygon coordinates must be finite numbers (got {quoted(bad)})")
     try:
         geom = shape(geometry)
     except Exception as exc:  # shapely raises several types for malformed rings
         raise ValueError(f"polygon is not valid GeoJSON: {exc}") from None
     if geom.is_empty or not geom.is_valid:
         raise ValueError("polygon is empty or self-intersecting")
+
+
+def _not_finite(value: Any) -> float | None:
+    """The first infinite or NaN number in nested lists and mappings, else None."""
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, list | tuple):
+            todo.extend(v)
+        elif isinstance(v, float) and not math.isfinite(v):
+            return v
+    return None
 
 
 class Force(_Model):
@@ -187,6 +212,9 @@ class Fleet(_Model):
     turnaround_h: NonNegative | None = None
     available_day: Annotated[int, Field(ge=0)] = 0
     carries: list[CountryCode] | None = None
+    # Road fleets: hours of driving a day (EU Regulation (EC) No 561/2006, art. 6: 9 h); a
+    # road leg then takes full days (24 h each) for every driving_h_per_day of its km / speed.
+    driving_h_per_day: Annotated[float, Field(gt=0, le=24)] | None = None
 
     @model_validator(mode="after")
     def _owner_and_mode(self) -> Fleet:
@@ -202,6 +230,8 @@ class Fleet(_Model):
             raise ValueError(f"gauge_mm {self.gauge_mm} is not one of {list(KNOWN_GAUGES_MM)}")
         if self.outsize and self.mode != "air":
             raise ValueError("outsize describes aircraft; surface modes carry any size")
+        if self.driving_h_per_day is not None and self.mode != "road":
+            raise ValueError("driving_h_per_day applies to road fleets only")
         return self
 
     @property
@@ -238,6 +268,25 @@ class Link(_Model):
         return self
 
 
+class RoadFallback(_Model):
+    """Countries where places off the road corridors may use great circle x circuity."""
+
+    countries: list[CountryCode] = Field(min_length=1)
+    circuity: Annotated[float, Field(ge=1, le=3)] = 1.3
+
+
+def _outline_codes(codes: list[str]) -> list[str]:
+    from geodata.geography import known_codes  # the shipped Natural Earth outlines
+
+    if not codes:
+        return codes
+    known = known_codes()
+    bad = [c for c in codes if c not in known]
+    if bad:
+        raise ValueError(f"no country outline for {bad}: use ISO 3166 alpha-2 codes")
+    return codes
+
+
 class Scenario(_Model):
     name: str
     alliance: str
@@ -255,6 +304,16 @@ class Scenario(_Model):
     links: list[Link] = []
     closed_passages: list[Passage] = []
     closed_places: list[Id] = []
+    # Ground no surface leg may cross, airspace no flight may cross (ISO alpha-2 codes of the
+    # shipped country outlines); places off the road corridors that may use a great circle.
+    forbidden_territory: list[CountryCode] = []
+    closed_airspace: list[CountryCode] = []
+    road_fallback: RoadFallback | None = None
+
+    @field_validator("forbidden_territory", "closed_airspace")
+    @classmethod
+    def _outlined(cls, v: list[str]) -> list[str]:
+        return _outline_codes(v)
 
     @field_validator("period_hours")
     @classmethod
@@ -286,7 +345,7 @@ def _duplicates(items: list[Any], key: str, where: str) -> Iterator[tuple[Path, 
     for i, x in enumerate(items):
         v = getattr(x, key)
         if counts[v] > 1 and v in seen:
-            yield (where, i, key), f"duplicate {key} {v!r}: each {key} must be unique"
+            yield (where, i, key), f"duplicate {key} {quoted(v)}: each {key} must be unique"
         seen.add(v)
 
 
@@ -294,7 +353,7 @@ def _unknown(value: str, known: set[str] | dict[str, Any], what: str) -> str:
     options = sorted(known)
     near = [k for k in options if k.lower().startswith(value.lower()[:3])][:5]
     hint = f"; did you mean one of {near}?" if near else f"; known: {options[:8]}"
-    return f"unknown {what} {value!r}" + hint
+    return f"unknown {what} {quoted(value)}" + hint
 
 
 def _cross_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
@@ -316,11 +375,13 @@ def _cross_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
             if r.capability in seen_caps:
                 yield (
                     ("sectors", i, "requirements", j, "capability"),
-                    f"{r.capability!r} is required twice in sector {x.id!r}: state it once",
+                    f"{quoted(r.capability)} is required twice in sector {quoted(x.id)}: "
+                    "state it once",
                 )
             seen_caps.add(r.capability)
         if x.id in places:
-            yield ("sectors", i, "id"), f"sector id {x.id!r} is also a place id: ids must differ"
+            yield ("sectors", i, "id"), (
+                f"sector id {quoted(x.id)} is also a place id: ids must differ")
         if x.place is not None and x.place not in places:
             yield ("sectors", i, "place"), _unknown(x.place, places, "place")
     shares = [m.fair_share for m in s.members if m.fair_share is not None]
@@ -364,7 +425,8 @@ def _cross_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
             if r.capability not in offered:
                 yield (
                     ("sectors", i, "requirements", j, "capability"),
-                    f"no force offers capability {r.capability!r}; offered: {sorted(offered)}",
+                    f"no force offers capability {quoted(r.capability)}; offered: "
+                    f"{quoted(sorted(offered), 400)}",
                 )
     if s.ally in members and not any(
         p.country == s.ally for p in s.places

@@ -8,6 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from mobilize.met import is_met
+
 
 def _fmt(x: float, digits: int = 0) -> str:
     return f"{x:,.{digits}f}"
@@ -69,6 +71,17 @@ def print_network_summary(console: Console, resolved: dict[str, Any]) -> None:
         "Legs: " + ", ".join(f"{n} {m}" for m, n in sorted(modes.items()))
         + f" ({len(resolved['legs'])} in all)"
     )
+    geo = resolved.get("geography_notes") or []
+    if geo:
+        counts = Counter(
+            (n["action"], n["mode"], ",".join(n.get("territory") or [])) for n in geo
+        )
+        console.print(
+            "Geography: " + "; ".join(
+                f"{n} {mode} {action} ({where})"
+                for (action, mode, where), n in sorted(counts.items()))
+            + " (resolved.json geography_notes)"
+        )
     if resolved["unreachable"]:
         t = Table(title="Cannot reach the ally", title_style="bold red")
         t.add_column("force")
@@ -110,14 +123,17 @@ def print_plan_summary(console: Console, plan: dict[str, Any], resolved: dict[st
 
 def _sector_table(console: Console, plan: dict[str, Any]) -> None:
     by_sector: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    short: dict[str, set[int]] = defaultdict(set)
     for r in plan["readiness"]:
         by_sector[r["sector"]][r["day"]] += r["gap"]
+        if not is_met(r["required"], r["delivered"]):
+            short[r["sector"]].add(r["day"])
     t = Table(title="Closure by sector")
     for col in ("sector", "gap-days", "met from", "forces"):
         t.add_column(col, justify="left" if col == "sector" else "right")
     forces = Counter(f["sector"] for f in plan["forces"] if f["sector"])
     for sector, days in sorted(by_sector.items()):
-        open_days = [d for d, g in days.items() if g > 1e-6]
+        open_days = sorted(short[sector])
         met = "C+0" if not open_days else (
             f"C+{max(open_days) + 1}" if max(open_days) + 1 < len(days) else "never"
         )

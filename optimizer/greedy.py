@@ -19,11 +19,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from optimizer.inputs import Fleet, Force, Inputs
+from optimizer.inputs import Force, Inputs
 from optimizer.model import Group, supply_lag_days
 from optimizer.readiness import arrived_by_day
 from optimizer.schedule import Schedule, Supply, Trip
-from optimizer.timing import NEVER, Timing, leg_timings
+from optimizer.timing import NEVER, Timing, ground_hours, leg_timings
 
 EPS_T = 1e-6  # tons below this are not worth a path
 MAX_PATHS = 500  # paths tried per force: each one exhausts some resource, so this is ample
@@ -40,6 +40,7 @@ class Residual:
     used: dict[Resource, float] = field(default_factory=lambda: defaultdict(float))
     loads: dict[Group, dict[str, float]] = field(default_factory=dict)
     arrivals: dict[Group, dict[int, int]] = field(default_factory=dict)  # see _arrival_days
+    ground: dict[Group, dict[tuple[str, int], float]] = field(default_factory=dict)
     full: dict[str, set[int]] = field(default_factory=dict)  # fleet -> periods all taken
     loaded: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (fleet, leg)
 
@@ -283,11 +284,11 @@ def _group_room(inputs: Inputs, residual: Residual, g: Group, force: Force) -> f
     load = residual.loads.get(g, {})
     days = _arrival_days(residual, g)
     extra = min(residual.left(("veh", fleet.id, q)) for q in _busy_periods(inputs, g))
-    extra = min(extra, _vehicles_by_mog(inputs, residual, g, fleet, days))
+    extra = min(extra, _vehicles_by_mog(inputs, residual, g))
     vehicles = _vehicles_for(inputs, g, load) + math.floor(extra + 1e-9)
     room = k * fleet.payload_t * vehicles - sum(load.values())
     ppt = _pax_per_ton(force)
-    if fleet.pax is not None and ppt > 0:
+    if fleet.pax and ppt > 0:
         seats = k * fleet.pax * vehicles - sum(
             t * _pax_per_ton(inputs.forces[f]) for f, t in load.items()
         )
@@ -298,16 +299,25 @@ def _group_room(inputs: Inputs, residual: Residual, g: Group, force: Force) -> f
     return max(0.0, room)
 
 
-def _vehicles_by_mog(
-    inputs: Inputs, residual: Residual, g: Group, fleet: Fleet, days: dict[int, int]
-) -> float:
-    place = inputs.places.get(g.timing.leg.to)
-    if g.timing.leg.mode != "air" or place is None or place.mog is None or fleet.unload_h <= 0:
-        return math.inf
-    return min(
-        math.floor(residual.left(("mog", place.id, day)) / (n * fleet.unload_h) + 1e-9)
-        for day, n in days.items()
-    )
+def _vehicles_by_mog(inputs: Inputs, residual: Residual, g: Group) -> float:
+    """Most vehicles the group can add within the MOG of the airfields it loads and lands at."""
+    most = math.inf
+    for (pid, day), hours in _ground_hours(residual, g).items():
+        most = min(most, math.floor(residual.left(("mog", pid, day)) / hours + 1e-9))
+    return most
+
+
+def _ground_hours(residual: Residual, g: Group) -> dict[tuple[str, int], float]:
+    """Per vehicle, aircraft-hours on the ground at airfields with a MOG (cached)."""
+    cached = residual.ground.get(g)
+    if cached is None:
+        inputs = residual.inputs
+        cached = {
+            key: hours for key, hours in ground_hours(inputs, g.timing, g.period).items()
+            if (place := inputs.places.get(key[0])) is not None and place.mog is not None
+        }
+        residual.ground[g] = cached
+    return cached
 
 
 def _usage(
@@ -323,13 +333,13 @@ def _usage(
         more = _vehicles_for(inputs, g, load) - before
         for q in _busy_periods(inputs, g):
             out[("veh", fleet.id, q)] += more
+        for (pid, day), hours in _ground_hours(residual, g).items():
+            out[("mog", pid, day)] += more * hours
         to = inputs.places.get(g.timing.leg.to)
         if to is None:
             continue
         for day, n in _arrival_days(residual, g).items():
             out[("tput", to.id, day)] += tons * n / k
-            if g.timing.leg.mode == "air" and to.mog is not None:
-                out[("mog", to.id, day)] += more * n * fleet.unload_h
     return out
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from optimizer.aggregate import Movement, movements
 from optimizer.inputs import Inputs
 from optimizer.lp import LinearModel
-from optimizer.timing import Timing, Window, leg_timings, movement_window
+from optimizer.timing import Timing, Window, ground_hours, leg_timings, movement_window
 
 LATE_WEIGHT = 0.1  # a gap-day after the deadline counts 10% more: lateness breaks ties
 COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
@@ -220,7 +220,7 @@ def add_fleet_capacity(model: Model) -> None:
             f"payload[{_group_name(g)}]",
             [(c, 1.0) for _, c in cargo] + [(v, -per_vehicle * fleet.payload_t / KT)], ub=0.0,
         )
-        if fleet.pax is not None:
+        if fleet.pax:  # seats limit the personnel riding along; cargo-only fleets have none
             lp.add_row(
                 f"seats[{_group_name(g)}]",
                 [(c, moves[mid].pax_per_ton * KT) for mid, c in cargo]
@@ -264,16 +264,15 @@ def add_node_throughput(model: Model) -> None:
 
 
 def add_airfield_mog(model: Model) -> None:
-    """Aircraft-hours on the ground per day within MOG x 24 at each receiving airfield."""
+    """Aircraft-hours on the ground per day within MOG x 24 at each airfield: loading where
+    aircraft leave and unloading where they land both hold a parking spot."""
     inputs, lp = model.inputs, model.lp
     rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for g, v in model.vehicles.items():
-        place = inputs.places.get(g.timing.leg.to)
-        if g.timing.leg.mode != "air" or place is None or place.mog is None:
-            continue
-        unload = inputs.fleets[g.timing.fleet].unload_h
-        for day, n in arrival_days(model, g).items():
-            rows[(place.id, day)].append((v, n * unload))
+        for (pid, day), hours in ground_hours(inputs, g.timing, g.period).items():
+            place = inputs.places.get(pid)
+            if place is not None and place.mog is not None:
+                rows[(pid, day)].append((v, hours))
     for (pid, day), terms in sorted(rows.items()):
         mog = inputs.places[pid].mog
         assert mog is not None

@@ -9,7 +9,9 @@ plan accepted is a solution of the full model, and each is better than the one b
 
 A neighbourhood is the movements that compete for something: one requirement the plan leaves
 most short (who could fill it), one fleet (who rides it), or a random few for variety. Its size
-adapts: it grows while subproblems solve to optimality quickly and shrinks when they time out.
+adapts: it grows while subproblems solve in few branch-and-bound nodes and shrinks when they
+run out of nodes. Budgets are work (subproblems, nodes), not seconds: the same scenario gives
+the same plan at any machine load (optimizer/settings.py).
 """
 
 from __future__ import annotations
@@ -23,17 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.backend import SubproblemSolver
 from optimizer.lp import objective
 from optimizer.model import KT, Model
-from optimizer.solve import Progress, highs_with, relative_gap
+from optimizer.settings import SearchSettings
+from optimizer.solve import Progress, relative_gap
 
-# Measured on the benchmarks (python -m benchmarks.run): 20 movements for up to 8 s gained
-# 8-10% on S and L where 12 for 4 s gained 4%. Subproblems are solved to --gap: a gap of 1%
-# of the whole objective stalled the search on S (1% of it is more than most single gains).
-START_SIZE = 20  # movements freed at a time, at first
-MIN_SIZE = 4
-STEP_S = 8.0  # time limit of one subproblem
-GROW, SHRINK = 1.5, 0.7
 IMPROVED = 1e-6  # relative improvement that counts
 
 
@@ -43,32 +40,33 @@ class Search:
     steps: int
     improvements: int
     bound: float | None = None  # when the last subproblem was the whole model, solved
+    by_clock: bool = False  # the safety-net time limit, not the work budget, ended it
 
 
 def fix_and_optimize(
-    model: Model, start: list[float], time_limit_s: float, progress: Progress | None = None,
-    keep_going: Callable[[float], bool] = lambda _: True,
-    offers: Callable[[], list[float] | None] = lambda: None, seed: int = 0,
-    gap: float = 1e-4, bound: Callable[[], float | None] = lambda: None,
+    model: Model, start: list[float], solver: SubproblemSolver, settings: SearchSettings,
+    deadline: float = math.inf, progress: Progress | None = None,
+    bound: Callable[[], float | None] = lambda: None, subproblems: int | None = None,
 ) -> Search:
-    """The best plan found from `start` (a feasible column vector) within the time limit, or
-    until `keep_going(best objective)` says stop. Between subproblems `offers()` may hand in
-    another feasible plan (from a heuristic running beside this one); it is taken if better.
-    Subproblems are solved to `gap`; when one is the whole model, the search ends.
-    `bound()`, the best bound known elsewhere (or None), is only for the progress lines."""
+    """The best plan found from `start` (a feasible column vector) within the work budget:
+    `subproblems` (default `settings.subproblems`) subproblems of at most
+    `settings.subproblem_nodes` nodes each, ending early after `settings.stall` in a row
+    without a gain, or when the plan is within `settings.gap` of `bound()`. The same inputs
+    give the same plan: neighbourhoods are seeded and sizes adapt to nodes used, not seconds.
+    `deadline` (time.perf_counter()) is a safety net; a search it cuts says so (`by_clock`).
+    When a subproblem is the whole model, solved, the search ends with its bound."""
     import highspy
 
-    started = time.perf_counter()
+    began = time.perf_counter()
     say = progress or (lambda _: None)
 
     def report(value: float, why: str) -> None:
         known = bound()
         versus = "" if known is None else (
             f"  bound {known:.2f}  gap {100 * (relative_gap(value, known) or 0.0):.2f}%")
-        say(f"  {time.perf_counter() - started:6.1f}s  incumbent {value:.2f}{versus}  ({why})")
+        say(f"  {time.perf_counter() - began:6.1f}s  incumbent {value:.2f}{versus}  ({why})")
+
     lp = model.lp
-    h = highs_with(lp)
-    h.setOptionValue("mip_rel_gap", gap)
     lower = np.clip(np.asarray(lp.col_lb, dtype=np.float64), -highspy.kHighsInf, None)
     upper = np.clip(np.asarray(lp.col_ub, dtype=np.float64), None, highspy.kHighsInf)
     integer = np.asarray(lp.col_integer, dtype=bool)
@@ -78,57 +76,46 @@ def fix_and_optimize(
         return Search(list(start), 0, 0)
     every = np.concatenate(list(owned.values()))
     fleets = _Vehicles(model)
-    pick = _Neighbourhoods(model, sorted(owned), random.Random(seed))
+    pick = _Neighbourhoods(model, sorted(owned), random.Random(settings.seed))
     best = np.clip(np.asarray(start, dtype=np.float64), lower, upper)
     best[integer] = np.round(best[integer])
     value = objective(lp, best.tolist())
-    size, steps, improvements = min(START_SIZE, len(owned)), 0, 0
-    overrun = 0.0
-    while True:
-        offered = offers()
-        if offered is not None and (offered_value := objective(lp, offered)) < value:
-            best, value = np.asarray(offered, dtype=np.float64), offered_value
-            report(value, "the LP rounding plan")
-        # HiGHS checks its clock between root cut rounds, and one round can take seconds:
-        # a subproblem gets what is left less the longest overrun seen, so the search ends
-        # on time
-        left = time_limit_s - (time.perf_counter() - started) - overrun
-        if left < 1.0 or not keep_going(value):
+    size, steps, improvements, since_gain = min(settings.start_size, len(owned)), 0, 0, 0
+    budget = settings.subproblems if subproblems is None else subproblems
+    while steps < budget and since_gain < settings.stall:
+        known = bound()
+        if known is not None and (relative_gap(value, known) or 0.0) <= settings.gap:
             break
+        left = deadline - time.perf_counter()
+        if left < 1.0:
+            return Search(best.tolist(), steps, improvements, by_clock=True)
         freed = pick.next(size, best)
         lo, hi = lower.copy(), upper.copy()
         lo[every] = hi[every] = best[every]
         fleets.fix_idle(lo, hi, best, freed)
         for mid in freed:
             lo[owned[mid]], hi[owned[mid]] = lower[owned[mid]], upper[owned[mid]]
-        h.changeColsBounds(lp.num_cols, np.arange(lp.num_cols, dtype=np.int32), lo, hi)
-        solution = highspy.HighsSolution()
-        solution.col_value = best.tolist()
-        solution.value_valid = True
-        h.setSolution(solution)
-        limit = min(STEP_S, left)
-        h.setOptionValue("time_limit", float(limit))
-        began = time.perf_counter()
-        h.run()
-        took = time.perf_counter() - began
-        overrun = max(overrun, took - limit)
+        solver.set_bounds(lo, hi)
+        solver.set_start(best)
+        outcome = solver.run(settings.subproblem_nodes, left)
         steps += 1
-        solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        if h.getInfo().primal_solution_status == 2:
-            found = np.asarray(h.getSolution().col_value, dtype=np.float64)
-            found[integer] = np.round(found[integer])
-            found_value = objective(lp, found.tolist())
+        since_gain += 1
+        if outcome.values is not None:
+            found_value = objective(lp, outcome.values.tolist())
             if found_value < value - IMPROVED * max(1.0, abs(value)):
-                best, value = found, found_value
+                best, value = outcome.values, found_value
                 improvements += 1
+                since_gain = 0
                 pick.improved()
                 report(value, f"fix-and-optimize, {len(freed)} movements re-planned")
-        if len(freed) == len(owned) and solved:  # the whole model: nothing left to search
-            return Search(best.tolist(), steps, improvements, h.getInfo().mip_dual_bound)
-        if solved and took < STEP_S / 3:
-            size = min(len(owned), math.ceil(size * GROW))
-        elif not solved:
-            size = max(MIN_SIZE, math.floor(size * SHRINK))
+        if outcome.by_clock:
+            return Search(best.tolist(), steps, improvements, by_clock=True)
+        if len(freed) == len(owned) and outcome.proven:  # the whole model: nothing left
+            return Search(best.tolist(), steps, improvements, outcome.bound)
+        if outcome.proven and outcome.nodes < settings.subproblem_nodes / 3:
+            size = min(len(owned), settings.max_size, math.ceil(size * settings.grow))
+        elif not outcome.proven:
+            size = max(min(settings.min_size, len(owned)), math.floor(size * settings.shrink))
     return Search(best.tolist(), steps, improvements)
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from mobilize.files import write_atomic
+from mobilize.met import is_met
 from optimizer.inputs import Inputs
 from optimizer.readiness import arrived_by_day, readiness_rows
 from optimizer.schedule import Schedule
 
 DELIVERED_TOL_T = 1e-3
 CLOSED_SHARE = 0.99  # docs/contracts.md: closed once 99% of its cargo is in its sector
-UNMET_SHARE = 0.01  # a requirement is listed as unmet when more than 1% of it is missing
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class SolverInfo:
     gap: float | None
     seconds: float
     method: str = ""  # how the plan was found: branch-and-bound, fix-and-optimize, ...
+    by_clock: bool = False  # the --time-limit safety net cut the search short
+    bound_source: str | None = None  # which relaxation the bound comes from
 
 
 def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[str, Any]:
@@ -41,6 +43,7 @@ def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[s
             "planner": solver.planner, "backend": solver.backend, "status": solver.status,
             "objective": solver.objective, "bound": solver.bound, "gap": solver.gap,
             "seconds": round(solver.seconds, 3), "method": solver.method,
+            "cut_by_clock": solver.by_clock, "bound_source": solver.bound_source,
         },
         "period_hours": inputs.period_hours,
         "trips": _trip_rows(inputs, schedule),
@@ -66,7 +69,7 @@ def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[s
 
 
 def _unmet_requirements(inputs: Inputs, rows: list[Any]) -> list[dict[str, Any]]:
-    """Requirements more than 1% short on the last day, each with the binding reason."""
+    """Requirements not met on the last day (mobilize.met), each with the binding reason."""
     last = inputs.horizon_days - 1
     offered: dict[str, float] = defaultdict(float)
     for f in inputs.forces.values():
@@ -79,8 +82,8 @@ def _unmet_requirements(inputs: Inputs, rows: list[Any]) -> list[dict[str, Any]]
             required[req.capability] += req.amount
     out = []
     for r in rows:
-        if r.day != last or r.gap <= UNMET_SHARE * r.required:
-            continue  # a few tonnes short of a brigade is not a requirement unmet
+        if r.day != last or is_met(r.required, r.delivered):
+            continue
         if offered[r.capability] < required[r.capability] - 1e-6:
             why = (
                 f"the forces that can take part offer {offered[r.capability]:g} points of "
@@ -101,8 +104,11 @@ def _trip_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
     out = []
     for trip in sorted(schedule.trips, key=lambda t: (t.depart_h, t.leg, t.fleet)):
         leg = inputs.leg_by_id[trip.leg]
+        # personnel ride with their cargo on fleets with seats; on a cargo-only fleet (pax 0
+        # or none) the equipment goes with its crews and the troops travel separately
+        seats = bool(inputs.fleets[trip.fleet].pax)
         cargo: list[dict[str, Any]] = [
-            {"force": f, "tons": t, "pax": t * _pax_per_ton(inputs, f)}
+            {"force": f, "tons": t, "pax": t * _pax_per_ton(inputs, f) if seats else 0.0}
             for f, t in sorted(trip.cargo.items())
         ]
         out.append({
@@ -218,7 +224,7 @@ def _member_shares(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
 
 
 def _closure_day(rows: list[Any], horizon_days: int) -> int | None:
-    open_days = {r.day for r in rows if r.gap > 1e-6}
+    open_days = {r.day for r in rows if not is_met(r.required, r.delivered)}
     if not open_days:
         return 0
     last_open = max(open_days)

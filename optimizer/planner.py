@@ -12,6 +12,7 @@ from typing import Any
 
 from mobilize.errors import MobilizeError
 from optimizer.aggregate import movements
+from optimizer.backend import HighsSubproblems
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
 from optimizer.inputs import Inputs, inputs_from_resolved
@@ -19,15 +20,15 @@ from optimizer.lp import objective, rescaled
 from optimizer.model import KT, Model, build_model
 from optimizer.neighbourhood import fix_and_optimize
 from optimizer.plan import SolverInfo, build_plan
-from optimizer.rounding import relax_round_fix
+from optimizer.rounding import Rounding, relax_round_fix
+from optimizer.settings import SearchSettings
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
 from optimizer.warmstart import groups_used, start_from_schedule
 
-ROUNDING_SHARE = 0.75  # of --time-limit, at most, for relax-round-fix before B&B
-# Up to this many movements the whole MIP goes to branch-and-bound, which proves the optimum;
-# above it, fix-and-optimize from the greedy plan (branch-and-bound stalls in its root LP).
-EXACT_UP_TO = 12
-FINISH_SHARE = 0.25
+FINISH_SHARE = 0.25  # of the build time, kept back for turning the solution into a plan
+# Where a bound comes from, as plan.json's solver.bound_source says it
+BOUND_LP = "LP relaxation of the model (its enumerated routes)"
+BOUND_BB = "branch-and-bound on the model (its enumerated routes)"
 
 
 class NoPlanError(MobilizeError):
@@ -43,10 +44,19 @@ class PlanStats:
 
 
 def plan_with_mip(
-    resolved: dict[str, Any], backend: str = "highs", time_limit_s: float = 60.0,
-    gap: float = 1e-4, progress: Progress | None = None,
+    resolved: dict[str, Any], backend: str = "highs", time_limit_s: float = 600.0,
+    gap: float | None = None, progress: Progress | None = None,
+    settings: SearchSettings | None = None,
 ) -> tuple[dict[str, Any], PlanStats]:
-    started = time.perf_counter()  # --time-limit covers everything from here to the plan
+    """Plan with the MIP: the greedy plan first, then branch-and-bound (small models, or
+    SCIP and CP-SAT) or fix-and-optimize with relax-round-fix beside it (HiGHS, above
+    `settings.exact_up_to` movements). Budgets are work, so a plan does not depend on the
+    machine's speed; `time_limit_s` is a safety net over everything from here to the plan,
+    and a plan it cut says so (status time_limit, solver.cut_by_clock)."""
+    started = time.perf_counter()
+    settings = settings or SearchSettings()
+    if gap is not None:
+        settings = dataclasses.replace(settings, gap=gap)
     inputs = inputs_from_resolved(resolved)
     model, start = planning_model(inputs)
     stats = PlanStats(
@@ -59,11 +69,11 @@ def plan_with_mip(
             f"built in {stats.build_s:.2f} s; solving with {backend}"
         )
     # turning the solution into a plan takes about a fifth of the build (benchmarks L, M)
-    left = max(1.0, time_limit_s - (time.perf_counter() - started) - FINISH_SHARE * stats.build_s)
-    if backend == "highs" and start is not None and len(model.movements) > EXACT_UP_TO:
-        result = _search(model, start, left, gap, progress)
+    deadline = started + max(1.0, time_limit_s - FINISH_SHARE * stats.build_s)
+    if backend == "highs" and start is not None and len(model.movements) > settings.exact_up_to:
+        result, source = _search(model, start, settings, deadline, progress)
     else:
-        result = _branch_and_bound(model, start, backend, left, gap, progress)
+        result, source = _branch_and_bound(model, start, backend, settings, deadline, progress)
     if result.values is None:
         if result.status == Status.INFEASIBLE:
             # every row can be met by moving nothing, so this is a modelling error, not input
@@ -76,115 +86,106 @@ def plan_with_mip(
     schedule = schedule_from_solution(model, model.in_tons(result.values))
     info = SolverInfo(
         "mip", backend, result.status.value, result.objective, result.bound, result.gap,
-        result.seconds, result.method,
+        result.seconds, result.method, by_clock=result.by_clock,
+        bound_source=source if result.bound is not None else None,
     )
     return build_plan(inputs, schedule, info), stats
 
 
 def _branch_and_bound(
-    model: Model, start: list[float] | None, backend: str, time_limit_s: float, gap: float,
-    progress: Progress | None,
-) -> SolveResult:
+    model: Model, start: list[float] | None, backend: str, settings: SearchSettings,
+    deadline: float, progress: Progress | None,
+) -> tuple[SolveResult, str]:
     """Relax-round-fix for a better start, then the backend's branch-and-bound."""
-    started = time.perf_counter()
-    # on the Baltic scenario relax-round-fix, not branch-and-bound, found every improvement;
-    # what it leaves unused goes to branch-and-bound
-    start, lp_bound = _best_start(model, start, ROUNDING_SHARE * time_limit_s, progress)
-    left = max(1.0, time_limit_s - (time.perf_counter() - started))
+    # on the Baltic scenario relax-round-fix, not branch-and-bound, found every improvement
+    start, rounding = _best_start(model, start, settings, deadline, progress)
+    left = max(1.0, deadline - time.perf_counter())
     if backend == "cp-sat":  # integral data: tons, not kilotons
         lp = rescaled(model.lp, model.tonnage, KT)
         tons_start = None if start is None else model.in_tons(start)
-        result = solve(lp, backend, left, gap, progress, tons_start)
+        result = solve(lp, backend, left, settings.gap, progress, tons_start)
         if result.values is not None:
             result = dataclasses.replace(
                 result, values=[v / KT if i in model.tonnage else v
                                 for i, v in enumerate(result.values)])
     else:
-        result = solve(model.lp, backend, left, gap, progress, start)
-    return _with_bound(_no_worse_than_start(result, model, start), lp_bound)
+        result = solve(model.lp, backend, left, settings.gap, progress, start)
+    result = _with_bound(_no_worse_than_start(result, model, start), rounding.bound)
+    if rounding.by_clock:
+        result = dataclasses.replace(result, status=Status.TIME_LIMIT, by_clock=True)
+    source = BOUND_BB if result.bound is not None and (
+        math.isnan(rounding.bound) or result.bound > rounding.bound + 1e-9) else BOUND_LP
+    return result, source
 
 
 def _search(
-    model: Model, start: list[float], time_limit_s: float, gap: float,
+    model: Model, start: list[float], settings: SearchSettings, deadline: float,
     progress: Progress | None,
-) -> SolveResult:
-    """Fix-and-optimize from the greedy plan for the whole time limit while, on the other
-    core, relax-round-fix solves the LP relaxation: its bound measures the gap, and its plan
-    is handed to the search if better than the search's own."""
+) -> tuple[SolveResult, str]:
+    """Fix-and-optimize from the greedy plan while, on the other core, relax-round-fix
+    solves the LP relaxation; then fix-and-optimize again from the better of the two plans,
+    with the LP's bound to stop at. The two meet only at that join, so the plan does not
+    depend on which finished first."""
     started = time.perf_counter()
     say = progress or (lambda _: None)
-    rounding = _Background(lambda: relax_round_fix(model, time_limit_s))
-
-    def offers() -> list[float] | None:
-        done = rounding.take()
-        if done is None:
-            return None
-        rounded, bound = done
-        if not math.isnan(bound):
-            say(f"LP relaxation bound {bound:.2f}")
-        return rounded
-
-    def keep_going(value: float) -> bool:
-        bound = rounding.bound()
-        return bound is None or (relative_gap(value, bound) or 0.0) > gap
-
+    rounding = _Background(lambda: relax_round_fix(model, settings, deadline))
+    solver = HighsSubproblems(model.lp, settings.gap)
     say(f"fix-and-optimize from the greedy plan, objective {objective(model.lp, start):.2f}")
-    found = fix_and_optimize(model, start, time_limit_s, progress, keep_going, offers, gap=gap,
-                             bound=rounding.bound)
-    values, final = found.values, objective(model.lp, found.values)
+    first = fix_and_optimize(model, start, solver, settings, deadline, progress,
+                             subproblems=max(1, settings.subproblems // 2))
     rounded = rounding.wait()
-    if rounded is not None and rounded[0] is not None:
-        rounded_value = objective(model.lp, rounded[0])
-        if rounded_value < final:
-            values, final = rounded[0], rounded_value
-    bounds = [b for b in (rounding.bound(), found.bound) if b is not None]
-    best_bound = max(bounds) if bounds else None
-    # as branch-and-bound reports it: optimal at the bound, feasible within --gap of it
+    bound = None if math.isnan(rounded.bound) else rounded.bound
+    if bound is not None:
+        say(f"LP relaxation bound {bound:.2f}")
+    values, final = first.values, objective(model.lp, first.values)
+    if rounded.values is not None and (value := objective(model.lp, rounded.values)) < final:
+        values, final = rounded.values, value
+        say(f"continuing from the LP rounding plan, objective {final:.2f}")
+    by_clock = first.by_clock or rounded.by_clock
+    steps, improvements, whole = first.steps, first.improvements, first.bound
+    if not by_clock and first.bound is None:
+        second = fix_and_optimize(model, values, solver, settings, deadline, progress,
+                                  bound=lambda: bound,
+                                  subproblems=max(0, settings.subproblems - first.steps))
+        values, final = second.values, objective(model.lp, second.values)
+        by_clock, whole = second.by_clock, second.bound
+        steps, improvements = steps + second.steps, improvements + second.improvements
+    bounds = [(b, src) for b, src in ((bound, BOUND_LP), (whole, BOUND_BB)) if b is not None]
+    best_bound, source = max(bounds) if bounds else (None, BOUND_LP)
+    # as branch-and-bound reports it: optimal at the bound, feasible within the gap of it
     rel = relative_gap(final, best_bound)
-    status = Status.TIME_LIMIT
-    if rel is not None and rel <= 1e-6:
+    status = Status.TIME_LIMIT if by_clock else Status.WORK_LIMIT
+    if not by_clock and rel is not None and rel <= 1e-6:
         status = Status.OPTIMAL
-    elif rel is not None and rel <= gap:
+    elif not by_clock and rel is not None and rel <= settings.gap:
         status = Status.FEASIBLE
-    say(f"fix-and-optimize: {found.steps} subproblems, {found.improvements} improvements")
+    say(f"fix-and-optimize: {steps} subproblems, {improvements} improvements")
     return SolveResult(
-        "highs", status, float(final), best_bound, relative_gap(final, best_bound),
-        time.perf_counter() - started, values, "fix-and-optimize",
-    )
+        "highs", status, float(final), best_bound, rel, time.perf_counter() - started,
+        values, "fix-and-optimize", by_clock=by_clock,
+    ), source
 
 
 class _Background:
     """relax_round_fix in a thread: HiGHS releases the GIL while it solves."""
 
-    def __init__(self, work: Callable[[], tuple[list[float] | None, float]]) -> None:
-        self._done: tuple[list[float] | None, float] | None = None
+    def __init__(self, work: Callable[[], Rounding]) -> None:
+        self._done: Rounding | None = None
         self._failed: BaseException | None = None
-        self._taken = False
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
         self._thread.start()
 
-    def _run(self, work: Callable[[], tuple[list[float] | None, float]]) -> None:
+    def _run(self, work: Callable[[], Rounding]) -> None:
         try:
             self._done = work()
         except BaseException as failure:  # raised again in the caller's thread, by wait()
             self._failed = failure
 
-    def take(self) -> tuple[list[float] | None, float] | None:
-        """The result, once, when it is there."""
-        if self._done is None or self._taken:
-            return None
-        self._taken = True
-        return self._done
-
-    def bound(self) -> float | None:
-        if self._done is None or math.isnan(self._done[1]):
-            return None
-        return self._done[1]
-
-    def wait(self) -> tuple[list[float] | None, float] | None:
+    def wait(self) -> Rounding:
         self._thread.join()
         if self._failed is not None:
             raise self._failed
+        assert self._done is not None
         return self._done
 
 
@@ -202,23 +203,23 @@ def planning_model(inputs: Inputs) -> tuple[Model, list[float] | None]:
 
 
 def _best_start(
-    model: Model, greedy_start: list[float] | None, time_limit_s: float,
-    progress: Progress | None,
-) -> tuple[list[float] | None, float]:
+    model: Model, greedy_start: list[float] | None, settings: SearchSettings,
+    deadline: float, progress: Progress | None,
+) -> tuple[list[float] | None, Rounding]:
     """The better of the greedy plan and relax-round-fix, to start branch-and-bound from."""
     say = progress or (lambda _: None)
     if greedy_start is None:
         say("the greedy plan does not fit the model")
-    rounded, lp_bound = relax_round_fix(model, time_limit_s)
-    say(f"LP relaxation bound {lp_bound:.2f}")
+    rounding = relax_round_fix(model, settings, deadline)
+    say(f"LP relaxation bound {rounding.bound:.2f}")
     candidates = [(objective(model.lp, v), name, v)
-                  for name, v in (("greedy", greedy_start), ("LP rounding", rounded))
+                  for name, v in (("greedy", greedy_start), ("LP rounding", rounding.values))
                   if v is not None]
     if not candidates:
-        return None, lp_bound
+        return None, rounding
     value, name, best = min(candidates, key=lambda c: c[0])
     say(f"starting from the {name} plan, objective {value:.2f}")
-    return best, lp_bound
+    return best, rounding
 
 
 def _no_worse_than_start(

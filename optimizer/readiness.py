@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from mobilize.met import clean
 from optimizer.inputs import Inputs
 from optimizer.schedule import Schedule, Trip
 
@@ -39,6 +40,9 @@ def _day_ending_at_or_after(hour: float) -> int:
     return whole - 1 if abs(hour - 24 * whole) < 1e-9 and whole > 0 else whole
 
 
+ROUND_OFF = 1e-6  # of a force's cargo or sustainment: solver noise, not a shortfall
+
+
 @dataclass(frozen=True)
 class ReadinessRow:
     sector: str
@@ -65,9 +69,16 @@ def ready_fractions(inputs: Inputs, schedule: Schedule) -> dict[str, list[float]
             frac = min(1.0, tons / force.cargo_t)
             if force.sustainment_tpd > 0 and force.needs:  # needs nothing: nothing to cap
                 frac = min(frac, supplied[(fid, day)] / force.sustainment_tpd)
-            fractions.append(frac)
+            fractions.append(_snap(frac))
         out[fid] = fractions
     return out
+
+
+def _snap(fraction: float) -> float:
+    # the solver's tons come back as 0.99999998 of a force: that force is all there
+    if abs(fraction - 1.0) < ROUND_OFF:
+        return 1.0
+    return 0.0 if abs(fraction) < ROUND_OFF else fraction
 
 
 def readiness_rows(inputs: Inputs, schedule: Schedule) -> list[ReadinessRow]:
@@ -77,11 +88,11 @@ def readiness_rows(inputs: Inputs, schedule: Schedule) -> list[ReadinessRow]:
         members = [f for f, s in schedule.sectors.items() if s == sid and f in ready]
         for req in sector.requirements:
             for day in range(inputs.horizon_days):
-                delivered = sum(
+                delivered = clean(sum(
                     dict(inputs.forces[f].capability).get(req.capability, 0.0) * ready[f][day]
                     for f in members
-                )
-                gap = max(0.0, req.amount - delivered)
+                ))
+                gap = clean(max(0.0, req.amount - delivered))
                 rows.append(
                     ReadinessRow(
                         sid, req.capability, day, req.amount, delivered, gap, req.weight,

@@ -14,26 +14,38 @@ import dataclasses
 import math
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
-from optimizer.model import Model, arrival_days
-from optimizer.solve import solve
+from optimizer.lp import LinearModel
+from optimizer.model import Model
+from optimizer.settings import SearchSettings
+from optimizer.solve import SolveResult, Status, solve
+from optimizer.timing import ground_hours
 
 UPGRADE_FROM = 1e-6  # any fraction of a vehicle the LP wants is rounded up first: flooring
 # 10.03 vehicles to 10 strands the last tons of a brigade and leaves it "not closed"
-DIVE_STEPS = 3  # forces' sectors are fixed in this many rounds
 # Above this many columns the relaxations are solved by barrier (values only, no vertex);
 # the last LP, whose values become the plan, always by simplex so they are exact.
 INTERIOR_POINT_FROM = 100_000
-FINAL_LP_MIN_S = 10.0
 
 
-def relax_round_fix(model: Model, time_limit_s: float) -> tuple[list[float] | None, float]:
-    """A feasible column vector for the MIP (or None), and the LP bound it came from.
+@dataclass(frozen=True)
+class Rounding:
+    values: list[float] | None  # a feasible column vector for the MIP, or None
+    bound: float  # the LP relaxation's objective (nan if it did not solve within budget)
+    by_clock: bool = False  # the safety-net time limit cut it
+
+
+def relax_round_fix(
+    model: Model, settings: SearchSettings, deadline: float = math.inf
+) -> Rounding:
+    """A plan from the LP relaxation, and the LP bound it came from.
 
     Sectors are fixed by diving: the LP splits big forces across sectors, and rounding all of
-    them at once nearly doubled the gap on the Baltic scenario; fixing the most decided third
-    of the forces and solving again, three or four times, loses little."""
-    started = time.perf_counter()
+    them at once nearly doubled the gap on the Baltic scenario; fixing the most decided share
+    of the forces and solving again, `settings.dive_steps` times, loses little. Each LP has
+    `settings.lp_iterations` iterations: a relaxation that needs more gives no plan (and the
+    first, no bound), the same on every run. `deadline` is only a safety net."""
     lp = model.lp
     relaxed = dataclasses.replace(lp, col_integer=[False] * lp.num_cols)
     lower, upper = list(lp.col_lb), list(lp.col_ub)
@@ -44,41 +56,45 @@ def relax_round_fix(model: Model, time_limit_s: float) -> tuple[list[float] | No
     bound = math.nan
     values: list[float] | None = None
     while True:
-        left = time_limit_s - (time.perf_counter() - started)
-        result = solve(dataclasses.replace(relaxed, col_lb=lower, col_ub=upper), "highs",
-                       max(1.0, left), interior_point=lp.num_cols > INTERIOR_POINT_FROM)
+        result = _relaxation(relaxed, lower, upper, settings, deadline,
+                             interior_point=lp.num_cols > INTERIOR_POINT_FROM)
         open_moves = [mid for mid, cols in by_movement.items() if lower[cols[0]] != upper[cols[0]]]
-        if result.values is None or result.objective is None:
+        if result.status != Status.OPTIMAL or result.values is None or result.objective is None:
             if values is None:
-                return None, bound  # not even the first relaxation in time
+                return Rounding(None, bound, result.by_clock)
             _fix_sectors(open_moves, by_movement, values, copies, lower, upper)
-            break  # out of time mid-dive: the last relaxation decides the rest
+            break  # a relaxation beyond budget: the last one decides the rest
         if math.isnan(bound):
             bound = result.objective
         values = result.values
         if not open_moves:
             break
-        left = time_limit_s - (time.perf_counter() - started)
-        step = math.ceil(len(open_moves) / DIVE_STEPS)
-        if left < 2 * result.seconds:  # no time for another round: fix the rest now
-            step = len(open_moves)
+        step = math.ceil(len(open_moves) / settings.dive_steps)
         decided = sorted(
             open_moves, key=lambda mid: -max(values[c] for c in by_movement[mid]) / copies[mid]
         )
         _fix_sectors(decided[: max(1, step)], by_movement, values, copies, lower, upper)
     for col, n in _rounded_vehicles(model, values).items():
         lower[col] = upper[col] = n
-    # with every integer fixed this LP is quick (well under a second on the Baltic scenario):
-    # it gets a floor of time, so a dive that used the budget still ends in a plan
-    left = time_limit_s - (time.perf_counter() - started)
-    final = solve(dataclasses.replace(relaxed, col_lb=lower, col_ub=upper), "highs",
-                  max(FINAL_LP_MIN_S, left))
-    if final.values is None:
-        return None, bound
+    # with every integer fixed this LP is quick (well under a second on the Baltic scenario)
+    final = _relaxation(relaxed, lower, upper, settings, deadline, interior_point=False)
+    if final.status != Status.OPTIMAL or final.values is None:
+        return Rounding(None, bound, final.by_clock)
     out = list(final.values)
     for col in [*model.vehicles.values(), *model.assigned.values()]:
         out[col] = round(out[col])
-    return out, bound
+    return Rounding(out, bound)
+
+
+def _relaxation(
+    relaxed: LinearModel, lower: list[float], upper: list[float], settings: SearchSettings,
+    deadline: float, interior_point: bool,
+) -> SolveResult:
+    return solve(
+        dataclasses.replace(relaxed, col_lb=lower, col_ub=upper), "highs",
+        max(1.0, deadline - time.perf_counter()), interior_point=interior_point,
+        iteration_limit=settings.lp_iterations,
+    )
 
 
 def _fix_sectors(
@@ -100,8 +116,8 @@ def _rounded_vehicles(model: Model, values: list[float]) -> dict[int, int]:
     for g, col in model.vehicles.items():
         for q in range(g.period, min(inputs.periods, g.period + g.timing.busy)):
             busy[(g.timing.fleet, q)].append((g, col))
-        for day, hours in _ground_hours(model, g).items():
-            ground[(g.timing.leg.to, day)].append((g, col, hours))
+        for (place_id, day), hours in ground_hours(inputs, g.timing, g.period).items():
+            ground[(place_id, day)].append((g, col, hours))
     for (fleet_id, _), groups in sorted(busy.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         count = inputs.fleets[fleet_id].count
         _take_back(chosen, values, [(col, 1.0) for _, col in groups], float(count))
@@ -128,15 +144,6 @@ def _take_back(
         while total > cap + 1e-9 and chosen[col] > 0:
             chosen[col] -= 1
             total -= weight
-
-
-def _ground_hours(model: Model, g: object) -> dict[int, float]:
-    """Aircraft-hours on the ground per day one more vehicle of this group adds (air only)."""
-    timing = g.timing  # type: ignore[attr-defined]
-    if timing.leg.mode != "air":
-        return {}
-    unload = model.inputs.fleets[timing.fleet].unload_h
-    return {day: n * unload for day, n in arrival_days(model, g).items()}  # type: ignore[arg-type]
 
 
 def _rounded_assignment(cols: list[int], values: list[float], copies: int) -> dict[int, int]:

@@ -32,7 +32,8 @@ CP_SAT_BOUND = 1e6  # kilotons, vehicles: far above anything real
 class Status(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"  # stopped at the requested gap
-    TIME_LIMIT = "time_limit"  # stopped by the clock with a plan
+    TIME_LIMIT = "time_limit"  # stopped by the clock (the safety net) with a plan
+    WORK_LIMIT = "work_limit"  # stopped by its work budget with a plan, short of the gap
     INFEASIBLE = "infeasible"
     NO_SOLUTION = "no_solution"  # stopped by the clock before any plan was found
 
@@ -47,6 +48,7 @@ class SolveResult:
     seconds: float
     values: list[float] | None
     method: str = "branch-and-bound"
+    by_clock: bool = False  # the time limit, not a work budget or the gap, stopped it
 
     @property
     def has_plan(self) -> bool:
@@ -69,13 +71,16 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 def solve(
     lp: LinearModel, backend: str = "highs", time_limit_s: float = 60.0,
     gap: float = 1e-4, progress: Progress | None = None, start: list[float] | None = None,
-    interior_point: bool = False,
+    interior_point: bool = False, iteration_limit: int | None = None,
 ) -> SolveResult:
     """Solve; `start` is a complete feasible column vector to begin from (optional).
     `interior_point` (HiGHS, LPs): barrier without crossover, for big relaxations whose
-    values are only rounded: three times faster than simplex on the M benchmark."""
+    values are only rounded: three times faster than simplex on the M benchmark.
+    `iteration_limit` (HiGHS): simplex or barrier iterations, a budget of work that, unlike
+    the time limit, ends at the same point on every run."""
     if backend == "highs":
-        return _solve_highs(lp, time_limit_s, gap, progress, start, interior_point)
+        return _solve_highs(lp, time_limit_s, gap, progress, start, interior_point,
+                            iteration_limit)
     if backend in ("scip", "cp-sat"):
         return _solve_pywraplp(lp, backend, time_limit_s, gap, progress, start)
     raise ValueError(f"unknown solver backend {backend!r}; choose one of {list(BACKENDS)}")
@@ -84,11 +89,15 @@ def solve(
 def _solve_highs(
     lp: LinearModel, time_limit_s: float, gap: float, progress: Progress | None,
     start: list[float] | None, interior_point: bool = False,
+    iteration_limit: int | None = None,
 ) -> SolveResult:
     import highspy
 
     h = highs_with(lp)
     h.setOptionValue("time_limit", float(time_limit_s))
+    if iteration_limit is not None:
+        h.setOptionValue("simplex_iteration_limit", int(iteration_limit))
+        h.setOptionValue("ipm_iteration_limit", int(iteration_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     if interior_point and not lp.num_integer:
         h.setOptionValue("solver", "ipm")
@@ -107,12 +116,15 @@ def _solve_highs(
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     ms = highspy.HighsModelStatus
+    by_clock = model_status == ms.kTimeLimit
     if model_status == ms.kInfeasible:
         return SolveResult("highs", Status.INFEASIBLE, None, None, None, seconds, None)
     if not has_solution:
-        return SolveResult("highs", Status.NO_SOLUTION, None, None, None, seconds, None)
+        return SolveResult("highs", Status.NO_SOLUTION, None, None, None, seconds, None,
+                           by_clock=by_clock)
     objective = float(info.objective_function_value)
-    bound: float | None = float(info.mip_dual_bound) if lp.num_integer else objective
+    bound: float | None = float(info.mip_dual_bound) if lp.num_integer else (
+        objective if model_status == ms.kOptimal else None)  # an unfinished LP bounds nothing
     if bound is not None and not math.isfinite(bound):
         bound = None  # stopped before the root LP: no bound yet
     if model_status == ms.kOptimal:
@@ -121,10 +133,11 @@ def _solve_highs(
         if rel is not None and rel > 1e-6:
             status = Status.FEASIBLE  # optimal within the requested gap
     else:
-        status = Status.TIME_LIMIT
+        status = Status.TIME_LIMIT if by_clock else Status.WORK_LIMIT
     values = list(h.getSolution().col_value)
     return SolveResult(
-        "highs", status, objective, bound, relative_gap(objective, bound), seconds, values
+        "highs", status, objective, bound, relative_gap(objective, bound), seconds, values,
+        by_clock=by_clock,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 from optimizer.aggregate import Movement
@@ -38,6 +39,25 @@ class Timing:
 
     def return_h(self, period: int, period_hours: int, trip: int) -> float:
         return self.depart_h(period, period_hours, trip) + self.cycle_h
+
+
+def ground_hours(inputs: Inputs, timing: Timing, period: int) -> dict[tuple[str, int], float]:
+    """Aircraft-hours on the ground that one vehicle of a group adds, by (airfield, day):
+    loading at the airfield it leaves, on the day each trip departs, and unloading at the one
+    it lands on, on the day that trip's cargo is available there. Air legs only; days as
+    `Inputs.day_of_hour`, the checker's floor(hour / 24)."""
+    out: dict[tuple[str, int], float] = defaultdict(float)
+    if timing.leg.mode != "air":
+        return out
+    fleet = inputs.fleets[timing.fleet]
+    for j in range(timing.trips):
+        if fleet.load_h > 0:
+            depart = timing.depart_h(period, inputs.period_hours, j)
+            out[(timing.leg.from_, inputs.day_of_hour(depart))] += fleet.load_h
+        if fleet.unload_h > 0:
+            arrive = timing.arrive_h(period, inputs.period_hours, j)
+            out[(timing.leg.to, inputs.day_of_hour(arrive))] += fleet.unload_h
+    return out
 
 
 def leg_timings(inputs: Inputs) -> list[Timing]:

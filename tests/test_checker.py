@@ -80,6 +80,42 @@ def _del_readiness_row(r: Json, p: Json) -> None:
     del p["readiness"][2]
 
 
+def _faster_than_speed(r: Json, p: Json) -> None:
+    # the leg's stated transit (3 h) is too short for 300 km at 60 km/h (5 h), and the trip
+    # keeps to it: only the speed rule can see that no train covers the distance that fast
+    r["legs"][1]["fleets"]["de-rail"]["transit_h"] = 3
+    p["trips"][1]["arrive_h"] = 32
+
+
+def _less_cargo(r: Json, p: Json) -> None:
+    # 90 t at home, same personnel per ton: only the tons no longer add up
+    r["forces"][0]["cargo_t"], r["forces"][0]["personnel"] = 90, 180
+
+
+def _loading_over_mog(r: Json, p: Json) -> None:
+    # 2 C-17s loading 13 h each at Dover: 26 aircraft-hours against MOG 1 x 24 h. Landing at
+    # Ramstein stays within its MOG, so only the loading end can break the rule.
+    _place(r, "KDOV")["mog"] = 1
+    _fleet(r, "us-c17")["load_h"] = 13
+
+
+def _riders_on_cargo_only(r: Json, p: Json) -> None:
+    # the train has no seats, so no one may ride it
+    p["trips"][1]["pax"] = 200
+    p["trips"][1]["cargo"][0]["pax"] = 200
+
+
+def _pax_not_per_ton(r: Json, p: Json) -> None:
+    # 100 t of a force of 200 people per 100 t carry 200 people, not 150
+    p["trips"][0]["pax"] = 150
+    p["trips"][0]["cargo"][0]["pax"] = 150
+
+
+def _forbid_poland(r: Json, p: Json) -> None:
+    # the train from Ramstein and the road into S-1 both run through Poland
+    r["geography"] = {"forbidden_territory": ["PL"], "closed_airspace": []}
+
+
 # (case id, mutation, the one rule it must break)
 CASES: list[tuple[str, Mutation, str]] = [
     ("sha256", _set(lambda r, p: p["scenario"], "sha256", "deadbeef"), "plan-scenario"),
@@ -88,6 +124,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("leg-endpoint", _set(lambda r, p: r["legs"][0], "to", "EDDF"), "trip-leg"),
     ("short-cycle", _set(lambda r, p: p["trips"][0], "return_h", 28), "trip-time"),
     ("short-transit", _set(lambda r, p: p["trips"][1], "arrive_h", 36), "trip-time"),
+    ("faster-than-speed", _faster_than_speed, "trip-time"),
     ("payload", _set(lambda r, p: _fleet(r, "us-c17"), "payload_t", 40), "trip-capacity"),
     ("pax", _set(lambda r, p: _fleet(r, "us-c17"), "pax", 90), "trip-capacity"),
     ("vehicles", _set(lambda r, p: p["trips"][2], "vehicles", 3), "trip-capacity"),
@@ -101,7 +138,10 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("gauge", _set(lambda r, p: _fleet(r, "de-rail"), "gauge_mm", 1000), "gauge"),
     ("handling", _set(lambda r, p: p["trips"][1], "depart_h", 27.5), "continuity"),
     ("closed", _set(lambda r, p: _place(r, "RH-LT"), "closed", True), "continuity"),
-    ("home-stock", _set(lambda r, p: r["forces"][0], "cargo_t", 90), "continuity"),
+    ("home-stock", _less_cargo, "continuity"),
+    ("mog-loading", _loading_over_mog, "throughput"),
+    ("riders-on-cargo-only", _riders_on_cargo_only, "trip-capacity"),
+    ("pax-per-ton", _pax_not_per_ton, "trip-capacity"),
     ("closure_h", _set(lambda r, p: p["forces"][0], "closure_h", 40), "delivery"),
     ("assigned", _set(lambda r, p: r["forces"][0], "sector", "S-2"), "delivery"),
     ("tpd", _set(lambda r, p: _place(r, "ETAR"), "throughput_tpd", 50), "throughput"),
@@ -118,6 +158,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("max_share", _set(lambda r, p: _member(r, "US"), "max_share", 0.5), "shares"),
     ("share", _set(lambda r, p: p["members"][0], "share", 0.9), "shares"),
     ("fair_share", _set(lambda r, p: p["members"][1], "fair_share", 0.5), "shares"),
+    ("forbidden-ground", _forbid_poland, "geography"),
 ]
 
 
@@ -312,3 +353,57 @@ def test_main_exit_codes(tmp_path: Path, docs: tuple[Json, Json], capsys: Any) -
     assert main([str(tmp_path)]) == 1
     assert "[kpis] kpis.late_forces: is 5, recomputed 0" in capsys.readouterr().out
     assert main([str(tmp_path / "nowhere")]) == 2
+
+
+# --- geography and driving hours -------------------------------------------------------------
+
+
+def test_geography_catches_closed_airspace_and_open_water(docs: tuple[Json, Json]) -> None:
+    resolved, plan = docs
+    # the drawn line Dover-Ramstein (straight in lat/lon) comes in over Brittany
+    resolved["geography"] = {"forbidden_territory": [], "closed_airspace": ["FR"]}
+    vs = check_plan(resolved, plan)
+    assert {v.rule for v in vs} == {"geography"}
+    assert "closed airspace of FR" in vs[0].message and vs[0].where == "leg air:KDOV>ETAR"
+    # a road leg drawn across the Baltic (Karlshamn to Klaipėda) is open water...
+    resolved["geography"] = {}
+    road = resolved["legs"][2]
+    road["path"] = [[54.9, 23.9], [55.71, 21.13], [56.17, 14.86], [55.71, 21.13], [54.9, 23.9],
+                    [54.1, 23.0]]
+    vs = check_plan(resolved, plan)
+    assert [v.rule for v in vs] == ["geography"] and "open water" in vs[0].message
+    # ...unless it is on a named ferry the leg lists in `via`
+    road["via"] = [{"id": "karlshamn-klaipeda", "name": "ferry", "kind": "ferry", "hours": 14,
+                    "board_h": 3, "capacity_tpd": None,
+                    "path": [[56.17, 14.86], [55.71, 21.13]]}]
+    assert check_plan(resolved, plan) == []
+
+
+def test_driving_hours_700_km_take_two_days(docs: tuple[Json, Json]) -> None:
+    """700 km at 35 km/h is 20 h at the wheel. At 9 h a day: 9 h on day 1, 9 h on day 2 and
+    2 h on day 3, so 24 + 24 + 2 = 50 h from departure. A plan (and a network) that drives it
+    in 22 h (load 1 + 20 + unload 1) passes the plain speed rule but not the driving rule."""
+    resolved, plan = docs
+    resolved["scenario"]["horizon_days"] = 10  # room for the slow trips below
+    hets = _fleet(resolved, "us-hets")
+    hets["speed_kmh"] = 35
+    road = resolved["legs"][2]
+    road["km"] = 700
+    road["fleets"]["us-hets"] = {"transit_h": 22, "cycle_h": 45}
+    trip = plan["trips"][2]
+    trip["arrive_h"], trip["return_h"] = trip["depart_h"] + 22, trip["depart_h"] + 45
+
+    def trip_time() -> list[Violation]:
+        return [v for v in check_plan(resolved, plan) if v.rule == "trip-time"]
+
+    assert trip_time() == []
+    hets["driving_h_per_day"] = 9
+    (v,) = trip_time()
+    assert "driving at most 9 h a day" in v.message and "needs 50 h" in v.message
+    # 50 h of road time plus a ferry's 17 h: 67 h
+    road["crossing_h"] = 17
+    (v,) = trip_time()
+    assert "needs 67 h" in v.message
+    trip["arrive_h"], trip["return_h"] = trip["depart_h"] + 69, trip["depart_h"] + 140
+    road["fleets"]["us-hets"] = {"transit_h": 69, "cycle_h": 140}
+    assert trip_time() == []

@@ -7,7 +7,6 @@ from pyproj import Geod
 
 from geodata.distance import distance_km, great_circle_km, great_circle_path, wrap_lon
 from geodata.places import resolve_place
-from geodata.road import ROAD_CIRCUITY, road_region, road_route
 from mobilize.scenario import Place
 
 WGS84 = Geod(ellps="WGS84")
@@ -49,34 +48,4 @@ def test_path_across_the_antimeridian_keeps_longitudes_in_range() -> None:
     assert wrap_lon(-181.0) == pytest.approx(179.0)
 
 
-def test_road_regions_join_britain_through_the_tunnel_but_not_islands() -> None:
-    assert road_region("SE", (57.64, 18.3)) == "GOTLAND"  # Visby: a ferry, not a road, away
-    assert road_region("JP", (35.4, 139.6)) == "JP"  # not in the table: its own region
-    assert road_route("US", (39.13, -75.47), "DE", (49.4, 7.6)) is None  # the Atlantic
-    colchester_hamburg = road_route("GB", (51.88, 0.9), "DE", (53.55, 10.0))
-    assert colchester_hamburg is not None
-    assert colchester_hamburg.path[1] == (51.01, 1.50)  # through the Channel Tunnel
-
-
-def test_road_to_the_baltics_runs_through_the_suwalki_gap() -> None:
-    gdansk, klaipeda = (54.40, 18.67), (55.70, 21.13)
-    route = road_route("PL", gdansk, "LT", klaipeda)
-    assert route is not None and len(route.path) == 3
-    # Not straight across Kaliningrad: published road distances avoiding Russia are
-    # ~650-700 km, against 340 km for the great circle x 1.3.
-    assert 600 < route.km < 750
-    assert route.km == pytest.approx(route.gc_km * ROAD_CIRCUITY)
-    # Within one region the road is the great circle x the factor.
-    kaunas, vilnius = (54.90, 23.90), (54.67, 25.28)
-    inside = road_route("LT", kaunas, "LT", vilnius)
-    assert inside is not None and inside.km == pytest.approx(distance_km(kaunas, vilnius) * 1.3)
-
-
-def test_no_road_across_the_baltic_sea() -> None:
-    karlshamn, kaunas = (56.17, 14.86), (54.90, 23.90)
-    route = road_route("SE", karlshamn, "LT", kaunas)
-    assert route is not None  # there is one, round by Denmark and Germany
-    assert route.gc_km > 2 * distance_km(karlshamn, kaunas)
-    turku = (60.43, 22.22)
-    by_road = road_route("FI", turku, "LT", kaunas)
-    assert by_road is not None and by_road.gc_km > 3000  # round the Gulf of Bothnia
+# Road routing (corridors, crossings, forbidden ground): tests/test_geodata_road.py.

@@ -3,8 +3,8 @@ page works offline in a real browser.
 
 `evil_case()` is a small plan over every mode (road to the ports, a transatlantic airlift
 and sealift, rail to a gauge-break railhead, road into two sectors; one a circle, one a
-polygon), with a force, a sector and a place named <script>alert(1)</script> and a fleet
-whose name would break a JavaScript template literal. The MIP solves it in well under a
+polygon), with a force, a sector, a place and a member named <script>alert(1)</script> and a
+fleet whose name would break a JavaScript template literal. The MIP solves it in well under a
 second. test_report.py and test_export.py use it too.
 """
 
@@ -34,6 +34,7 @@ from optimizer.planner import plan_with_mip
 Json = dict[str, Any]
 EVIL = "<script>alert(1)</script>"
 EVIL_FLEET = "C-17 `${alert(2)}` \\u0041"
+EVIL_MEMBER = f"United States {EVIL}"
 
 
 def _leg(frm: str, to: str, mode: str, km: float, fleets: list[Json],
@@ -96,7 +97,7 @@ def _evil_resolved() -> Json:
         _leg("EYKA", "S1", "road", 80.0, [trucks], [[54.96, 24.08], [54.4, 23.5]]),
     ]
     members = [
-        {"code": "US", "name": "United States", "decision_delay_days": 0, "fair_share": 0.5,
+        {"code": "US", "name": EVIL_MEMBER, "decision_delay_days": 0, "fair_share": 0.5,
          "max_share": None, "opt_out": False},
         {"code": "DE", "name": "Germany", "decision_delay_days": 0, "fair_share": 0.3,
          "max_share": 0.6, "opt_out": False},
@@ -323,6 +324,7 @@ def test_scenario_text_is_escaped_everywhere(html: str) -> None:
     assert EVIL not in html
     assert "alert(1)" in html  # it is there, escaped
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert f"title='{esc(EVIL_MEMBER)}'" in html  # the member's name, in the legend
     assert "`${alert(2)}`" not in html  # would run inside folium's template literals
     assert "\\u0041" not in html
 

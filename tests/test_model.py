@@ -9,7 +9,7 @@ import pytest
 import tiny
 
 from mobilize.checker import check_plan
-from optimizer.planner import plan_with_mip
+from optimizer.planner import plan_with_greedy, plan_with_mip
 
 
 def solved(resolved: dict[str, Any], backend: str = "highs") -> dict[str, Any]:
@@ -78,3 +78,58 @@ def test_unmet_requirement_says_why() -> None:
     assert unmet["sector"] == "S" and unmet["capability"] == "armor"
     assert unmet["delivered"] == pytest.approx(3.0)
     assert "offer 3 points of armor against 5 required" in unmet["reason"]
+
+
+@pytest.mark.parametrize(("activation_day", "gap_days"), [(0, 1.0), (2, 3.0), (3, 4.0)])
+def test_nothing_flies_before_its_fleet_is_available(activation_day: int, gap_days: float
+                                                     ) -> None:
+    plan = solved(tiny.late_fleet(activation_day))
+    assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
+    flights = [t for t in plan["trips"] if t["fleet"] == "c17"]
+    assert min(t["depart_h"] for t in flights) == pytest.approx(24.0 * activation_day)
+    greedy = plan_with_greedy(tiny.late_fleet(activation_day))
+    assert check_plan(tiny.late_fleet(activation_day), greedy) == []
+    assert min(t["depart_h"] for t in greedy["trips"] if t["fleet"] == "c17") >= (
+        24.0 * activation_day)
+
+
+def test_requirement_weight_sends_the_force_where_it_counts() -> None:
+    plan = solved(tiny.weighted_sectors(weight_far=3.0))
+    (force,) = plan["forces"]
+    assert force["sector"] == "FAR"
+    assert plan["kpis"]["gap_days"] == pytest.approx(4.0)  # NEAR short 4 days at weight 1
+    # with equal weights the cheaper flight wins: the weight, not the geometry, decided
+    assert solved(tiny.weighted_sectors(weight_far=1.0))["forces"][0]["sector"] == "NEAR"
+
+
+def test_lateness_breaks_the_tie_between_equal_gap_days() -> None:
+    plan = solved(tiny.lateness_decides())
+    (force,) = plan["forces"]
+    assert force["sector"] == "EARLY"
+    assert plan["kpis"]["gap_days"] == pytest.approx(4.0)
+    # the objective is 4.1 gap-days plus a ton-km cost worth less than half a gap-day in all
+    assert 4.1 - 1e-6 <= plan["solver"]["objective"] < 4.1 + 0.5
+
+
+def test_a_late_fleet_waits_while_an_early_one_works() -> None:
+    plan = solved(tiny.late_fleet_beside_a_slow_one())
+    assert plan["kpis"]["gap_days"] == pytest.approx(2.2)
+    assert all(t["depart_h"] >= 72.0 for t in plan["trips"] if t["fleet"] == "c17")
+
+
+@pytest.mark.parametrize(("mog", "gap_days"), [(None, 1.0), (1, 1.5)])
+def test_loading_aircraft_count_against_the_mog_where_they_leave(
+    mog: int | None, gap_days: float
+) -> None:
+    resolved = tiny.crowded_departure_airfield(mog)
+    plan = solved(resolved)
+    assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
+    greedy = plan_with_greedy(resolved)
+    assert check_plan(resolved, greedy) == []
+    for p in (plan, greedy):
+        per_day: dict[int, float] = {}
+        for t in p["trips"]:
+            if t["fleet"] == "c17":
+                day = int(t["depart_h"] // 24)
+                per_day[day] = per_day.get(day, 0.0) + t["vehicles"] * 10.0
+        assert max(per_day.values()) <= (24.0 * mog if mog else 40.0)

@@ -14,26 +14,30 @@ from mobilize.checker import check_plan
 from optimizer.aggregate import movements
 from optimizer.greedy import greedy_schedule
 from optimizer.inputs import inputs_from_resolved
-from optimizer.model import LATE_WEIGHT, build_model
+from optimizer.model import build_model
 from optimizer.planner import plan_with_greedy, plan_with_mip
 from optimizer.warmstart import groups_used, start_from_schedule
 
 CAPABILITIES = ("armor", "infantry")
+# README, "How the plan is scored": a gap-day on or after by_day weighs a tenth more. Written
+# here, not imported from the model, so a model that drifts from the contract fails.
+LATE_WEIGHT = 0.1
 
 
 @st.composite
 def networks(draw: st.DrawFn) -> dict[str, Any]:
     period = draw(st.sampled_from([24, 12]))
     places = [
-        tiny.place("H1", "base"), tiny.place("H2", "base"),
+        tiny.place("H1", "airfield", mog=draw(st.sampled_from([None, 1]))),
+        tiny.place("H2", "base"),
         tiny.place("A1", "airfield", throughput_tpd=draw(st.sampled_from([None, 150.0])),
                    mog=draw(st.sampled_from([None, 1, 2]))),
         tiny.place("P1", "seaport", handling_h=draw(st.sampled_from([0.0, 12.0]))),
         tiny.place("DEP", "depot"),
     ]
     air = tiny.fleet("air", "air", draw(st.integers(1, 3)), draw(st.sampled_from([20.0, 50.0])),
-                     800.0, pax=draw(st.sampled_from([None, 100])),
-                     outsize=draw(st.booleans()))
+                     800.0, pax=draw(st.sampled_from([None, 0, 100])),
+                     outsize=draw(st.booleans()), activation_day=draw(st.integers(0, 2)))
     sea = tiny.fleet("sea", "sea", 1, 500.0, 40.0, load_h=24.0, unload_h=12.0,
                      turnaround_h=12.0, activation_day=draw(st.integers(0, 2)))
     road = tiny.fleet("road", "road", draw(st.integers(2, 8)), 20.0, 50.0,
@@ -50,7 +54,8 @@ def networks(draw: st.DrawFn) -> dict[str, Any]:
     ]
     sectors = [
         tiny.sector(s, [{"capability": c, "amount": draw(st.sampled_from([1.0, 2.0, 3.0])),
-                         "by_day": draw(st.integers(1, 5))} for c in CAPABILITIES])
+                         "by_day": draw(st.integers(1, 5)),
+                         "weight": draw(st.sampled_from([1.0, 0.5, 3.0]))} for c in CAPABILITIES])
         for s in ("S1", "S2")
     ]
     forces = []
@@ -103,7 +108,10 @@ def test_every_plan_passes_the_checker(resolved: dict[str, Any]) -> None:
     assert check_plan(resolved, mip) == []
     greedy = plan_with_greedy(resolved)
     assert check_plan(resolved, greedy) == []
-    if mip["solver"]["status"] == "optimal":
+    # The model counts gaps per period; plan.json's readiness rows are daily. At 24-hour
+    # periods the two are the same score; at 12 hours the model may trade a half-day won
+    # in the morning for the end-of-day figure, so only 24-hour plans are compared.
+    if mip["solver"]["status"] == "optimal" and resolved["scenario"]["period_hours"] == 24:
         assert _score(resolved, mip) <= _score(resolved, greedy) + 1e-6
 
 

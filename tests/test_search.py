@@ -13,29 +13,23 @@ from hypothesis import given
 from test_properties import SETTINGS, _score, networks
 
 from mobilize.checker import check_plan
-from optimizer import neighbourhood, planner
+from optimizer.backend import HighsSubproblems
 from optimizer.inputs import inputs_from_resolved
 from optimizer.lp import objective
 from optimizer.model import COST_BUDGET, FORCE_DAY_WEIGHT
+from optimizer.neighbourhood import fix_and_optimize
 from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
+from optimizer.settings import SearchSettings
 from optimizer.solve import solve
 
-
-def send_to_search(patch: pytest.MonkeyPatch) -> None:
-    """Every model goes to fix-and-optimize, one movement at a time at first."""
-    patch.setattr(planner, "EXACT_UP_TO", 0)
-    patch.setattr(neighbourhood, "START_SIZE", 1)
-    patch.setattr(neighbourhood, "MIN_SIZE", 1)
-
-
-@pytest.fixture
-def search_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    send_to_search(monkeypatch)
+# Every model goes to fix-and-optimize, one movement at a time at first.
+SEARCH_ONLY = SearchSettings(exact_up_to=0, start_size=1, min_size=1)
 
 
 def searched(resolved: dict[str, Any]) -> dict[str, Any]:
-    plan, _ = plan_with_mip(resolved, time_limit_s=20)
+    plan, _ = plan_with_mip(resolved, time_limit_s=60, settings=SEARCH_ONLY)
     assert check_plan(resolved, plan) == []
+    assert plan["solver"]["method"] == "fix-and-optimize"
     return plan
 
 
@@ -46,7 +40,7 @@ def searched(resolved: dict[str, Any]) -> dict[str, Any]:
     (tiny.depot_standards(["nato-f34-fuel", "nato-155mm"]), 1.0),
 ])
 def test_search_reaches_the_hand_worked_optimum(
-    search_only: None, scenario: dict[str, Any], gap_days: float
+    scenario: dict[str, Any], gap_days: float
 ) -> None:
     plan = searched(scenario)
     assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
@@ -61,10 +55,9 @@ def test_search_reaches_the_hand_worked_optimum(
 def test_search_plans_pass_the_checker_and_never_lose_to_greedy(
     resolved: dict[str, Any]
 ) -> None:
-    with pytest.MonkeyPatch.context() as patch:  # hypothesis: no function-scoped fixtures
-        send_to_search(patch)
-        plan = searched(resolved)
-    assert plan["solver"]["status"] in ("optimal", "feasible", "time_limit")
+    plan = searched(resolved)
+    assert plan["solver"]["status"] in ("optimal", "feasible", "work_limit")
+    assert plan["solver"]["cut_by_clock"] is False
     greedy = plan_with_greedy(resolved)
     # the search minimises the model's objective, which may trade its small cost and
     # force-waiting terms against gap-days, never more than those terms are worth
@@ -75,17 +68,22 @@ def test_search_plans_pass_the_checker_and_never_lose_to_greedy(
         assert plan["solver"]["objective"] >= plan["solver"]["bound"] - 1e-6
 
 
-def test_a_better_plan_offered_during_the_search_is_taken() -> None:
-    """The planner hands relax-round-fix's plan to the search when it arrives: here the
-    optimum, offered before the first subproblem, must come back untouched."""
+def test_the_search_keeps_an_optimal_start() -> None:
+    """From the optimum, no neighbourhood finds better: the plan comes back as it went in."""
     model, start = planning_model(inputs_from_resolved(tiny.gauge_break(0.0)))
     assert start is not None
     optimum = solve(model.lp, "highs", 20.0)
     assert optimum.values is not None and optimum.objective is not None
-    offered = [optimum.values]
-    found = neighbourhood.fix_and_optimize(
-        model, start, 10.0, keep_going=lambda _: False,
-        offers=lambda: offered.pop() if offered else None,
-    )
+    found = fix_and_optimize(model, optimum.values, HighsSubproblems(model.lp, 1e-4),
+                             SEARCH_ONLY)
     assert objective(model.lp, found.values) == pytest.approx(optimum.objective)
-    assert found.steps == 0
+    assert found.steps >= 1 and found.improvements == 0 and not found.by_clock
+
+
+def test_the_search_stops_at_its_work_budget() -> None:
+    """Budgets count subproblems, not seconds: a budget of two is two subproblems."""
+    model, start = planning_model(inputs_from_resolved(tiny.two_forces_one_aircraft()))
+    assert start is not None
+    settings = SearchSettings(exact_up_to=0, start_size=1, min_size=1, subproblems=2)
+    found = fix_and_optimize(model, start, HighsSubproblems(model.lp, 1e-4), settings)
+    assert found.steps <= 2

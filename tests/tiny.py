@@ -151,3 +151,88 @@ def gauge_break(handling_h: float) -> dict[str, Any]:
               leg("B", "S", "rail", 120.0, [broad], gauge_mm=1520)],
         horizon_days=6,
     )
+
+
+def late_fleet(activation_day: int) -> dict[str, Any]:
+    """one_force_one_fleet with the aircraft available only from `activation_day` (its
+    owner decides late, or it is withheld). It flies on that day (hour 24 d, lands 3 h
+    later, available at A from the next period), the trucks carry on the day after and are
+    in by its end: gaps on days 0 .. d -> d + 1 gap-days (1 when d = 0)."""
+    out = one_force_one_fleet()
+    out["fleets"][0]["activation_day"] = activation_day
+    return out
+
+
+def weighted_sectors(weight_far: float) -> dict[str, Any]:
+    """One 50 t force (armor 1) and one aircraft; sectors NEAR (800 km, weight 1) and FAR
+    (1,600 km, weight `weight_far`) each need armor 1. Either flight lands on day 0 (2 h and
+    3 h), so the force closes one sector from day 0 and the other is short all 4 days.
+    To FAR: 4 x 1 = 4 weighted gap-days; to NEAR: 4 x weight_far. With weight_far = 3 the
+    force must go FAR (objective 4), although NEAR is the cheaper flight; by_day is beyond
+    the horizon, so lateness plays no part."""
+    c17 = fleet("c17", "air", 1, 50.0, 800.0)
+    return resolved(
+        places=[place("H", "base")],
+        sectors=[
+            sector("NEAR", [{"capability": "armor", "amount": 1, "by_day": 10}]),
+            sector("FAR", [{"capability": "armor", "amount": 1, "by_day": 10,
+                            "weight": weight_far}]),
+        ],
+        forces=[force("bn", "H", 50.0, {"armor": 1})],
+        fleets=[c17],
+        legs=[leg("H", "NEAR", "air", 800.0, [c17]), leg("H", "FAR", "air", 1600.0, [c17])],
+        horizon_days=4,
+    )
+
+
+def lateness_decides() -> dict[str, Any]:
+    """One 50 t force (armor 1), one aircraft, two sectors each needing armor 1 over 4 days:
+    EARLY by day 0, LATER by day 3. Either way 4 gap-days are left in the other sector; a
+    gap-day on or after its by_day weighs 1.1 (README, "How the plan is scored").
+    To EARLY: LATER short on days 0-3, late only on day 3: 1 + 1 + 1 + 1.1 = 4.1.
+    To LATER: EARLY short on days 0-3, all late: 4 x 1.1 = 4.4. The flight to LATER is the
+    shorter, so only the lateness term sends the force to EARLY."""
+    c17 = fleet("c17", "air", 1, 50.0, 800.0)
+    return resolved(
+        places=[place("H", "base")],
+        sectors=[
+            sector("EARLY", [{"capability": "armor", "amount": 1, "by_day": 0}]),
+            sector("LATER", [{"capability": "armor", "amount": 1, "by_day": 3}]),
+        ],
+        forces=[force("bn", "H", 50.0, {"armor": 1})],
+        fleets=[c17],
+        legs=[leg("H", "EARLY", "air", 1600.0, [c17]), leg("H", "LATER", "air", 800.0, [c17])],
+        horizon_days=4,
+    )
+
+
+def late_fleet_beside_a_slow_one() -> dict[str, Any]:
+    """late_fleet(3) plus a small aircraft available from C-day: 10 t, 800 km at 400 km/h
+    (4 h transit, 7 h cycle: 3 trips a day, 30 t a day). The big one (50 t, 4 trips a day)
+    only joins on day 3. Flown on day d, cargo is trucked on day d + 1 and in by its end:
+    by the end of days 1, 2, 3, 4 the sector has 30, 60, 90, 100 t of the 100 t force.
+    Gaps 1, 0.7, 0.4, 0.1, 0, 0 -> 2.2 gap-days. A model that let the big aircraft fly on
+    day 0 would close on day 1 with 1 gap-day."""
+    out = late_fleet(3)
+    c130 = fleet("c130", "air", 1, 10.0, 400.0)
+    out["fleets"].append(c130)
+    out["legs"][0] = leg("H", "A", "air", 800.0, [out["fleets"][0], c130])
+    return out
+
+
+def crowded_departure_airfield(mog: int | None) -> dict[str, Any]:
+    """200 t flown from airfield H (MOG `mog`) to A by four 50 t aircraft that each spend
+    10 h loading (800 km at 800 km/h: 12 h transit, 14 h cycle, one trip a day), then trucked
+    on the next day. No MOG: all four fly on day 0, everything is in by the end of day 1:
+    1 gap-day. MOG 1 at H (24 aircraft-hours on the ground a day) lets only two load a day
+    (20 h; three would be 30 h): 100 t in by the end of day 1, the rest by day 2:
+    gaps 1, 0.5 -> 1.5 gap-days. Landing at A has no MOG: only the loading end limits."""
+    c17 = fleet("c17", "air", 4, 50.0, 800.0, load_h=10.0)
+    truck = fleet("truck", "road", 10, 20.0, 50.0, load_h=4.0, unload_h=2.0, turnaround_h=4.0)
+    return resolved(
+        places=[place("H", "airfield", mog=mog), place("A")],
+        sectors=[sector("S", [{"capability": "armor", "amount": 1, "by_day": 3}])],
+        forces=[force("bde", "H", 200.0, {"armor": 1})],
+        fleets=[c17, truck],
+        legs=[leg("H", "A", "air", 800.0, [c17]), leg("A", "S", "road", 100.0, [truck])],
+    )

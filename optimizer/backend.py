@@ -1,0 +1,78 @@
+"""The one door through which the search reaches a MIP solver: load once, then per subproblem
+change column bounds, hand in a start, solve within a work budget, read status, plan and bound.
+
+HiGHS serves (highspy, one persistent instance: only bounds change between subproblems, so
+nothing is rebuilt). Another solver serves by implementing `SubproblemSolver`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from optimizer.lp import LinearModel
+from optimizer.solve import highs_with
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one subproblem solve gave."""
+
+    proven: bool  # solved to the requested gap: nothing better in this neighbourhood
+    values: np.ndarray | None  # a feasible plan, if one was found
+    bound: float | None  # the subproblem's dual bound (valid for the whole model only when
+    # nothing was fixed)
+    nodes: int  # branch-and-bound nodes used: the work measure
+    by_clock: bool  # stopped by the safety-net time limit, not by the work budget
+
+
+class SubproblemSolver(Protocol):
+    def set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None: ...
+
+    def set_start(self, values: np.ndarray) -> None: ...
+
+    def run(self, node_limit: int, time_limit_s: float) -> Outcome: ...
+
+
+class HighsSubproblems:
+    """SubproblemSolver on one persistent highspy.Highs."""
+
+    def __init__(self, lp: LinearModel, gap: float) -> None:
+        self._h = highs_with(lp)
+        self._h.setOptionValue("mip_rel_gap", gap)
+        self._cols = np.arange(lp.num_cols, dtype=np.int32)
+        self._integer = np.asarray(lp.col_integer, dtype=bool)
+
+    def set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        self._h.changeColsBounds(len(self._cols), self._cols, lower, upper)
+
+    def set_start(self, values: np.ndarray) -> None:
+        import highspy
+
+        solution = highspy.HighsSolution()
+        solution.col_value = values.tolist()
+        solution.value_valid = True
+        self._h.setSolution(solution)
+
+    def run(self, node_limit: int, time_limit_s: float) -> Outcome:
+        import highspy
+
+        h = self._h
+        h.setOptionValue("mip_max_nodes", int(node_limit))
+        h.setOptionValue("time_limit", float(max(0.1, time_limit_s)))
+        h.run()
+        status, info = h.getModelStatus(), h.getInfo()
+        values = None
+        if info.primal_solution_status == 2:  # kSolutionStatusFeasible
+            values = np.asarray(h.getSolution().col_value, dtype=np.float64)
+            values[self._integer] = np.round(values[self._integer])
+        bound = float(info.mip_dual_bound)
+        return Outcome(
+            proven=status == highspy.HighsModelStatus.kOptimal,
+            values=values,
+            bound=bound if np.isfinite(bound) else None,
+            nodes=int(info.mip_node_count),
+            by_clock=status == highspy.HighsModelStatus.kTimeLimit,
+        )
