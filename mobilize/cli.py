@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -108,45 +109,94 @@ def solve(
     out: OutOpt = Path("out"),
     planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (baseline).")] = "mip",
     solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
-    time_limit: Annotated[float, typer.Option(help="Seconds the solver may run.")] = 120.0,
+    time_limit: Annotated[float, typer.Option(
+        help="Safety net in seconds: the search stops at its work budget, the same on every "
+             "run; a plan this limit cuts says so and may differ between runs.")] = 900.0,
     gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
+    subproblems: Annotated[int, typer.Option(
+        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
     quiet: Annotated[bool, typer.Option("--quiet", help="No solver progress on stderr.")] = False,
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
 ) -> None:
     """Plan the reinforcement: writes resolved.json, plan.json and plan.csv, checks the plan."""
-    from mobilize.checker import check_plan, format_violations
-    from mobilize.files import write_json
     from mobilize.summary import print_plan_summary
-    from optimizer.plan import write_plan_csv
-    from optimizer.planner import plan_with_greedy, plan_with_mip
-    from optimizer.solve import BACKENDS, stderr_progress
+
+    opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet)
+    _check_out(out)
+    try:
+        resolved, plan = _plan(scenario, opts)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    violations = _write_plan(out, resolved, plan)
+    print_plan_summary(out_console, plan, resolved)
+    if map_:
+        _write_map(out)
+    out_console.print(f"wrote {out / 'plan.json'} and {out / 'plan.csv'}")
+    _report_violations(violations)
+
+
+# --- solving, shared by `solve` and `whatif` -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SolveOptions:
+    planner: str
+    solver: str
+    time_limit: float
+    gap: float
+    subproblems: int
+    quiet: bool
+
+
+def _solve_options(planner: str, solver: str, time_limit: float, gap: float,
+                   subproblems: int, quiet: bool) -> _SolveOptions:
+    """The solve options, checked before any work."""
+    from optimizer.solve import BACKENDS
 
     if planner not in ("mip", "greedy"):
         raise _fail(f"--planner must be mip or greedy, not {planner!r}")
     if solver not in BACKENDS:
         raise _fail(f"--solver must be one of {', '.join(BACKENDS)}, not {solver!r}")
-    if time_limit <= 0 or not 0 <= gap < 1:
-        raise _fail("--time-limit must be > 0 and --gap between 0 and 1")
-    _check_out(out)
-    try:
-        resolved = _resolve(scenario)
-        _warn_coverage(resolved)
-        if planner == "mip":
-            progress = None if quiet else stderr_progress
-            plan, _ = plan_with_mip(resolved, solver, time_limit, gap, progress)
-        else:
-            plan = plan_with_greedy(resolved)
-    except MobilizeError as exc:
-        raise _fail(str(exc)) from None
+    if time_limit <= 0 or not 0 <= gap < 1 or subproblems < 1:
+        raise _fail("--time-limit must be > 0, --gap between 0 and 1, --subproblems >= 1")
+    return _SolveOptions(planner, solver, time_limit, gap, subproblems, quiet)
+
+
+def _plan(scenario: Path, opts: _SolveOptions) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Resolve the scenario file and plan it: (resolved, plan). MobilizeError for the user."""
+    from optimizer.planner import plan_with_greedy, plan_with_mip
+    from optimizer.settings import SearchSettings
+    from optimizer.solve import stderr_progress
+
+    resolved = _resolve(scenario)
+    _warn_coverage(resolved)
+    if opts.planner == "mip":
+        progress = None if opts.quiet else stderr_progress
+        settings = SearchSettings(gap=opts.gap, subproblems=opts.subproblems)
+        plan, _ = plan_with_mip(resolved, opts.solver, opts.time_limit, progress=progress,
+                                settings=settings)
+    else:
+        plan = plan_with_greedy(resolved)
+    return resolved, plan
+
+
+def _write_plan(out: Path, resolved: dict[str, Any], plan: dict[str, Any]) -> list[Any]:
+    """Check the plan, write resolved.json, plan.json and plan.csv; the checker's violations."""
+    from mobilize.checker import check_plan
+    from mobilize.files import write_json
+    from optimizer.plan import write_plan_csv
+
     violations = check_plan(resolved, plan)
     with _os_errors(f"cannot write the results into {out}"):
         write_json(out / "resolved.json", resolved)
         write_json(out / "plan.json", plan)
         write_plan_csv(out / "plan.csv", plan, resolved["scenario"]["c_day"])
-    print_plan_summary(out_console, plan, resolved)
-    if map_:
-        _write_map(out)
-    out_console.print(f"wrote {out / 'plan.json'} and {out / 'plan.csv'}")
+    return violations
+
+
+def _report_violations(violations: list[Any]) -> None:
+    from mobilize.checker import format_violations
+
     if violations:
         err_console.print(format_violations(violations), highlight=False)
         raise _fail("the plan breaks the rules above: this is a bug, please report it", 3)
@@ -190,15 +240,8 @@ def map_(out: DirArg) -> None:
 @app.command()
 def report(out: DirArg) -> None:
     """Write DIR/report.html: map, closure curves, Gantt, lift use, congestion, shares."""
-    from maps.report import write_report
-
     _needs_plan(out)
-    try:
-        with _os_errors(f"cannot build the report in {out}"):
-            path = write_report(out)
-    except (MobilizeError, ValueError, KeyError) as exc:
-        raise _fail(f"cannot build the report from {out}: {exc}") from None
-    out_console.print(f"wrote {path}")
+    _write_report(out)
 
 
 FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
@@ -221,12 +264,166 @@ def export(
     out_console.print(f"wrote {path}")
 
 
+ListOpt = Annotated[list[str] | None, typer.Option(show_default=False)]
+
+
+@app.command()
+def whatif(
+    scenario: ScenarioArg,
+    variants: Annotated[Path | None, typer.Argument(
+        help="Variants file (YAML): what-ifs to apply to the scenario.", show_default=False)
+    ] = None,
+    out: OutOpt = Path("out-whatif"),
+    planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (baseline).")] = "mip",
+    solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
+    time_limit: Annotated[float, typer.Option(
+        help="Safety net in seconds for each solve (as in `solve`).")] = 900.0,
+    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
+    subproblems: Annotated[int, typer.Option(
+        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No solver progress on stderr.")] = False,
+    close_place: ListOpt = None,
+    degrade_place: Annotated[list[str] | None, typer.Option(
+        help="PLACE:FACTOR, e.g. PLGDN:0.5.", show_default=False)] = None,
+    close_passage: ListOpt = None,
+    close_airspace: ListOpt = None,
+    fleet_loss: Annotated[list[str] | None, typer.Option(
+        help="FLEET:COUNT lost, e.g. us-c17:13.", show_default=False)] = None,
+    member_delay: Annotated[list[str] | None, typer.Option(
+        help="MEMBER:+DAYS, e.g. DE:+5.", show_default=False)] = None,
+    opt_out: ListOpt = None,
+) -> None:
+    """Solve the scenario and each what-if into DIR/base/ and DIR/<id>/ (plan, check, map,
+    report), then compare them in DIR/compare.html. What-ifs come from a variants file, or
+    the flags make one (id `whatif`)."""
+    from mobilize.loader import load_scenario
+    from mobilize.whatif import load_whatifs, variant_from_flags
+
+    opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet)
+    _check_out(out)
+    try:  # every mistake in the scenario, the variants and the flags before the first solve
+        base = load_scenario(scenario)
+        flagged = variant_from_flags(
+            close_place or [], degrade_place or [], close_passage or [], close_airspace or [],
+            fleet_loss or [], member_delay or [], opt_out or [])
+        runs = load_whatifs(scenario, base, variants, flagged)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    if not runs:
+        raise _fail("no what-if: give a variants file or a flag such as --close-place ID")
+    for w in runs:
+        for j in w.inert:
+            _warn(f"what-if {w.variant.id!r}: change {j + 1} ({w.variant.changes[j].kind}) "
+                  "changes nothing in the base scenario")
+    done, failed, broken = [out / "base"], [], []
+    if not _solve_run(scenario, out / "base", opts, "base"):
+        broken.append("base")
+    for w in runs:
+        vid, folder = w.variant.id, out / w.variant.id
+        out_console.print(f"[bold]{escape(vid)}[/bold]: {escape(w.variant.name)}")
+        try:
+            with _os_errors(f"cannot write the what-if into {folder}"):
+                _write_variant(folder, w.scenario, w.meta)
+            ok = _solve_run(folder / "scenario.yaml", folder, opts, vid)
+        except typer.Exit:
+            failed.append(vid)
+            continue
+        done.append(folder)
+        if not ok:
+            broken.append(vid)
+    if len(done) > 1:
+        _compare(done, out / "compare.html")
+    if failed:
+        raise _fail(f"no plan for: {', '.join(failed)} (errors above)")
+    if broken:
+        raise _fail(f"plans that break the rules (a bug, please report it): {', '.join(broken)}",
+                    3)
+
+
+def _write_variant(folder: Path, s: Any, meta: dict[str, Any]) -> None:
+    from mobilize.files import write_json, write_text
+    from mobilize.whatif import scenario_yaml
+
+    write_text(folder / "scenario.yaml", scenario_yaml(s))
+    write_json(folder / "whatif.json", meta)
+
+
+def _solve_run(scenario: Path, out: Path, opts: _SolveOptions, label: str) -> bool:
+    """Solve into `out` with map and report; one summary line. False if the checker finds
+    violations (printed, and in check.txt); typer.Exit when there is no plan."""
+    from mobilize.checker import format_violations
+    from mobilize.files import write_text
+
+    try:
+        resolved, plan = _plan(scenario, opts)
+    except MobilizeError as exc:
+        raise _fail(f"{label}: {exc}") from None
+    violations = _write_plan(out, resolved, plan)
+    verdict = format_violations(violations) if violations else "0 violations"
+    with _os_errors(f"cannot write the results into {out}"):
+        write_text(out / "check.txt", verdict + "\n")
+    _write_map(out)
+    _write_report(out)
+    k = plan.get("kpis", {})
+    closure = k.get("closure_day")
+    out_console.print(
+        f"{escape(label)}: gap-days {float(k.get('gap_days') or 0):,.1f}, closure "
+        f"{'C+' + str(closure) if closure is not None else 'not reached'}, "
+        f"{k.get('late_forces', 0)} late; checker: "
+        + ("the plan obeys every rule" if not violations else f"{len(violations)} violations"))
+    if violations:
+        err_console.print(format_violations(violations), highlight=False)
+    return not violations
+
+
+@app.command()
+def compare(
+    dirs: Annotated[list[Path], typer.Argument(
+        help="Two or more solve folders; the first is the reference.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The page to write.")] = Path(
+        "compare.html"),
+) -> None:
+    """Compare plans side by side: a table here and an offline page (--out)."""
+    if len(dirs) < 2:
+        raise _fail("give at least two folders to compare")
+    for d in dirs:
+        _needs_plan(d)
+    if out.exists() and out.is_dir():
+        raise _fail(f"--out {out}: is a folder; give the page's file name")
+    _check_out(out.parent if str(out.parent) else Path("."), label="--out")
+    _compare(dirs, out)
+
+
+def _compare(dirs: list[Path], target: Path) -> None:
+    from maps.compare import write_compare
+    from mobilize.compare import print_comparison
+
+    try:
+        with _os_errors(f"cannot write {target}"):
+            path, cmp = write_compare(dirs, target)
+    except (MobilizeError, ValueError, KeyError) as exc:
+        raise _fail(f"cannot compare {', '.join(map(str, dirs))}: {exc}") from None
+    print_comparison(out_console, cmp)
+    out_console.print(f"wrote {path}")
+
+
 def _needs_plan(out: Path) -> None:
     if out.exists():
         _check_out(out, label="")  # a folder that map, report and export can write into
     for name in ("resolved.json", "plan.json"):
         if not (out / name).is_file():
             raise _fail(f"{out / name} not found: run `mobilize solve SCENARIO --out {out}` first")
+
+
+def _write_report(out: Path) -> None:
+    from maps.report import write_report
+
+    try:
+        with _os_errors(f"cannot build the report in {out}"):
+            path = write_report(out)
+    except (MobilizeError, ValueError, KeyError) as exc:
+        raise _fail(f"cannot build the report from {out}: {exc}") from None
+    out_console.print(f"wrote {path}")
 
 
 def _write_map(out: Path) -> None:

@@ -24,7 +24,7 @@ class Outcome:
     values: np.ndarray | None  # a feasible plan, if one was found
     bound: float | None  # the subproblem's dual bound (valid for the whole model only when
     # nothing was fixed)
-    nodes: int  # branch-and-bound nodes used: the work measure
+    nodes: int  # branch-and-bound nodes used
     by_clock: bool  # stopped by the safety-net time limit, not by the work budget
 
 
@@ -33,7 +33,7 @@ class SubproblemSolver(Protocol):
 
     def set_start(self, values: np.ndarray) -> None: ...
 
-    def run(self, node_limit: int, time_limit_s: float) -> Outcome: ...
+    def run(self, node_limit: int, checkpoint_limit: int, time_limit_s: float) -> Outcome: ...
 
 
 class HighsSubproblems:
@@ -44,6 +44,17 @@ class HighsSubproblems:
         self._h.setOptionValue("mip_rel_gap", gap)
         self._cols = np.arange(lp.num_cols, dtype=np.int32)
         self._integer = np.asarray(lp.col_integer, dtype=bool)
+        self._checkpoints, self._checkpoint_limit = 0, 0
+        self._h.cbMipInterrupt.subscribe(self._checkpoint)
+
+    def _checkpoint(self, event: object) -> None:
+        # HiGHS asks whether to stop at fixed points of its search (each root separation
+        # round, each node, ...): counting them is a work measure that, unlike seconds, is
+        # the same on every run. Its root cut loop has no other limit: on the Baltic
+        # scenario one subproblem spent 120 s in 53 rounds there.
+        self._checkpoints += 1
+        if self._checkpoints > self._checkpoint_limit:
+            event.interrupt()  # type: ignore[attr-defined]
 
     def set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
         self._h.changeColsBounds(len(self._cols), self._cols, lower, upper)
@@ -56,10 +67,11 @@ class HighsSubproblems:
         solution.value_valid = True
         self._h.setSolution(solution)
 
-    def run(self, node_limit: int, time_limit_s: float) -> Outcome:
+    def run(self, node_limit: int, checkpoint_limit: int, time_limit_s: float) -> Outcome:
         import highspy
 
         h = self._h
+        self._checkpoints, self._checkpoint_limit = 0, checkpoint_limit
         h.setOptionValue("mip_max_nodes", int(node_limit))
         h.setOptionValue("time_limit", float(max(0.1, time_limit_s)))
         h.run()

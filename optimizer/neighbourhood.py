@@ -50,7 +50,8 @@ def fix_and_optimize(
 ) -> Search:
     """The best plan found from `start` (a feasible column vector) within the work budget:
     `subproblems` (default `settings.subproblems`) subproblems of at most
-    `settings.subproblem_nodes` nodes each, ending early after `settings.stall` in a row
+    `settings.subproblem_nodes` nodes and `settings.subproblem_checkpoints` solver checkpoints
+    each, ending early after `settings.stall` in a row
     without a gain, or when the plan is within `settings.gap` of `bound()`. The same inputs
     give the same plan: neighbourhoods are seeded and sizes adapt to nodes used, not seconds.
     `deadline` (time.perf_counter()) is a safety net; a search it cuts says so (`by_clock`).
@@ -97,7 +98,7 @@ def fix_and_optimize(
             lo[owned[mid]], hi[owned[mid]] = lower[owned[mid]], upper[owned[mid]]
         solver.set_bounds(lo, hi)
         solver.set_start(best)
-        outcome = solver.run(settings.subproblem_nodes, left)
+        outcome = solver.run(settings.subproblem_nodes, settings.subproblem_checkpoints, left)
         steps += 1
         since_gain += 1
         if outcome.values is not None:

@@ -20,15 +20,18 @@ class SearchSettings:
     gap: float = 1e-4  # stop when the plan is this close (relative) to the bound
     seed: int = 0  # of the neighbourhood choice
     # fix-and-optimize (optimizer/neighbourhood.py)
-    subproblems: int = 60  # at most this many subproblems in all
-    stall: int = 24  # stop after this many subproblems in a row without a gain
-    start_size: int = 6  # movements freed at a time, at first
+    subproblems: int = 24  # at most this many subproblems in all
+    stall: int = 12  # stop after this many subproblems in a row without a gain
+    start_size: int = 4  # movements freed at a time, at first
     min_size: int = 2
-    max_size: int = 10  # HiGHS's root node is not work-limited: a big neighbourhood on the
-    # Baltic scenario (20 of 35 movements) spent 11 minutes there before its first node
+    max_size: int = 8  # HiGHS's root node is not work-limited: on the Baltic scenario 8 of 35
+    # movements freed solved in 6 s, 10 ran past 90 s, 20 spent 11 minutes at the root
     grow: float = 1.5  # after a subproblem solved in under a third of its nodes
     shrink: float = 0.7  # after one that ran out of nodes
-    subproblem_nodes: int = 300  # branch-and-bound nodes for one subproblem
+    subproblem_nodes: int = 200  # branch-and-bound nodes for one subproblem
+    # times the solver may check in with the search (each root cut round, each node...) in
+    # one subproblem: HiGHS's root cut loop is otherwise unlimited (optimizer/backend.py)
+    subproblem_checkpoints: int = 40
     # relax-round-fix (optimizer/rounding.py)
     dive_steps: int = 3  # rounds in which forces' sectors are fixed
     lp_iterations: int = 2_000_000  # simplex or barrier iterations for one relaxation
@@ -37,5 +40,6 @@ class SearchSettings:
         if not 0 <= self.gap < 1:
             raise ValueError(f"gap must be in [0, 1), not {self.gap}")
         if min(self.subproblems, self.stall, self.start_size, self.min_size, self.max_size,
-               self.subproblem_nodes, self.dive_steps, self.lp_iterations) < 1:
+               self.subproblem_nodes, self.subproblem_checkpoints, self.dive_steps,
+               self.lp_iterations) < 1:
             raise ValueError("search budgets must be at least 1")

@@ -149,6 +149,9 @@ def highs_with(lp: LinearModel) -> Any:
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
+    # one thread: HiGHS 1.16's MIP may spread work over parallel workers, and a plan must not
+    # depend on how they interleave (the second core runs relax-round-fix instead)
+    h.setOptionValue("threads", 1)
     h.setOptionValue("mip_heuristic_effort", HEURISTIC_EFFORT)
     inf = highspy.kHighsInf
     clip = lambda xs: np.clip(np.asarray(xs, dtype=np.float64), -inf, inf)  # noqa: E731

@@ -23,7 +23,7 @@ def net() -> Network:
 
 def test_corridor_file_is_consistent_and_connected() -> None:
     rail = load_rail_network()
-    assert rail.gauges == [1435, 1520]
+    assert rail.gauges == [1067, 1435, 1520]  # 1067: Queensland narrow gauge (scenario library)
     # Standard gauge: one network from the North Sea ports to Kaunas.
     g1435 = rail.graphs[1435]
     assert nx.has_path(g1435, "rotterdam", "kaunas")

@@ -1,0 +1,126 @@
+"""Solve every scenario of the library (scenarios/*.yaml) and tabulate the results.
+
+    python -m benchmarks.library                 # every scenario, --limit 60 s each
+    python -m benchmarks.library --limit 120     # another time limit
+    python -m benchmarks.library romania anzus   # only files whose name contains one of these
+
+For each scenario: build the network, plan with the greedy baseline and with the MIP planner
+under the time limit, check both plans with the independent checker, and print one markdown
+row: scenario, alliance, members, forces, tons of cargo, closure day, gap-days (MIP, and
+greedy for comparison), gap to the best bound, solve time and the checker's verdict. The
+table goes to stdout and to benchmarks/library.md (or --out). Files under scenarios/ that are
+not scenarios (a what-if variants file) are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+HERE = Path(__file__).resolve().parent
+SCENARIOS = HERE.parent / "scenarios"
+SCENARIO_KEYS = frozenset({"members", "places", "sectors", "forces", "fleets"})
+
+HEADER = ("| scenario | alliance | members | forces | tons | closure day | gap-days MIP | "
+          "gap-days greedy | gap to bound | solve s (limit) | network s | checker |")
+RULE = "|---|---|---|---|---|---|---|---|---|---|---|---|"
+
+
+def scenario_files(filters: list[str]) -> list[Path]:
+    """The scenario files under scenarios/, by name, those matching any filter."""
+    out = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        try:
+            doc = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        except Exception:  # noqa: BLE001 - unreadable YAML is not a scenario
+            continue
+        if not (isinstance(doc, dict) and set(doc) >= SCENARIO_KEYS):
+            continue
+        if filters and not any(f in path.stem for f in filters):
+            continue
+        out.append(path)
+    return out
+
+
+def run_one(path: Path, limit_s: float) -> dict[str, Any]:
+    from geodata.network import build_network
+    from mobilize.checker import check_plan
+    from mobilize.loader import load_scenario
+    from optimizer.planner import plan_with_greedy, plan_with_mip
+
+    scenario = load_scenario(path)
+    t0 = time.perf_counter()
+    resolved = build_network(scenario, path).to_json()
+    network_s = time.perf_counter() - t0
+    greedy = plan_with_greedy(resolved)
+    t0 = time.perf_counter()
+    mip, _ = plan_with_mip(resolved, time_limit_s=limit_s)
+    solve_s = time.perf_counter() - t0
+    violations = check_plan(resolved, mip) + check_plan(resolved, greedy)
+    active = [m for m in scenario.members if not m.opt_out]
+    return {
+        "scenario": path.name,
+        "alliance": scenario.alliance,
+        "members": len(active),
+        "forces": len(scenario.forces),
+        "tons": sum(f.cargo_t for f in scenario.forces),
+        "closure_day": mip["kpis"]["closure_day"],
+        "gap_days": mip["kpis"]["gap_days"],
+        "greedy_gap_days": greedy["kpis"]["gap_days"],
+        "gap": mip["solver"]["gap"],
+        "status": mip["solver"]["status"],
+        "solve_s": solve_s,
+        "limit_s": limit_s,
+        "network_s": network_s,
+        "violations": len(violations),
+    }
+
+
+def row(r: dict[str, Any]) -> str:
+    closure = "not within horizon" if r["closure_day"] is None else f"C+{r['closure_day']}"
+    gap = "-" if r["gap"] is None else f"{100 * r['gap']:.1f}%"
+    checker = "pass" if r["violations"] == 0 else f"{r['violations']} violations"
+    return (f"| {r['scenario']} | {r['alliance']} | {r['members']} | {r['forces']} | "
+            f"{r['tons']:,.0f} | {closure} | {r['gap_days']:,.1f} | "
+            f"{r['greedy_gap_days']:,.1f} | {gap} ({r['status']}) | "
+            f"{r['solve_s']:.1f} ({r['limit_s']:g}) | {r['network_s']:.1f} | {checker} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.library", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("filters", nargs="*", help="only scenario files whose name contains one")
+    ap.add_argument("--limit", type=float, default=60.0,
+                    help="MIP time limit per scenario, seconds (default 60)")
+    ap.add_argument("--out", type=Path, default=HERE / "library.md",
+                    help="markdown file to write (default benchmarks/library.md)")
+    args = ap.parse_args(argv)
+    if args.limit <= 0:
+        ap.error("--limit must be > 0")
+    files = scenario_files(args.filters)
+    if not files:
+        print("no scenario matches", file=sys.stderr)
+        return 2
+    lines = [HEADER, RULE]
+    print(HEADER)
+    print(RULE)
+    for path in files:
+        line = row(run_one(path, args.limit))
+        lines.append(line)
+        print(line, flush=True)
+    note = (f"\nMIP planner (HiGHS, fix-and-optimize) with `--limit {args.limit:g}` s per "
+            "scenario, greedy baseline beside it; gap-days are readiness capability-point-days "
+            "(plan.json `kpis.gap_days`); gap to bound is the MIP plan's gap to the best "
+            "bound the planner knew when it stopped. Run: `python -m benchmarks.library`.\n")
+    args.out.write_text("\n".join(lines) + "\n" + note, encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

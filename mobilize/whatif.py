@@ -1,0 +1,409 @@
+"""Apply what-ifs to a scenario: (base Scenario, Variant) -> a new Scenario. Pure: the base
+is never changed, and the result is validated again like a scenario file.
+
+What each change does to the scenario (its schema has no dated capacity, so closures and
+losses hold for the whole horizon):
+
+- `close_place: {place}`: the place is added to `closed_places` (no leg touches it).
+- `degrade_place: {place, factor}`: its `throughput_tpd` and `mog` (those it has) are scaled
+  by `factor` (MOG rounded down, at least 1). A place with neither has no limit to scale.
+- `from_day`/`to_day` on those two: the model has no dated capacity yet, so only a window
+  covering the whole horizon (from day 0 to the last day or later) is accepted; a partial
+  window is refused with a clear error rather than silently widened.
+- `close_passage: {passage}`: added to `closed_passages` (sea legs re-routed or dropped).
+- `close_airspace: {countries}`: added to `closed_airspace` (air legs detour or drop).
+- `fleet_loss: {fleet, count}`: the fleet's `count` is lowered by `count` for the whole
+  horizon; losing the whole fleet removes it. With `from_day: N` the whole fleet must be
+  lost (`count` = its size): it is then withheld until C+N (its `available_day` raised to N)
+  rather than removed; a partial loss with `from_day` is refused.
+- `member_delay: {member, days}`: `days` added to the member's `decision_delay_days`.
+- `member_opt_out: {member}`: the member sets `opt_out` (its forces and fleets stay home).
+- `requirement_change: {sector, capability, amount, by_day, weight}`: the sector's
+  requirement for that capability gets the new amount (and by_day, weight when given); a
+  capability the sector does not require yet is added (by_day then required).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mobilize import loader
+from mobilize.errors import Problem, quoted
+from mobilize.scenario import Scenario, _unknown, cross_check
+from mobilize.variants import (
+    CloseAirspace,
+    ClosePassage,
+    ClosePlace,
+    DegradePlace,
+    FleetLoss,
+    MemberDelay,
+    MemberOptOut,
+    RequirementChange,
+    Variant,
+    VariantsError,
+    Where,
+    load_variants,
+)
+
+Data = dict[str, Any]
+
+
+class _ChangeError(ValueError):
+    """One change that cannot apply to this base; the caller adds where it is written."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def apply_variant(base: Scenario, variant: Variant,
+                  where: dict[int, Where] | None = None, prefix: str = "") -> Scenario:
+    """The base scenario with every change of `variant` applied, validated again.
+
+    `where`: per change index, (file, line) it was written at, and `prefix` the variant's
+    field path in its file ("variants[2]."), for errors. Raises
+    VariantsError listing every change that cannot apply (unknown place, fleet, member,
+    sector; a window the model cannot represent; a result the scenario schema refuses)."""
+    where = where or {}
+    data: Data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    problems: list[Problem] = []
+    for j, change in enumerate(variant.changes):
+        file, line = where.get(j, ("<what-if>", None))
+        path = f"{prefix}changes[{j}].{change.kind}"
+        try:
+            _APPLY[change.kind](data, change.body, base)
+        except _ChangeError as exc:
+            field = f".{exc.field}" if exc.field else ""
+            problems.append(Problem(file, line, path + field, str(exc)))
+    if problems:
+        raise VariantsError(problems)
+    data["name"] = f"{base.name} \u2014 what-if: {variant.name}"
+    try:
+        result = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise VariantsError([
+            _after(variant, where, prefix, loader._dotted(loader._loc(e["loc"])),
+                   loader._message(e)) for e in exc.errors()]) from None
+    cross = cross_check(result)
+    if cross:
+        raise VariantsError([_after(variant, where, prefix, loader._dotted(p), msg)
+                             for p, msg in cross])
+    return result
+
+
+def _after(variant: Variant, where: dict[int, Where], prefix: str, field: str, msg: str
+           ) -> Problem:
+    """A problem of the changed scenario, pinned on the variant's first change."""
+    file, line = where.get(0, ("<what-if>", None))
+    return Problem(file, line, f"{prefix}changes",
+                   f"what-if {quoted(variant.id)} makes the scenario invalid: {field}: {msg}")
+
+
+# --- one function per kind of change ------------------------------------------------------
+
+
+def _index(items: list[Data], key: str, value: str, what: str, field: str) -> int:
+    for i, x in enumerate(items):
+        if x.get(key) == value:
+            return i
+    raise _ChangeError(_unknown(value, {str(x.get(key)) for x in items}, what), field)
+
+
+def _whole_horizon(from_day: int | None, to_day: int | None, base: Scenario) -> None:
+    last = base.horizon_days - 1
+    if (from_day or 0) > 0 or (to_day is not None and to_day < last):
+        raise _ChangeError(
+            f"day windows are not supported yet (from_day {from_day}, to_day {to_day}): the "
+            f"model has no dated capacity, so this change holds for the whole horizon, C+0 to "
+            f"C+{last}; omit from_day and to_day", "from_day" if (from_day or 0) > 0 else "to_day")
+
+
+def _add_unique(data: Data, key: str, values: Iterable[str]) -> None:
+    items = list(data.get(key, []))
+    items.extend(v for v in values if v not in items)
+    data[key] = items
+
+
+def _close_place(data: Data, c: ClosePlace, base: Scenario) -> None:
+    _index(data["places"], "id", c.place, "place", "place")
+    _whole_horizon(c.from_day, c.to_day, base)
+    _add_unique(data, "closed_places", [c.place])
+
+
+def _degrade_place(data: Data, c: DegradePlace, base: Scenario) -> None:
+    i = _index(data["places"], "id", c.place, "place", "place")
+    _whole_horizon(c.from_day, c.to_day, base)
+    place = dict(data["places"][i])
+    if "throughput_tpd" not in place and "mog" not in place:
+        raise _ChangeError(
+            f"place {quoted(c.place)} has no throughput_tpd or mog: its capacity is unlimited "
+            "and cannot be scaled; give it a throughput_tpd in the scenario, or use close_place",
+            "place")
+    if "throughput_tpd" in place:
+        place["throughput_tpd"] = float(place["throughput_tpd"]) * c.factor
+    if "mog" in place:
+        place["mog"] = max(1, int(int(place["mog"]) * c.factor))
+    data["places"][i] = place
+
+
+def _close_passage(data: Data, c: ClosePassage, base: Scenario) -> None:
+    _add_unique(data, "closed_passages", [c.passage])
+
+
+def _close_airspace(data: Data, c: CloseAirspace, base: Scenario) -> None:
+    from mobilize.scenario import _outline_codes
+
+    try:
+        _outline_codes(c.countries)
+    except ValueError as exc:
+        raise _ChangeError(str(exc), "countries") from None
+    _add_unique(data, "closed_airspace", c.countries)
+
+
+def _fleet_loss(data: Data, c: FleetLoss, base: Scenario) -> None:
+    i = _index(data["fleets"], "id", c.fleet, "fleet", "fleet")
+    fleet = dict(data["fleets"][i])
+    size = int(fleet["count"])
+    if c.count > size:
+        raise _ChangeError(
+            f"fleet {quoted(c.fleet)} has {size} vehicles: cannot lose {c.count}", "count")
+    if c.from_day is not None:
+        if c.count != size:
+            raise _ChangeError(
+                f"from_day applies only to the whole fleet (count: {size}), withheld until "
+                f"that day; a partial loss holds for the whole horizon: omit from_day",
+                "from_day")
+        fleet["available_day"] = max(int(fleet.get("available_day", 0)), c.from_day)
+        data["fleets"][i] = fleet
+    elif c.count == size:
+        del data["fleets"][i]
+    else:
+        fleet["count"] = size - c.count
+        data["fleets"][i] = fleet
+
+
+def _member_delay(data: Data, c: MemberDelay, base: Scenario) -> None:
+    i = _index(data["members"], "code", c.member, "member", "member")
+    member = dict(data["members"][i])
+    member["decision_delay_days"] = int(member.get("decision_delay_days", 0)) + c.days
+    data["members"][i] = member
+
+
+def _member_opt_out(data: Data, c: MemberOptOut, base: Scenario) -> None:
+    i = _index(data["members"], "code", c.member, "member", "member")
+    if c.member == base.ally:
+        raise _ChangeError(f"{c.member} is the ally itself: it cannot opt out", "member")
+    data["members"][i] = {**data["members"][i], "opt_out": True}
+
+
+def _requirement_change(data: Data, c: RequirementChange, base: Scenario) -> None:
+    i = _index(data["sectors"], "id", c.sector, "sector", "sector")
+    sector = dict(data["sectors"][i])
+    reqs = [dict(r) for r in sector["requirements"]]
+    given = {"amount": c.amount, "by_day": c.by_day, "weight": c.weight}
+    given = {k: v for k, v in given.items() if v is not None}
+    for r in reqs:
+        if r["capability"] == c.capability:
+            r.update(given)
+            break
+    else:
+        if c.by_day is None:
+            raise _ChangeError(
+                f"sector {quoted(c.sector)} has no requirement for {quoted(c.capability)}: "
+                "give by_day to add one", "by_day")
+        reqs.append({"capability": c.capability, **given})
+    sector["requirements"] = reqs
+    data["sectors"][i] = sector
+
+
+_APPLY: dict[str, Any] = {
+    "close_place": _close_place,
+    "degrade_place": _degrade_place,
+    "close_passage": _close_passage,
+    "close_airspace": _close_airspace,
+    "fleet_loss": _fleet_loss,
+    "member_delay": _member_delay,
+    "member_opt_out": _member_opt_out,
+    "requirement_change": _requirement_change,
+}
+
+
+def apply_all(base: Scenario, variants: list[Variant],
+              lines: dict[tuple[int, int], Where] | None = None) -> list[Scenario]:
+    """Every variant applied to the base; one VariantsError listing the problems of all."""
+    lines = lines or {}
+    out: list[Scenario] = []
+    problems: list[Problem] = []
+    for i, v in enumerate(variants):
+        where = {j: w for (vi, j), w in lines.items() if vi == i}
+        try:
+            out.append(apply_variant(base, v, where, f"variants[{i}]."))
+        except VariantsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise VariantsError(problems)
+    return out
+
+
+def inert_changes(base: Scenario, variant: Variant) -> list[int]:
+    """Indexes of the changes that leave the base as it is (an airspace the base already
+    closes, a place already closed): worth a warning, since the what-if then asks nothing."""
+    same = []
+    for j, change in enumerate(variant.changes):
+        data: Data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+        try:
+            _APPLY[change.kind](data, change.body, base)
+        except _ChangeError:
+            continue
+        if data == base.model_dump(mode="json", by_alias=True, exclude_none=True):
+            same.append(j)
+    return same
+
+
+# --- a single what-if from command-line flags ----------------------------------------------
+
+
+def variant_from_flags(
+    close_place: list[str], degrade_place: list[str], close_passage: list[str],
+    close_airspace: list[str], fleet_loss: list[str], member_delay: list[str],
+    opt_out: list[str],
+) -> Variant | None:
+    """The what-if the flags describe (id `whatif`), or None when no flag is given.
+
+    `--member-delay DE:+5`, `--fleet-loss us-c17:13`, `--degrade-place PLGDN:0.5`; the
+    others take an id or code, and may repeat or list several separated by commas."""
+    changes: list[Data] = []
+    labels: list[str] = []
+    problems: list[Problem] = []
+
+    def pair(flag: str, text: str) -> tuple[str, str] | None:
+        key, sep, value = text.partition(":")
+        if not sep or not key.strip() or not value.strip():
+            problems.append(Problem(flag, None, "", f"{quoted(text)}: write ID:VALUE"))
+            return None
+        return key.strip(), value.strip()
+
+    def number(flag: str, text: str, kind: type) -> Any:
+        try:
+            return kind(text.lstrip("+"))
+        except ValueError:
+            problems.append(Problem(flag, None, "", f"{quoted(text)} is not a number"))
+            return None
+
+    for p in _split(close_place):
+        changes.append({"close_place": {"place": p}})
+        labels.append(f"{p} closed")
+    for text in degrade_place:
+        kv = pair("--degrade-place", text)
+        if kv and (f := number("--degrade-place", kv[1], float)) is not None:
+            changes.append({"degrade_place": {"place": kv[0], "factor": f}})
+            labels.append(f"{kv[0]} at {f:.0%}")
+    for p in _split(close_passage):
+        changes.append({"close_passage": {"passage": p}})
+        labels.append(f"{p} closed")
+    codes = _split(close_airspace)
+    if codes:
+        changes.append({"close_airspace": {"countries": codes}})
+        labels.append(f"{', '.join(codes)} airspace closed")
+    for text in fleet_loss:
+        kv = pair("--fleet-loss", text)
+        if kv and (n := number("--fleet-loss", kv[1], int)) is not None:
+            changes.append({"fleet_loss": {"fleet": kv[0], "count": n}})
+            labels.append(f"{n} {kv[0]} lost")
+    for text in member_delay:
+        kv = pair("--member-delay", text)
+        if kv and (n := number("--member-delay", kv[1], int)) is not None:
+            changes.append({"member_delay": {"member": kv[0], "days": n}})
+            labels.append(f"{kv[0]} decides {n} days later")
+    for m in _split(opt_out):
+        changes.append({"member_opt_out": {"member": m}})
+        labels.append(f"{m} opts out")
+    if problems:
+        raise VariantsError(problems)
+    if not changes:
+        return None
+    try:
+        return Variant.model_validate(
+            {"id": "whatif", "name": "; ".join(labels), "changes": changes})
+    except ValidationError as exc:
+        raise VariantsError([_flag_problem(e) for e in exc.errors()]) from None
+
+
+def _flag(kind: str) -> str:
+    return "--" + (kind.replace("_", "-").replace("member-opt-out", "opt-out") or "what-if")
+
+
+def flag_where(variant: Variant) -> dict[int, Where]:
+    """For errors in a what-if given by flags: each change's flag, in place of a file line."""
+    return {j: (_flag(c.kind), None) for j, c in enumerate(variant.changes)}
+
+
+def _flag_problem(err: Any) -> Problem:
+    loc = [p for p in err["loc"] if isinstance(p, str) and not p[:1].isupper()]
+    kind = next((p for p in loc if p in _APPLY), "")
+    return Problem(_flag(kind), None, ".".join(loc[loc.index(kind) + 1:]) if kind else "",
+                   loader._message(err))
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v.strip() for text in values for v in text.split(",") if v.strip()]
+
+
+def scenario_yaml(s: Scenario) -> str:
+    """The scenario as a YAML file the loader reads back to the same scenario."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    buf = io.StringIO()
+    yaml.dump(s.model_dump(mode="json", by_alias=True, exclude_none=True), buf)
+    return buf.getvalue()
+
+
+# --- everything `mobilize whatif` will solve -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A what-if ready to solve: the variant, the changed scenario, what to record of it
+    (whatif.json) and the indexes of its changes that change nothing in the base."""
+
+    variant: Variant
+    scenario: Scenario
+    meta: dict[str, Any]
+    inert: list[int] = field(default_factory=list)
+
+
+def load_whatifs(base_file: Path, base: Scenario, variants_file: Path | None,
+                 flagged: Variant | None) -> list[WhatIf]:
+    """The variants file's what-ifs and the flags' one, applied to the base; VariantsError
+    listing every mistake (before anything is solved)."""
+    out: list[WhatIf] = []
+    if variants_file is not None:
+        vf, lines = load_variants(variants_file)
+        for v, s in zip(vf.variants, apply_all(base, vf.variants, lines), strict=True):
+            out.append(WhatIf(v, s, _meta(v, base_file, variants_file), inert_changes(base, v)))
+    if flagged is not None:
+        if any(w.variant.id == flagged.id for w in out):
+            raise VariantsError([Problem(str(variants_file), None, "variants", (
+                f"the flags make a what-if with id {quoted(flagged.id)}, and the variants "
+                "file has one too: rename the file's"))])
+        s = apply_variant(base, flagged, flag_where(flagged))
+        out.append(WhatIf(flagged, s, _meta(flagged, base_file, None),
+                          inert_changes(base, flagged)))
+    return out
+
+
+def _meta(v: Variant, base_file: Path, variants_file: Path | None) -> dict[str, Any]:
+    return {"id": v.id, "name": v.name, "description": v.description,
+            "base": str(base_file), "variants_file": str(variants_file) if variants_file else None,
+            "changes": [c.model_dump(mode="json", exclude_none=True) for c in v.changes]}
