@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -418,22 +418,22 @@ def _needs_plan(out: Path) -> None:
 def _write_report(out: Path) -> None:
     from maps.report import write_report
 
-    try:
-        with _os_errors(f"cannot build the report in {out}"):
-            path = write_report(out)
-    except (MobilizeError, ValueError, KeyError) as exc:
-        raise _fail(f"cannot build the report from {out}: {exc}") from None
-    out_console.print(f"wrote {path}")
+    _write_page(out, write_report, "build the report")
 
 
 def _write_map(out: Path) -> None:
     from maps.render import write_map
 
+    _write_page(out, write_map, "draw the map")
+
+
+def _write_page(out: Path, write: Callable[[Path], Path], doing: str) -> None:
+    """Write one page from DIR's plan; every failure a clear error naming DIR."""
     try:
-        with _os_errors(f"cannot draw the map in {out}"):
-            path = write_map(out)
+        with _os_errors(f"cannot {doing} in {out}"):
+            path = write(out)
     except (MobilizeError, ValueError, KeyError) as exc:
-        raise _fail(f"cannot draw the map from {out}: {exc}") from None
+        raise _fail(f"cannot {doing} from {out}: {exc}") from None
     out_console.print(f"wrote {path}")
 
 

@@ -33,7 +33,9 @@ class SubproblemSolver(Protocol):
 
     def set_start(self, values: np.ndarray) -> None: ...
 
-    def run(self, node_limit: int, checkpoint_limit: int, time_limit_s: float) -> Outcome: ...
+    def run(
+        self, node_limit: int, checkpoint_limit: int | None, time_limit_s: float
+    ) -> Outcome: ...
 
 
 class HighsSubproblems:
@@ -45,13 +47,13 @@ class HighsSubproblems:
         self._cols = np.arange(lp.num_cols, dtype=np.int32)
         self._integer = np.asarray(lp.col_integer, dtype=bool)
         self._checkpoints, self._checkpoint_limit = 0, 0
-        self._h.cbMipInterrupt.subscribe(self._checkpoint)
+        self._counting = False
 
     def _checkpoint(self, event: object) -> None:
-        # HiGHS asks whether to stop at fixed points of its search (each root separation
-        # round, each node, ...): counting them is a work measure that, unlike seconds, is
-        # the same on every run. Its root cut loop has no other limit: on the Baltic
-        # scenario one subproblem spent 120 s in 53 rounds there.
+        # HiGHS asks whether to stop at fixed points of its search (root separation rounds,
+        # nodes, LP solves): counting them is a work measure that, unlike seconds, is the
+        # same on every run. Its root cut loop has no other limit: on the Baltic scenario
+        # one subproblem spent 120 s in 53 rounds there.
         self._checkpoints += 1
         if self._checkpoints > self._checkpoint_limit:
             event.interrupt()  # type: ignore[attr-defined]
@@ -67,11 +69,17 @@ class HighsSubproblems:
         solution.value_valid = True
         self._h.setSolution(solution)
 
-    def run(self, node_limit: int, checkpoint_limit: int, time_limit_s: float) -> Outcome:
+    def run(
+        self, node_limit: int, checkpoint_limit: int | None, time_limit_s: float
+    ) -> Outcome:
         import highspy
 
         h = self._h
-        self._checkpoints, self._checkpoint_limit = 0, checkpoint_limit
+        self._checkpoints = 0
+        self._checkpoint_limit = checkpoint_limit or 0
+        if checkpoint_limit is not None and not self._counting:
+            h.cbMipInterrupt.subscribe(self._checkpoint)
+            self._counting = True
         h.setOptionValue("mip_max_nodes", int(node_limit))
         h.setOptionValue("time_limit", float(max(0.1, time_limit_s)))
         h.run()

@@ -133,3 +133,31 @@ def test_loading_aircraft_count_against_the_mog_where_they_leave(
                 day = int(t["depart_h"] // 24)
                 per_day[day] = per_day.get(day, 0.0) + t["vehicles"] * 10.0
         assert max(per_day.values()) <= (24.0 * mog if mog else 40.0)
+
+
+@pytest.mark.parametrize("seats", [0, None])
+def test_a_cargo_only_fleet_carries_a_unit_with_people(seats: int | None) -> None:
+    """A freighter with no seats (`pax: 0` or none) still moves the unit's equipment with
+    its crews; the troops travel separately (docs/contracts.md, "Personnel"). Before this
+    rule `pax: 0` left the 200-strong unit at home: 6 gap-days instead of 1."""
+    resolved = tiny.one_force_one_fleet()
+    resolved["forces"][0]["personnel"] = 200
+    resolved["fleets"][0]["pax"] = seats
+    plan = solved(resolved)
+    assert plan["kpis"]["gap_days"] == pytest.approx(1.0)
+    assert all(t["pax"] == 0 for t in plan["trips"])
+    greedy = plan_with_greedy(resolved)
+    assert greedy["kpis"]["gap_days"] == pytest.approx(1.0)
+
+
+def test_seats_limit_the_people_riding_along() -> None:
+    """With 50 seats per aircraft, 200 people per 100 t ride 25 t per flight, not 50: the
+    aircraft flies 4 trips a day, so 100 t of the unit (200 people) takes a day either way,
+    but each trip carries at most 50 people."""
+    resolved = tiny.one_force_one_fleet()
+    resolved["forces"][0]["personnel"] = 200
+    resolved["fleets"][0]["pax"] = 50
+    plan = solved(resolved)
+    flights = [t for t in plan["trips"] if t["fleet"] == "c17"]
+    assert all(t["pax"] <= 50 * t["vehicles"] + 1e-6 for t in flights)
+    assert sum(t["pax"] for t in flights) == pytest.approx(200.0)

@@ -87,3 +87,16 @@ def test_the_search_stops_at_its_work_budget() -> None:
     settings = SearchSettings(exact_up_to=0, start_size=1, min_size=1, subproblems=2)
     found = fix_and_optimize(model, start, HighsSubproblems(model.lp, 1e-4), settings)
     assert found.steps <= 2
+
+
+def test_a_checkpoint_budget_cuts_each_subproblem_the_same_way() -> None:
+    """With one checkpoint per subproblem HiGHS is interrupted at its first check-in (or
+    solves in presolve, before any), and two searches end on the same plan."""
+    model, start = planning_model(inputs_from_resolved(tiny.gauge_break(24.0)))
+    assert start is not None
+    settings = SearchSettings(exact_up_to=0, start_size=1, min_size=1, subproblems=3,
+                              subproblem_checkpoints=1)
+    runs = [fix_and_optimize(model, start, HighsSubproblems(model.lp, 1e-4), settings)
+            for _ in range(2)]
+    assert runs[0].values == runs[1].values
+    assert runs[0].steps == runs[1].steps and runs[0].steps >= 1
