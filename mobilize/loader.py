@@ -29,15 +29,18 @@ MAX_VALUES = 1_000_000
 
 def load_scenario(path: str | Path) -> Scenario:
     """Parse and validate a scenario file; raise ScenarioError listing every problem."""
-    path = Path(path)
+    return parse_scenario(*read_input(path, ScenarioError))
+
+
+def read_input(path: str | Path, error: type[ScenarioError]) -> tuple[str, str]:
+    """(text, name) of an input file, or `error` saying why it cannot be read."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8"), name
     except FileNotFoundError:
-        raise ScenarioError([Problem(name, None, "", "file not found")]) from None
+        raise error([Problem(name, None, "", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(name, None, "", f"cannot read file: {exc}")]) from None
-    return parse_scenario(text, name)
+        raise error([Problem(name, None, "", f"cannot read file: {exc}")]) from None
 
 
 def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:

@@ -152,15 +152,7 @@ Where = tuple[str, int | None]
 def load_variants(path: str | Path) -> tuple[VariantsFile, dict[tuple[int, int], Where]]:
     """Parse and validate a variants file. Returns it and, per (variant, change) index, the
     file and line of that change (for errors found later, against the base scenario)."""
-    path = Path(path)
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise VariantsError([Problem(name, None, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VariantsError([Problem(name, None, "", f"cannot read file: {exc}")]) from None
-    return parse_variants(text, name)
+    return parse_variants(*loader.read_input(path, VariantsError))
 
 
 def parse_variants(text: str, name: str = "<variants>"

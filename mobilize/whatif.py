@@ -25,7 +25,7 @@ losses hold for the whole horizon):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,14 +295,21 @@ def variant_from_flags(
             problems.append(Problem(flag, None, "", f"{quoted(text)} is not a number"))
             return None
 
+    def keyed(flag: str, texts: list[str], kind: type,
+              build: Callable[[str, Any], tuple[Data, str]]) -> None:
+        """The ID:VALUE flags: each a change and its label, or a problem."""
+        for text in texts:
+            kv = pair(flag, text)
+            if kv and (value := number(flag, kv[1], kind)) is not None:
+                change, label = build(kv[0], value)
+                changes.append(change)
+                labels.append(label)
+
     for p in _split(close_place):
         changes.append({"close_place": {"place": p}})
         labels.append(f"{p} closed")
-    for text in degrade_place:
-        kv = pair("--degrade-place", text)
-        if kv and (f := number("--degrade-place", kv[1], float)) is not None:
-            changes.append({"degrade_place": {"place": kv[0], "factor": f}})
-            labels.append(f"{kv[0]} at {f:.0%}")
+    keyed("--degrade-place", degrade_place, float, lambda k, f: (
+        {"degrade_place": {"place": k, "factor": f}}, f"{k} at {f:.0%}"))
     for p in _split(close_passage):
         changes.append({"close_passage": {"passage": p}})
         labels.append(f"{p} closed")
@@ -310,16 +317,10 @@ def variant_from_flags(
     if codes:
         changes.append({"close_airspace": {"countries": codes}})
         labels.append(f"{', '.join(codes)} airspace closed")
-    for text in fleet_loss:
-        kv = pair("--fleet-loss", text)
-        if kv and (n := number("--fleet-loss", kv[1], int)) is not None:
-            changes.append({"fleet_loss": {"fleet": kv[0], "count": n}})
-            labels.append(f"{n} {kv[0]} lost")
-    for text in member_delay:
-        kv = pair("--member-delay", text)
-        if kv and (n := number("--member-delay", kv[1], int)) is not None:
-            changes.append({"member_delay": {"member": kv[0], "days": n}})
-            labels.append(f"{kv[0]} decides {n} days later")
+    keyed("--fleet-loss", fleet_loss, int, lambda k, n: (
+        {"fleet_loss": {"fleet": k, "count": n}}, f"{n} {k} lost"))
+    keyed("--member-delay", member_delay, int, lambda k, n: (
+        {"member_delay": {"member": k, "days": n}}, f"{k} decides {n} days later"))
     for m in _split(opt_out):
         changes.append({"member_opt_out": {"member": m}})
         labels.append(f"{m} opts out")

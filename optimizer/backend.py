@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from optimizer.lp import LinearModel
-from optimizer.solve import highs_with
+from optimizer.solve import highs_with, set_start
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,7 @@ class HighsSubproblems:
         self._h.changeColsBounds(len(self._cols), self._cols, lower, upper)
 
     def set_start(self, values: np.ndarray) -> None:
-        import highspy
-
-        solution = highspy.HighsSolution()
-        solution.col_value = values.tolist()
-        solution.value_valid = True
-        self._h.setSolution(solution)
+        set_start(self._h, values.tolist())
 
     def run(
         self, node_limit: int, checkpoint_limit: int | None, time_limit_s: float

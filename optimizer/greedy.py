@@ -284,7 +284,7 @@ def _group_room(inputs: Inputs, residual: Residual, g: Group, force: Force) -> f
     load = residual.loads.get(g, {})
     days = _arrival_days(residual, g)
     extra = min(residual.left(("veh", fleet.id, q)) for q in _busy_periods(inputs, g))
-    extra = min(extra, _vehicles_by_mog(inputs, residual, g))
+    extra = min(extra, _vehicles_by_mog(residual, g))
     vehicles = _vehicles_for(inputs, g, load) + math.floor(extra + 1e-9)
     room = k * fleet.payload_t * vehicles - sum(load.values())
     ppt = _pax_per_ton(force)
@@ -299,7 +299,7 @@ def _group_room(inputs: Inputs, residual: Residual, g: Group, force: Force) -> f
     return max(0.0, room)
 
 
-def _vehicles_by_mog(inputs: Inputs, residual: Residual, g: Group) -> float:
+def _vehicles_by_mog(residual: Residual, g: Group) -> float:
     """Most vehicles the group can add within the MOG of the airfields it loads and lands at."""
     most = math.inf
     for (pid, day), hours in _ground_hours(residual, g).items():
@@ -311,12 +311,7 @@ def _ground_hours(residual: Residual, g: Group) -> dict[tuple[str, int], float]:
     """Per vehicle, aircraft-hours on the ground at airfields with a MOG (cached)."""
     cached = residual.ground.get(g)
     if cached is None:
-        inputs = residual.inputs
-        cached = {
-            key: hours for key, hours in ground_hours(inputs, g.timing, g.period).items()
-            if (place := inputs.places.get(key[0])) is not None and place.mog is not None
-        }
-        residual.ground[g] = cached
+        cached = residual.ground[g] = ground_hours(residual.inputs, g.timing, g.period)
     return cached
 
 

@@ -270,9 +270,7 @@ def add_airfield_mog(model: Model) -> None:
     rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for g, v in model.vehicles.items():
         for (pid, day), hours in ground_hours(inputs, g.timing, g.period).items():
-            place = inputs.places.get(pid)
-            if place is not None and place.mog is not None:
-                rows[(pid, day)].append((v, hours))
+            rows[(pid, day)].append((v, hours))
     for (pid, day), terms in sorted(rows.items()):
         mog = inputs.places[pid].mog
         assert mog is not None

@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -103,10 +103,7 @@ def _solve_highs(
         h.setOptionValue("solver", "ipm")
         h.setOptionValue("run_crossover", "off")
     if start is not None:
-        solution = highspy.HighsSolution()
-        solution.col_value = list(start)
-        solution.value_valid = True
-        h.setSolution(solution)
+        set_start(h, start)
     if progress is not None:
         _highs_progress(h, progress)
     began = time.perf_counter()
@@ -139,6 +136,16 @@ def _solve_highs(
         "highs", status, objective, bound, relative_gap(objective, bound), seconds, values,
         by_clock=by_clock,
     )
+
+
+def set_start(h: Any, values: Sequence[float]) -> None:
+    """Hand a highspy.Highs a complete feasible column vector to start from."""
+    import highspy
+
+    solution = highspy.HighsSolution()
+    solution.col_value = list(values)
+    solution.value_valid = True
+    h.setSolution(solution)
 
 
 def highs_with(lp: LinearModel) -> Any:

@@ -42,19 +42,24 @@ class Timing:
 
 
 def ground_hours(inputs: Inputs, timing: Timing, period: int) -> dict[tuple[str, int], float]:
-    """Aircraft-hours on the ground that one vehicle of a group adds, by (airfield, day):
-    loading at the airfield it leaves, on the day each trip departs, and unloading at the one
-    it lands on, on the day that trip's cargo is available there. Air legs only; days as
-    `Inputs.day_of_hour`, the checker's floor(hour / 24)."""
+    """Aircraft-hours on the ground that one vehicle of a group adds, by (airfield, day), at
+    the airfields that have a MOG: loading at the airfield it leaves, on the day each trip
+    departs, and unloading at the one it lands on, on the day that trip's cargo is available
+    there. Air legs only; days as `Inputs.day_of_hour`, the checker's floor(hour / 24)."""
     out: dict[tuple[str, int], float] = defaultdict(float)
     if timing.leg.mode != "air":
         return out
     fleet = inputs.fleets[timing.fleet]
+
+    def has_mog(place_id: str) -> bool:
+        place = inputs.places.get(place_id)
+        return place is not None and place.mog is not None
+
     for j in range(timing.trips):
-        if fleet.load_h > 0:
+        if fleet.load_h > 0 and has_mog(timing.leg.from_):
             depart = timing.depart_h(period, inputs.period_hours, j)
             out[(timing.leg.from_, inputs.day_of_hour(depart))] += fleet.load_h
-        if fleet.unload_h > 0:
+        if fleet.unload_h > 0 and has_mog(timing.leg.to):
             arrive = timing.arrive_h(period, inputs.period_hours, j)
             out[(timing.leg.to, inputs.day_of_hour(arrive))] += fleet.unload_h
     return out
