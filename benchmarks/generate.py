@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from mobilize.loader import load_scenario
-from mobilize.scenario import Force, Scenario
+from contracts.loader import load_scenario
+from contracts.scenario import Force, Scenario
 
 BASE = Path(__file__).resolve().parent.parent / "scenarios" / "baltic_article5.yaml"
 

@@ -48,9 +48,9 @@ def scenario_files(filters: list[str]) -> list[Path]:
 
 
 def run_one(path: Path, limit_s: float) -> dict[str, Any]:
+    from checker import check_plan
+    from contracts.loader import load_scenario
     from geodata.network import build_network
-    from mobilize.checker import check_plan
-    from mobilize.loader import load_scenario
     from optimizer.planner import plan_with_greedy, plan_with_mip
 
     scenario = load_scenario(path)

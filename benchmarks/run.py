@@ -29,8 +29,8 @@ OUT = HERE / "out"
 
 def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     from benchmarks.generate import SIZES, generate
+    from checker import check_plan
     from geodata.network import build_network
-    from mobilize.checker import check_plan
     from optimizer.inputs import inputs_from_resolved
     from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
     from optimizer.solve import solve

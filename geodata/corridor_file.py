@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 
+from contracts.files import write_json
 from geodata.distance import LatLon
-from mobilize.files import write_json
 
 T = TypeVar("T")
 

@@ -15,8 +15,8 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from contracts.scenario import Fleet
 from geodata.distance import LatLon
-from mobilize.scenario import Fleet
 
 # Where a leg's km came from, as written to resolved.json.
 SOURCE_AIR = "great-circle"

@@ -42,6 +42,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from contracts.files import write_json
+from contracts.loader import file_sha256
+from contracts.scenario import Fleet, Force, Scenario
 from geodata.distance import distance_km, great_circle_path, path_points_for
 from geodata.legs import (
     SOURCE_AIR,
@@ -58,9 +61,6 @@ from geodata.rail import Access, RailNetwork, load_rail_network
 from geodata.reach import Unreachable, diagnose
 from geodata.road import ROAD_MAX_KM, Crossing, RoadRouter, load_road_network
 from geodata.sea import SeaEnd, SeaRouter
-from mobilize.files import write_json
-from mobilize.loader import file_sha256
-from mobilize.scenario import Fleet, Force, Scenario
 
 __all__ = [
     "Leg", "LegTime", "Network", "ResolvedFleet", "ResolvedForce", "ResolvedPlace",

@@ -11,8 +11,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from mobilize.errors import NetworkError
-from mobilize.scenario import Place, Scenario, Sector
+from contracts.errors import NetworkError
+from contracts.scenario import Place, Scenario, Sector
 
 # Where a place's coordinates came from, as written to resolved.json.
 SOURCE_AIRPORTS = "airportsdata"

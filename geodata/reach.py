@@ -14,8 +14,8 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from contracts.scenario import Fleet, Force
 from geodata.legs import Leg
-from mobilize.scenario import Fleet, Force
 
 RELAXATIONS = ("range", "carries", "outsize", "gauge")
 

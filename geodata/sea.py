@@ -21,9 +21,9 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from contracts.errors import NetworkError
+from contracts.files import write_json
 from geodata.distance import LatLon, distance_km, wrap_lon
-from mobilize.errors import NetworkError
-from mobilize.files import write_json
 
 # Paths are for drawing; more points than this only bloat resolved.json.
 MAX_PATH_POINTS = 200

@@ -29,11 +29,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from contracts.files import write_text
 from maps.planview import Json, PlanView
 from maps.render import read_outputs, solver_line
 from maps.report import CSS
 from maps.style import esc, short_name
-from mobilize.files import write_text
 
 BINDING = 0.95  # peak daily use over capacity from which a resource counts as binding
 MAX_LEG_ROWS = 40  # legs used by only some plans, most tons first

@@ -25,11 +25,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from contracts.files import write_atomic
 from maps.places_layer import place_use
 from maps.planview import PlanView
 from maps.render import read_outputs
 from maps.style import member_color
-from mobilize.files import write_atomic
 
 Frame = TypeVar("Frame", bound=pd.DataFrame)
 

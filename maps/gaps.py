@@ -15,9 +15,9 @@ import pyproj
 import shapely
 from shapely.geometry import mapping, shape
 
+from contracts.met import is_met
 from maps.planview import Json, PlanView
 from maps.style import esc, gap_color, short_name
-from mobilize.met import is_met
 
 SECTOR_OUTLINE = "#3a3a3a"
 

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 
 import folium
 
-from mobilize.files import write_text
+from contracts.files import write_text
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contracts.files import write_text
 from maps.charts import all_figures
 from maps.offline import make_offline
 from maps.planview import Json, PlanView
 from maps.render import build_map, read_outputs, solver_line
 from maps.style import esc, fmt_t
-from mobilize.files import write_text
 
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }

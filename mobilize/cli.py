@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mobilize.errors import MobilizeError
+from contracts.errors import MobilizeError
 
 app = typer.Typer(
     add_completion=False,
@@ -78,8 +78,8 @@ def _os_errors(doing: str) -> Iterator[None]:
 
 
 def _resolve(scenario: Path) -> dict[str, Any]:
+    from contracts.loader import load_scenario
     from geodata.network import build_network
-    from mobilize.loader import load_scenario
 
     s = load_scenario(scenario)
     return build_network(s, scenario).to_json()
@@ -88,7 +88,7 @@ def _resolve(scenario: Path) -> dict[str, Any]:
 @app.command()
 def inspect(scenario: ScenarioArg, out: OutOpt = Path("out")) -> None:
     """Validate a scenario, resolve its places and legs, print a summary, write resolved.json."""
-    from mobilize.files import write_json
+    from contracts.files import write_json
     from mobilize.summary import print_network_summary
 
     _check_out(out)
@@ -182,8 +182,8 @@ def _plan(scenario: Path, opts: _SolveOptions) -> tuple[dict[str, Any], dict[str
 
 def _write_plan(out: Path, resolved: dict[str, Any], plan: dict[str, Any]) -> list[Any]:
     """Check the plan, write resolved.json, plan.json and plan.csv; the checker's violations."""
-    from mobilize.checker import check_plan
-    from mobilize.files import write_json
+    from checker import check_plan
+    from contracts.files import write_json
     from optimizer.plan import write_plan_csv
 
     violations = check_plan(resolved, plan)
@@ -195,7 +195,7 @@ def _write_plan(out: Path, resolved: dict[str, Any], plan: dict[str, Any]) -> li
 
 
 def _report_violations(violations: list[Any]) -> None:
-    from mobilize.checker import format_violations
+    from checker import format_violations
 
     if violations:
         err_console.print(format_violations(violations), highlight=False)
@@ -207,7 +207,7 @@ def _report_violations(violations: list[Any]) -> None:
 def check(out: Annotated[Path, typer.Argument(help="Folder with resolved.json and plan.json.")]
           ) -> None:
     """Re-verify plan.json against resolved.json, independently of the optimizer."""
-    from mobilize.checker import check_dir, format_violations
+    from checker import check_dir, format_violations
 
     try:
         violations = check_dir(out)
@@ -296,8 +296,8 @@ def whatif(
     """Solve the scenario and each what-if into DIR/base/ and DIR/<id>/ (plan, check, map,
     report), then compare them in DIR/compare.html. What-ifs come from a variants file, or
     the flags make one (id `whatif`)."""
-    from mobilize.loader import load_scenario
-    from mobilize.whatif import load_whatifs, variant_from_flags
+    from contracts.loader import load_scenario
+    from whatif.apply import load_whatifs, variant_from_flags
 
     opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet)
     _check_out(out)
@@ -341,8 +341,8 @@ def whatif(
 
 
 def _write_variant(folder: Path, s: Any, meta: dict[str, Any]) -> None:
-    from mobilize.files import write_json, write_text
-    from mobilize.whatif import scenario_yaml
+    from contracts.files import write_json, write_text
+    from whatif.apply import scenario_yaml
 
     write_text(folder / "scenario.yaml", scenario_yaml(s))
     write_json(folder / "whatif.json", meta)
@@ -351,8 +351,8 @@ def _write_variant(folder: Path, s: Any, meta: dict[str, Any]) -> None:
 def _solve_run(scenario: Path, out: Path, opts: _SolveOptions, label: str) -> bool:
     """Solve into `out` with map and report; one summary line. False if the checker finds
     violations (printed, and in check.txt); typer.Exit when there is no plan."""
-    from mobilize.checker import format_violations
-    from mobilize.files import write_text
+    from checker import format_violations
+    from contracts.files import write_text
 
     try:
         resolved, plan = _plan(scenario, opts)
@@ -396,7 +396,7 @@ def compare(
 
 def _compare(dirs: list[Path], target: Path) -> None:
     from maps.compare import write_compare
-    from mobilize.compare import print_comparison
+    from whatif.compare import print_comparison
 
     try:
         with _os_errors(f"cannot write {target}"):

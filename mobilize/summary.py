@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from mobilize.met import is_met
+from contracts.met import is_met
 
 
 def _fmt(x: float, digits: int = 0) -> str:

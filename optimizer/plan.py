@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mobilize.files import write_atomic
-from mobilize.met import is_met
+from contracts.files import write_atomic
+from contracts.met import is_met
 from optimizer.inputs import Inputs
 from optimizer.readiness import arrived_by_day, readiness_rows
 from optimizer.schedule import Schedule
@@ -69,7 +69,7 @@ def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[s
 
 
 def _unmet_requirements(inputs: Inputs, rows: list[Any]) -> list[dict[str, Any]]:
-    """Requirements not met on the last day (mobilize.met), each with the binding reason."""
+    """Requirements not met on the last day (contracts.met), each with the binding reason."""
     last = inputs.horizon_days - 1
     offered: dict[str, float] = defaultdict(float)
     for f in inputs.forces.values():

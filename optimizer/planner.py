@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mobilize.errors import MobilizeError
+from contracts.errors import MobilizeError
 from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
 from optimizer.decompose import schedule_from_solution

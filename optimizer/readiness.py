@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from mobilize.met import clean
+from contracts.met import clean
 from optimizer.inputs import Inputs
 from optimizer.schedule import Schedule, Trip
 

@@ -1,16 +1,23 @@
-import sys
+"""Fixtures the tests share: a private cache, the small geodata scenario, and a real browser."""
+
+from __future__ import annotations
+
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mobilize.loader import load_scenario
-from mobilize.scenario import Scenario
+from contracts.loader import load_scenario
+from contracts.scenario import Scenario
 
-# tests/tiny.py, tests/browser.py and friends are imported by name
-sys.path.insert(0, str(Path(__file__).parent))
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
 
 GEO_SCENARIO = Path(__file__).parent / "data" / "geo" / "reinforce.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -26,3 +33,56 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 def scenario() -> Scenario:
     """The small European reinforcement scenario the geodata tests share."""
     return load_scenario(GEO_SCENARIO)
+
+
+@dataclass
+class OfflineBrowser:
+    """Debian's Chromium with the network cut: every http(s) request is recorded and refused."""
+
+    browser: Browser
+    requested: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def open(self, uri: str, width: int = 1400, height: int = 900, console: bool = False) -> Page:
+        """A new page at `uri`; page errors (and console errors if asked) land in `errors`."""
+        page = self.browser.new_page(viewport={"width": width, "height": height})
+        page.route("**/*", self._no_network)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.failed.append(r.url[:120]))
+        page.on("dialog", lambda d: (self.errors.append(f"dialog {d.message}"), d.dismiss()))
+        if console:
+            page.on("console", lambda m: self._console(m.type, m.text))
+        page.goto(uri)
+        return page
+
+    def _console(self, kind: str, text: str) -> None:
+        if kind == "error":
+            self.errors.append(text)
+
+    def _no_network(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith(("http:", "https:")):
+            self.requested.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+
+@pytest.fixture
+def offline_browser() -> Iterator[Any]:
+    """A real headless Chromium with no network. Skips without Chromium on a developer's
+    machine; fails in CI (scripts/test.sh sets MOBILIZE_REQUIRE_BROWSER), where a skipped
+    browser test would hide a broken page."""
+    if not CHROMIUM.exists():
+        if os.environ.get("MOBILIZE_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} not installed and MOBILIZE_REQUIRE_BROWSER is set")
+        pytest.skip(f"{CHROMIUM} not installed (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield OfflineBrowser(browser)
+        finally:
+            browser.close()

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from mobilize.checker import (
+from checker import (
     RULES,
     CheckInputError,
     Violation,

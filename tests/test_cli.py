@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mobilize.checker import check_dir
+from checker import check_dir
 from mobilize.cli import app
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, require_chromium
 from typer.testing import CliRunner
 
 from maps.compare import Comparison, Run, build_compare, compare_runs
@@ -135,37 +134,17 @@ def test_force_rows_binding_shares_and_legs(hostile: Path) -> None:
 
 
 @pytest.mark.browser
-def test_compare_page_works_in_chromium_offline(hostile: Path, tmp_path: Path) -> None:
-    require_chromium()
-    from playwright.sync_api import Route, sync_playwright
-
-    requested: list[str] = []
-    errors: list[str] = []
-
-    def no_network(route: Route) -> None:
-        if route.request.url.startswith(("http:", "https:")):
-            requested.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route("**/*", no_network)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("dialog", lambda d: (errors.append(f"dialog {d.message}"), d.dismiss()))
-            page.goto((hostile / "compare.html").as_uri())
-            page.wait_for_selector(".js-plotly-plot", timeout=15_000)
-            page.wait_for_timeout(500)
-            charts = page.locator(".js-plotly-plot").count()
-            traces = page.locator(".js-plotly-plot .scatterlayer .trace").count()
-            header = page.locator("header h1").inner_text()
-            page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
-        finally:
-            browser.close()
+def test_compare_page_works_in_chromium_offline(
+    hostile: Path, tmp_path: Path, offline_browser: Any
+) -> None:
+    page = offline_browser.open((hostile / "compare.html").as_uri(), console=True)
+    page.wait_for_selector(".js-plotly-plot", timeout=15_000)
+    page.wait_for_timeout(500)
+    charts = page.locator(".js-plotly-plot").count()
+    traces = page.locator(".js-plotly-plot .scatterlayer .trace").count()
+    header = page.locator("header h1").inner_text()
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+    errors, requested = offline_browser.errors, offline_browser.requested
     assert errors == []
     assert requested == []
     assert charts == 1 and traces == 2  # one sector, two plans

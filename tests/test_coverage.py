@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tiny
 from typer.testing import CliRunner
 
+from contracts import examples as tiny
 from geodata.coverage import coverage_warnings
 from mobilize.cli import app
 

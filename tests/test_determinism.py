@@ -10,9 +10,9 @@ import multiprocessing
 from pathlib import Path
 from typing import Any
 
+from checker import check_plan
+from contracts.loader import load_scenario
 from geodata.network import build_network
-from mobilize.checker import check_plan
-from mobilize.loader import load_scenario
 from optimizer.planner import plan_with_mip
 
 BALTIC = Path(__file__).resolve().parents[1] / "scenarios" / "baltic_article5.yaml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pyproj import Geod
 
+from contracts.scenario import Place
 from geodata.distance import distance_km, great_circle_km, great_circle_path, wrap_lon
 from geodata.places import resolve_place
-from mobilize.scenario import Place
 
 WGS84 = Geod(ellps="WGS84")
 

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from contracts.errors import NetworkError
+from contracts.loader import load_scenario, parse_scenario
+from contracts.scenario import Link, Place, Scenario
 from geodata.network import (
     AIR_MIN_KM,
     THEATER_KM,
@@ -17,9 +20,6 @@ from geodata.network import (
     build_network,
     write_resolved,
 )
-from mobilize.errors import NetworkError
-from mobilize.loader import load_scenario, parse_scenario
-from mobilize.scenario import Link, Place, Scenario
 
 ROOT = Path(__file__).parent.parent
 SCENARIO = ROOT / "tests" / "data" / "geo" / "reinforce.yaml"

@@ -7,9 +7,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from contracts.loader import load_scenario
 from geodata.network import Network, build_network
 from geodata.rail import SNAP_KM, load_rail_network
-from mobilize.loader import load_scenario
 
 DATA = Path(__file__).parent / "data" / "geo"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from contracts.scenario import Scenario
 from geodata.network import build_network
-from mobilize.scenario import Scenario
 
 SCENARIO = Path(__file__).parent / "data" / "geo" / "reinforce.yaml"
 

@@ -9,6 +9,8 @@ from typing import Any, cast
 
 import pytest
 
+from contracts.loader import load_scenario, parse_scenario
+from contracts.scenario import Fleet, Scenario
 from geodata.distance import distance_km
 from geodata.geography import crossed, detour, water_pieces
 from geodata.legs import Leg, driving_elapsed_h, leg_time
@@ -20,8 +22,6 @@ from geodata.road import (
     RoadRouter,
     load_road_network,
 )
-from mobilize.loader import load_scenario, parse_scenario
-from mobilize.scenario import Fleet, Scenario
 
 ROOT = Path(__file__).parent.parent
 BALTIC = ROOT / "scenarios" / "baltic_article5.yaml"
@@ -111,7 +111,7 @@ def test_place_off_the_network_needs_explicit_fallback() -> None:
 def test_scenario_fields_are_checked_against_the_outlines() -> None:
     text = BALTIC.read_text(encoding="utf-8")
     bad = text.replace("forbidden_territory: [RU, BY]", "forbidden_territory: [RU, XX]")
-    from mobilize.errors import ScenarioError
+    from contracts.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="XX"):
         parse_scenario(bad, "bad.yaml")

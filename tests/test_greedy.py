@@ -1,4 +1,4 @@
-"""The greedy baseline on tiny networks worked out by hand (see tests/tiny.py); every greedy
+"""The greedy baseline on tiny networks worked out by hand (see contracts/examples.py); every greedy
 plan is verified by the independent checker."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import tiny
 
-from mobilize.checker import check_plan, format_violations
+from checker import check_plan, format_violations
+from contracts import examples as tiny
 from optimizer.greedy import greedy_schedule
 from optimizer.inputs import inputs_from_resolved
 from optimizer.plan import SolverInfo, build_plan

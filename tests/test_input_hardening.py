@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from contracts.errors import ScenarioError, quoted
+from contracts.loader import parse_scenario
 from mobilize.cli import app
-from mobilize.errors import ScenarioError, quoted
-from mobilize.loader import parse_scenario
 
 DATA = Path(__file__).parent / "data"
 BROKEN = DATA / "broken"
@@ -211,7 +211,7 @@ def test_a_failing_disk_ends_in_a_clear_error(tmp_path: Path,
 
     resolved, _ = evil_case()
     monkeypatch.setattr("mobilize.cli._resolve", lambda scenario: resolved)
-    monkeypatch.setattr("mobilize.files.write_text", _disk_full)
+    monkeypatch.setattr("contracts.files.write_text", _disk_full)
     result = runner.invoke(app, ["inspect", str(DATA / "mini.yaml"), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from checker import check_plan
+from contracts.loader import load_scenario
 from geodata.geography import crossed
 from geodata.network import build_network
-from mobilize.checker import check_plan
-from mobilize.loader import load_scenario
 from optimizer.planner import plan_with_greedy, plan_with_mip
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

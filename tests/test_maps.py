@@ -20,10 +20,9 @@ from typing import Any
 
 import folium
 import pytest
-import tiny
-from browser import CHROMIUM, require_chromium
 from folium.plugins import TimestampedGeoJson
 
+from contracts import examples as tiny
 from maps.gaps import sector_geometry
 from maps.places_layer import place_use
 from maps.planview import PlanView, haversine_km
@@ -355,56 +354,31 @@ def test_write_map_saves_an_offline_page(tmp_path: Path) -> None:
 # --- a real browser with no network ---------------------------------------------------------
 
 
-def _open_offline(page: Any, url: str, requested: list[str]) -> None:
-    def no_network(route: Any) -> None:
-        if route.request.url.startswith(("http:", "https:")):
-            requested.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    page.route("**/*", no_network)
-    page.goto(url)
-
-
 @pytest.mark.browser
-def test_map_and_report_work_in_chromium_offline(tmp_path: Path) -> None:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_map_and_report_work_in_chromium_offline(tmp_path: Path, offline_browser: Any) -> None:
     from maps.report import write_report
 
     out = write_case(tmp_path / "out")
     map_page, report_page = write_map(out), write_report(out)
-    requested: list[str] = []
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            _open_offline(page, map_page.as_uri(), requested)
-            page.wait_for_selector(".leaflet-bar-timecontrol", timeout=15_000)
-            page.wait_for_timeout(500)
-            paths = page.locator("path.leaflet-interactive").count()
-            labels = {t.strip() for t in
-                      page.locator(".leaflet-control-layers-overlays label").all_inner_texts()}
-            slider = page.locator(".leaflet-bar-timecontrol .timecontrol-date").inner_text()
-            legend = page.locator(".mbz-legend").inner_text()
-            page.screenshot(path=str(tmp_path / "map.png"))
+    page = offline_browser.open(map_page.as_uri())
+    page.wait_for_selector(".leaflet-bar-timecontrol", timeout=15_000)
+    page.wait_for_timeout(500)
+    paths = page.locator("path.leaflet-interactive").count()
+    labels = {t.strip() for t in
+              page.locator(".leaflet-control-layers-overlays label").all_inner_texts()}
+    slider = page.locator(".leaflet-bar-timecontrol .timecontrol-date").inner_text()
+    legend = page.locator(".mbz-legend").inner_text()
+    page.screenshot(path=str(tmp_path / "map.png"))
 
-            report = browser.new_page(viewport={"width": 1400, "height": 900})
-            report.on("pageerror", lambda e: errors.append(str(e)))
-            _open_offline(report, report_page.as_uri(), requested)
-            report.wait_for_selector(".js-plotly-plot", timeout=15_000)
-            report.wait_for_timeout(1000)
-            charts = report.locator(".js-plotly-plot").count()
-            frame = report.frame_locator("iframe.map")
-            frame.locator(".leaflet-bar-timecontrol").wait_for(timeout=15_000)
-            frame_paths = frame.locator("path.leaflet-interactive").count()
-            report.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-        finally:
-            browser.close()
+    report = offline_browser.open(report_page.as_uri())
+    report.wait_for_selector(".js-plotly-plot", timeout=15_000)
+    report.wait_for_timeout(1000)
+    charts = report.locator(".js-plotly-plot").count()
+    frame = report.frame_locator("iframe.map")
+    frame.locator(".leaflet-bar-timecontrol").wait_for(timeout=15_000)
+    frame_paths = frame.locator("path.leaflet-interactive").count()
+    report.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    errors, requested = offline_browser.errors, offline_browser.requested
 
     assert errors == []
     assert requested == []

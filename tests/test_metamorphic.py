@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_properties import SETTINGS, networks
 
-from mobilize.checker import check_plan
+from checker import check_plan
 from optimizer.planner import plan_with_mip
 
 Json = dict[str, Any]
@@ -68,7 +68,7 @@ def test_a_better_world_never_gives_a_worse_plan(resolved: Json, change: str) ->
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_each_change_does_change_the_world(change: str) -> None:
     """Guard against a change that silently does nothing on these networks."""
-    import tiny
+    from contracts import examples as tiny
 
     base = tiny.late_fleet_beside_a_slow_one()
     base["places"][1]["throughput_tpd"] = 100.0

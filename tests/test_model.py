@@ -1,4 +1,4 @@
-"""The MIP on tiny networks whose optimum is worked out by hand (see tests/tiny.py), with
+"""The MIP on tiny networks whose optimum is worked out by hand (see contracts/examples.py), with
 every plan verified by the independent checker."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import tiny
 
-from mobilize.checker import check_plan
+from checker import check_plan
+from contracts import examples as tiny
 from optimizer.planner import plan_with_greedy, plan_with_mip
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import branca
 import folium
 import pytest
-from browser import CHROMIUM, require_chromium
 from folium import plugins
 
 from geodata.outlines import load_countries
@@ -211,57 +211,38 @@ def test_save_offline_failure_keeps_previous_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_offline_page_works_in_chromium_with_no_network(tmp_path: Path) -> None:
-    require_chromium()
-    from playwright.sync_api import Route, sync_playwright
-
+def test_offline_page_works_in_chromium_with_no_network(
+    tmp_path: Path, offline_browser: Any
+) -> None:
     page_file = save_offline(build_map(), tmp_path / "map.html")
-    requested: list[str] = []
-    errors: list[str] = []
-    failed: list[str] = []
+    page = offline_browser.open(page_file.as_uri(), width=1200, height=800)
+    page.wait_for_selector(".leaflet-bar-timecontrol", timeout=15_000)
+    page.wait_for_timeout(500)
+    counts = {
+        sel: page.locator(sel).count()
+        for sel in (
+            ".leaflet-container",
+            ".leaflet-control-layers",
+            ".leaflet-bar-timecontrol",
+            "path.leaflet-interactive",
+            ".awesome-marker",
+            ".marker-cluster",
+            ".legend",
+        )
+    }
+    labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    icons = page.evaluate(
+        "() => Array.from(document.querySelectorAll('img.leaflet-marker-icon'))"
+        ".map(e => e.src.slice(0, 22))"
+    )
+    fonts = page.evaluate(
+        "async () => { await document.fonts.ready;"
+        " return Array.from(document.fonts).map(f => f.family + ' ' + f.status); }"
+    )
+    page.screenshot(path=str(tmp_path / "map.png"))
 
-    def no_network(route: Route) -> None:
-        url = route.request.url
-        if url.startswith(("http:", "https:")):
-            requested.append(url)
-            route.abort()
-        else:
-            route.continue_()
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.route("**/*", no_network)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("requestfailed", lambda r: failed.append(r.url[:120]))
-            page.goto(page_file.as_uri())
-            page.wait_for_selector(".leaflet-bar-timecontrol", timeout=15_000)
-            page.wait_for_timeout(500)
-            counts = {
-                sel: page.locator(sel).count()
-                for sel in (
-                    ".leaflet-container",
-                    ".leaflet-control-layers",
-                    ".leaflet-bar-timecontrol",
-                    "path.leaflet-interactive",
-                    ".awesome-marker",
-                    ".marker-cluster",
-                    ".legend",
-                )
-            }
-            labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-            icons = page.evaluate(
-                "() => Array.from(document.querySelectorAll('img.leaflet-marker-icon'))"
-                ".map(e => e.src.slice(0, 22))"
-            )
-            fonts = page.evaluate(
-                "async () => { await document.fonts.ready;"
-                " return Array.from(document.fonts).map(f => f.family + ' ' + f.status); }"
-            )
-            page.screenshot(path=str(tmp_path / "map.png"))
-        finally:
-            browser.close()
+    errors = offline_browser.errors
+    requested, failed = offline_browser.requested, offline_browser.failed
 
     assert errors == []
     assert requested == []  # the page asked the network for nothing

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import tiny
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mobilize.checker import check_plan
+from checker import check_plan
+from contracts import examples as tiny
 from optimizer.aggregate import movements
 from optimizer.greedy import greedy_schedule
 from optimizer.inputs import inputs_from_resolved

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from contracts.errors import ScenarioError
+from contracts.loader import load_scenario, parse_scenario
+from contracts.scenario import Scenario
 from mobilize.cli import app
-from mobilize.errors import ScenarioError
-from mobilize.loader import load_scenario, parse_scenario
-from mobilize.scenario import Scenario
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import tiny
 from hypothesis import given
 from test_properties import SETTINGS, _score, networks
 
-from mobilize.checker import check_plan
+from checker import check_plan
+from contracts import examples as tiny
 from optimizer.backend import HighsSubproblems
 from optimizer.inputs import inputs_from_resolved
 from optimizer.lp import objective

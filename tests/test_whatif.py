@@ -1,4 +1,4 @@
-"""What-ifs (mobilize.variants, mobilize.whatif, `mobilize whatif`): a variants file is
+"""What-ifs (whatif.variants, whatif.apply, `mobilize whatif`): a variants file is
 validated like a scenario, each change does exactly what it says to a copy of the base, and
 the command solves the base and every what-if into its own folder."""
 
@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mobilize.checker import check_dir
+from checker import check_dir
+from contracts.loader import load_scenario, parse_scenario
+from contracts.scenario import Scenario
 from mobilize.cli import app
-from mobilize.loader import load_scenario, parse_scenario
-from mobilize.scenario import Scenario
-from mobilize.variants import Variant, VariantsError, load_variants, parse_variants
-from mobilize.whatif import apply_all, apply_variant, scenario_yaml, variant_from_flags
+from whatif.apply import apply_all, apply_variant, scenario_yaml, variant_from_flags
+from whatif.variants import Variant, VariantsError, load_variants, parse_variants
 
 DATA = Path(__file__).parent / "data"
 BROKEN = DATA / "broken_variants"
@@ -269,7 +269,7 @@ def test_whatif_refuses_mistakes_before_solving(tmp_path: Path) -> None:
 
 
 def test_a_change_that_changes_nothing_is_flagged(base: Scenario, tmp_path: Path) -> None:
-    from mobilize.whatif import inert_changes
+    from whatif.apply import inert_changes
 
     closed = apply_variant(base, _variant({"close_airspace": {"countries": ["BY"]}}))
     v = _variant({"close_airspace": {"countries": ["BY"]}},

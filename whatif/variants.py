@@ -11,7 +11,7 @@ A variants file is YAML::
           - member_delay: {member: DE, days: 5}
 
 Each change is a mapping with exactly one key, the kind of change (see `CHANGE_KINDS` and
-docs in `mobilize/whatif.py`, which applies them). Every mistake comes back at once as a
+docs in `whatif/apply.py`, which applies them). Every mistake comes back at once as a
 `Problem` with file, line and field, through the scenario loader's machinery.
 """
 
@@ -23,9 +23,9 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, model_validator
 from ruamel.yaml.comments import CommentedMap
 
-from mobilize import loader
-from mobilize.errors import MobilizeError, Problem, ScenarioError, quoted
-from mobilize.scenario import CountryCode, Id, Passage, _Model
+from contracts import loader
+from contracts.errors import MobilizeError, Problem, ScenarioError, quoted
+from contracts.scenario import CountryCode, Id, Passage, _Model
 
 Day = Annotated[int, Field(ge=0, le=365)]
 # Folder names: an id, not "base" (the base scenario's own folder).

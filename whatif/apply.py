@@ -32,10 +32,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mobilize import loader
-from mobilize.errors import Problem, quoted
-from mobilize.scenario import Scenario, _unknown, cross_check
-from mobilize.variants import (
+from contracts import loader
+from contracts.errors import Problem, quoted
+from contracts.scenario import Scenario, _unknown, cross_check
+from whatif.variants import (
     CloseAirspace,
     ClosePassage,
     ClosePlace,
@@ -156,7 +156,7 @@ def _close_passage(data: Data, c: ClosePassage, base: Scenario) -> None:
 
 
 def _close_airspace(data: Data, c: CloseAirspace, base: Scenario) -> None:
-    from mobilize.scenario import _outline_codes
+    from contracts.scenario import _outline_codes
 
     try:
         _outline_codes(c.countries)

@@ -4,7 +4,7 @@
 ``DIR/plan.json`` (the optimizer's plan), both as fixed by ``docs/contracts.md``, and
 re-verifies every rule of the contract with code that shares nothing with the optimizer:
 standard library only (shapely and the shipped country outlines for the geography
-rule), no import from ``optimizer``, ``geodata`` or ``mobilize.scenario``,
+rule), no import from ``optimizer``, ``geodata`` or ``contracts.scenario``,
 so that a model bug cannot hide behind itself.
 
 Each rule is one small function returning :class:`Violation` objects; :data:`RULES` lists
@@ -1431,11 +1431,11 @@ def format_violations(vs: list[Violation]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m mobilize.checker DIR``: print the report; exit 0 if clean, 1 if not,
+    """``python -m checker DIR``: print the report; exit 0 if clean, 1 if not,
     2 on unreadable input."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m mobilize.checker DIR", file=sys.stderr)
+        print("usage: python -m checker DIR", file=sys.stderr)
         return 2
     try:
         vs = check_dir(Path(args[0]))

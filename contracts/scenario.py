@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mobilize.errors import quoted
+from contracts.errors import quoted
 
 Mode = Literal["air", "sea", "rail", "road"]
 PlaceKind = Literal["base", "airfield", "seaport", "railhead", "depot", "sector"]

@@ -13,8 +13,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from mobilize.errors import Problem, ScenarioError, quoted
-from mobilize.scenario import Scenario, cross_check
+from contracts.errors import Problem, ScenarioError, quoted
+from contracts.scenario import Scenario, cross_check
 
 _ALIASES = {"from_": "from"}
 
