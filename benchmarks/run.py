@@ -30,8 +30,8 @@ OUT = HERE / "out"
 def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     from benchmarks.generate import SIZES, generate
     from checker import check_plan
+    from contracts.network import Network
     from geodata.network import build_network
-    from optimizer.inputs import inputs_from_resolved
     from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
     from optimizer.solve import solve
 
@@ -50,9 +50,9 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     resolved = build_network(scenario, path).to_json()
     network_s = time.perf_counter() - t0
 
-    inputs = inputs_from_resolved(resolved)
+    net = Network.from_json(resolved)
     t0 = time.perf_counter()
-    model, _ = planning_model(inputs)  # the very model the MIP planner solves
+    model, _ = planning_model(net)  # the very model the MIP planner solves
     build_s = time.perf_counter() - t0
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
     lp = solve(relaxed, "highs", size.time_limit_s)
@@ -100,10 +100,10 @@ def gap_days_bound(model: Any, relaxed: Any, limit_s: float) -> float | None:
     objective. None if it does not finish within the limit."""
     from optimizer.solve import solve
 
-    period_days = model.inputs.period_hours / 24.0
+    period_days = model.net.period_hours / 24.0
     cost = [0.0] * relaxed.num_cols
     for (sector, capability, _), col in model.gap.items():
-        weight = next(r.weight for r in model.inputs.sectors[sector].requirements
+        weight = next(r.weight for r in model.net.sectors[sector].requirements
                       if r.capability == capability)
         cost[col] = weight * period_days
     kpi = dataclasses.replace(relaxed, col_cost=cost, offset=0.0)

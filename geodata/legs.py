@@ -12,11 +12,12 @@ the leg spends on ferries and shuttles (boarding included), which speed does not
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
+from contracts.network import Leg, LegTime
 from contracts.scenario import Fleet
-from geodata.distance import LatLon
+
+__all__ = ["Leg", "LegTime", "driving_elapsed_h", "fleet_fits", "leg_id", "leg_time", "with_fleets"]
 
 # Where a leg's km came from, as written to resolved.json.
 SOURCE_AIR = "great-circle"
@@ -24,33 +25,6 @@ SOURCE_SEA = "searoute"
 SOURCE_RAIL = "rail corridors"
 SOURCE_ROAD = "road corridors"
 SOURCE_LINK = "scenario link"
-
-
-@dataclass(frozen=True)
-class LegTime:
-    transit_h: float
-    cycle_h: float
-
-
-@dataclass(frozen=True)
-class Leg:
-    id: str
-    from_: str
-    to: str
-    mode: str
-    km: float
-    gauge_mm: int | None
-    source: str
-    path: list[LatLon] = field(compare=False)
-    fleets: dict[str, LegTime] = field(default_factory=dict, compare=False)
-    # Named water crossings the leg uses, in order (resolved.json `via`), and the hours spent
-    # riding ferries and shuttles on them (boarding included).
-    via: tuple[dict[str, Any], ...] = field(default=(), compare=False)
-    crossing_h: float = field(default=0.0, compare=False)
-
-    @property
-    def key(self) -> tuple[str, str, str, int | None]:
-        return (self.from_, self.to, self.mode, self.gauge_mm)
 
 
 def leg_id(mode: str, gauge_mm: int | None, a: str, b: str) -> str:

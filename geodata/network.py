@@ -36,15 +36,32 @@ deployment plan uses (559 legs for the 70 places and sectors of scenarios/baltic
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from contracts.files import write_json
 from contracts.loader import file_sha256
-from contracts.scenario import Fleet, Force, Scenario
+from contracts.network import (
+    Depot,
+    Fleet,
+    Force,
+    Geography,
+    Member,
+    Network,
+    Place,
+    Requirement,
+    RoadFallback,
+    ScenarioRef,
+    Sector,
+)
+from contracts.scenario import Fleet as ScenarioFleet
+from contracts.scenario import Force as ScenarioForce
+from contracts.scenario import Scenario
+from contracts.scenario import Sector as ScenarioSector
 from geodata.distance import distance_km, great_circle_path, path_points_for
 from geodata.legs import (
     SOURCE_AIR,
@@ -52,20 +69,18 @@ from geodata.legs import (
     SOURCE_RAIL,
     SOURCE_SEA,
     Leg,
-    LegTime,
     leg_id,
     with_fleets,
 )
-from geodata.places import ResolvedPlace, resolve_places
+from geodata.places import resolve_places
 from geodata.rail import Access, RailNetwork, load_rail_network
-from geodata.reach import Unreachable, diagnose
+from geodata.reach import diagnose
 from geodata.road import ROAD_MAX_KM, Crossing, RoadRouter, load_road_network
 from geodata.sea import SeaEnd, SeaRouter
 
-__all__ = [
-    "Leg", "LegTime", "Network", "ResolvedFleet", "ResolvedForce", "ResolvedPlace",
-    "Unreachable", "build_network", "write_resolved",
-]
+__all__ = ["Network", "build_network", "theater_of", "write_resolved"]
+
+log = logging.getLogger(__name__)
 
 # Sectors are fought for within a few hundred km; 700 km from any sector node takes in the
 # ports, airfields and railheads a theater's reception and onward movement would use (for a
@@ -89,80 +104,13 @@ _ROAD_RAIL = frozenset({"road", "rail"})
 _RAIL = frozenset({"rail"})
 
 
-@dataclass(frozen=True)
-class ResolvedForce:
-    force: Force
-    activation_day: int | None  # None: the member opts out
-
-
-@dataclass(frozen=True)
-class ResolvedFleet:
-    fleet: Fleet
-    activation_day: int | None  # None: every owner opts out
-
-
-@dataclass(frozen=True)
-class Network:
-    scenario: Scenario
-    scenario_file: str
-    sha256: str
-    places: dict[str, ResolvedPlace]
-    theater: frozenset[str]
-    legs: list[Leg]
-    forces: dict[str, ResolvedForce]
-    fleets: dict[str, ResolvedFleet]
-    unreachable: list[Unreachable]
-    # Things worth telling the user that are not errors (country mismatches, no rail access).
-    notes: list[str] = field(default_factory=list)
-    # Legs dropped, rerouted or flagged for forbidden ground, closed airspace or open water.
-    geography_notes: list[dict[str, Any]] = field(default_factory=list)
-
-    def leg(self, leg_id: str) -> Leg:
-        return next(x for x in self.legs if x.id == leg_id)
-
-    def to_json(self) -> dict[str, Any]:
-        """resolved.json, key for key as in docs/contracts.md."""
-        s = self.scenario
-        return {
-            "scenario": {
-                "name": s.name, "file": self.scenario_file, "sha256": self.sha256,
-                "c_day": s.c_day.isoformat(), "horizon_days": s.horizon_days,
-                "period_hours": s.period_hours, "ally": s.ally,
-            },
-            "members": [
-                {"code": m.code, "name": m.name, "decision_delay_days": m.decision_delay_days,
-                 "fair_share": m.fair_share, "max_share": m.max_share, "opt_out": m.opt_out}
-                for m in s.members
-            ],
-            "places": [_place_json(p) for p in self.places.values()],
-            "sectors": [
-                {"id": x.id, "name": x.name, "lat": self.places[x.id].lat,
-                 "lon": self.places[x.id].lon, "radius_km": x.radius_km, "polygon": x.polygon,
-                 "requirements": [
-                     {"capability": r.capability, "amount": r.amount, "by_day": r.by_day,
-                      "weight": r.weight} for r in x.requirements
-                 ]}
-                for x in s.sectors
-            ],
-            "forces": [_force_json(rf) for rf in self.forces.values()],
-            "fleets": [_fleet_json(rf) for rf in self.fleets.values()],
-            "depots": [
-                {"id": d.id, "place": d.place, "provides": list(d.provides),
-                 "stock_t": d.stock_t, "throughput_tpd": d.throughput_tpd}
-                for d in s.depots
-            ],
-            "legs": [_leg_json(leg) for leg in self.legs],
-            "unreachable": [{"force": u.force, "reason": u.reason} for u in self.unreachable],
-            "geography": {
-                "forbidden_territory": list(s.forbidden_territory),
-                "closed_airspace": list(s.closed_airspace),
-                "road_fallback": None if s.road_fallback is None else {
-                    "countries": list(s.road_fallback.countries),
-                    "circuity": s.road_fallback.circuity,
-                },
-            },
-            "geography_notes": self.geography_notes,
-        }
+def theater_of(places: dict[str, Place], sector_ids: list[str]) -> frozenset[str]:
+    """Ids of the places within THEATER_KM of any sector node."""
+    sectors = [places[x] for x in sector_ids]
+    return frozenset(
+        pid for pid, p in places.items()
+        if any(distance_km(p.latlon, x.latlon) <= THEATER_KM for x in sectors)
+    )
 
 
 def build_network(scenario: Scenario, scenario_file: str | Path,
@@ -171,8 +119,8 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
 
     Raises NetworkError for an unknown ICAO code or LOCODE, or when searoute fails.
     """
-    places = resolve_places(scenario)
-    notes = [n for p in places.values() for n in p.notes]
+    notes: list[str] = []
+    places = resolve_places(scenario, notes)
     if rail is None:
         # No need to read the corridors when nothing in the scenario has rail.
         has_rail = any(p.gauges_mm for p in scenario.places) or any(
@@ -192,26 +140,22 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
         if x.place is not None and places[x.place].kind == "sector"
     )
 
-    sectors = [places[x.id] for x in scenario.sectors]
-    theater = frozenset(
-        pid for pid, p in places.items()
-        if any(distance_km(p.latlon, x.latlon) <= THEATER_KM for x in sectors)
-    )
+    theater = theater_of(places, [x.id for x in scenario.sectors])
     router = SeaRouter(scenario.closed_passages)
     locodes = {p.id: p.locode for p in scenario.places}
     legs: dict[tuple[str, str, str, int | None], Leg] = {}
     for leg in _air_legs(places, theater):
-        legs[leg.key] = leg
+        legs[_key(leg)] = leg
     for leg in _sea_legs(places, theater, locodes, router):
-        legs[leg.key] = leg
+        legs[_key(leg)] = leg
     router.save()
     for leg in _land_legs(places, theater, rail, access, stand_ins, roads):
-        legs[leg.key] = leg
+        legs[_key(leg)] = leg
     for lk in scenario.links:
         a, b = places[lk.from_], places[lk.to]
         leg = Leg(leg_id(lk.mode, lk.gauge_mm, a.id, b.id), a.id, b.id, lk.mode, lk.km,
                   lk.gauge_mm, SOURCE_LINK, _rounded([a.latlon, b.latlon]))
-        legs[leg.key] = leg  # replaces a generated leg of the same ends, mode and gauge
+        legs[_key(leg)] = leg  # replaces a generated leg of the same ends, mode and gauge
     geo_notes: list[dict[str, Any]] = []
     grounded = apply_geography(list(legs.values()), scenario, road_net.crossings, geo_notes)
     closed = set(scenario.closed_places)
@@ -219,18 +163,34 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
     starts = {f.home for f in scenario.forces} | {d.place for d in scenario.depots}
     kept = _useful(kept, starts, {x.id for x in scenario.sectors})
 
-    forces = {f.id: ResolvedForce(f, _force_activation(scenario, f)) for f in scenario.forces}
-    fleets = {f.id: ResolvedFleet(f, _fleet_activation(scenario, f)) for f in scenario.fleets}
-    active = [rf.fleet for rf in fleets.values() if rf.activation_day is not None]
+    forces = {f.id: _force(f, _force_activation(scenario, f)) for f in scenario.forces}
+    fleets = {f.id: _fleet(f, _fleet_activation(scenario, f)) for f in scenario.fleets}
+    active = [f for f in scenario.fleets if fleets[f.id].activation_day is not None]
     final = [with_fleets(leg, active) for leg in kept]
     unreachable = diagnose(
-        [(rf.force, rf.activation_day) for rf in forces.values()],
+        [(f, forces[f.id].activation_day) for f in scenario.forces],
         [x.id for x in scenario.sectors], final, active, scenario.horizon_days,
     )
+    for note in notes:  # not errors, and the summary has no room for them: for the curious
+        log.info(note)
     return Network(
-        scenario=scenario, scenario_file=str(scenario_file), sha256=file_sha256(scenario_file),
-        places=places, theater=theater, legs=final, forces=forces, fleets=fleets,
-        unreachable=unreachable, notes=notes, geography_notes=geo_notes,
+        scenario=ScenarioRef(
+            scenario.name, str(scenario_file), file_sha256(scenario_file),
+            scenario.c_day.isoformat(), scenario.horizon_days, scenario.period_hours,
+            scenario.ally,
+        ),
+        members={m.code: Member(m.code, m.name, m.decision_delay_days, m.fair_share,
+                                m.max_share, m.opt_out) for m in scenario.members},
+        places=places,
+        sectors={x.id: _sector(x, places[x.id]) for x in scenario.sectors},
+        forces=forces,
+        fleets=fleets,
+        depots={d.id: Depot(d.id, d.place, tuple(d.provides), d.stock_t, d.throughput_tpd)
+                for d in scenario.depots},
+        legs=final,
+        unreachable=unreachable,
+        geography=_geography(scenario),
+        geography_notes=geo_notes,
     )
 
 
@@ -241,12 +201,12 @@ def write_resolved(network: Network, out_dir: str | Path) -> Path:
 
 # --- activation ------------------------------------------------------------------------------
 
-def _force_activation(s: Scenario, f: Force) -> int | None:
+def _force_activation(s: Scenario, f: ScenarioForce) -> int | None:
     member = s.member(f.member)
     return None if member.opt_out else member.decision_delay_days + f.readiness_days
 
 
-def _fleet_activation(s: Scenario, f: Fleet) -> int | None:
+def _fleet_activation(s: Scenario, f: ScenarioFleet) -> int | None:
     # A pool may fly once its first (non-opting-out) member has decided.
     delays = [s.member(c).decision_delay_days for c in f.owners if not s.member(c).opt_out]
     return max(f.available_day, min(delays)) if delays else None
@@ -254,7 +214,7 @@ def _fleet_activation(s: Scenario, f: Fleet) -> int | None:
 
 # --- leg generation --------------------------------------------------------------------------
 
-def _air_legs(places: dict[str, ResolvedPlace], theater: frozenset[str]) -> Iterator[Leg]:
+def _air_legs(places: dict[str, Place], theater: frozenset[str]) -> Iterator[Leg]:
     fields = [p for p in places.values() if p.kind == "airfield"]
     for a in fields:
         for b in fields:
@@ -268,7 +228,7 @@ def _air_legs(places: dict[str, ResolvedPlace], theater: frozenset[str]) -> Iter
                       SOURCE_AIR, _rounded(path))
 
 
-def _sea_legs(places: dict[str, ResolvedPlace], theater: frozenset[str],
+def _sea_legs(places: dict[str, Place], theater: frozenset[str],
               locodes: dict[str, str | None], router: SeaRouter) -> Iterator[Leg]:
     ports = [p for p in places.values() if p.kind == "seaport"]
     for a in ports:
@@ -285,7 +245,7 @@ def _sea_legs(places: dict[str, ResolvedPlace], theater: frozenset[str],
                       SOURCE_SEA, _rounded(route.path))
 
 
-def _land_modes(a: ResolvedPlace, b: ResolvedPlace, a_in: bool, b_in: bool) -> frozenset[str]:
+def _land_modes(a: Place, b: Place, a_in: bool, b_in: bool) -> frozenset[str]:
     """Modes the onward and in-theater rules (ii)-(iv) allow for a land leg a -> b."""
     if b.kind == "sector":
         if a_in or a.kind in ("base", "depot"):
@@ -298,7 +258,7 @@ def _land_modes(a: ResolvedPlace, b: ResolvedPlace, a_in: bool, b_in: bool) -> f
     return frozenset()
 
 
-def _land_legs(places: dict[str, ResolvedPlace], theater: frozenset[str], rail: RailNetwork,
+def _land_legs(places: dict[str, Place], theater: frozenset[str], rail: RailNetwork,
                access: dict[str, dict[int, Access]], stand_ins: frozenset[str],
                roads: RoadRouter) -> Iterator[Leg]:
     origins = [p for p in places.values() if p.kind != "sector" and p.id not in stand_ins]
@@ -366,7 +326,7 @@ def _closure(seeds: set[str], edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def _rail_access(s: Scenario, places: dict[str, ResolvedPlace], rail: RailNetwork,
+def _rail_access(s: Scenario, places: dict[str, Place], rail: RailNetwork,
                  notes: list[str]) -> dict[str, dict[int, Access]]:
     """Per place (and sector at a place), the corridor node it uses on each of its gauges."""
     out: dict[str, dict[int, Access]] = {}
@@ -494,52 +454,45 @@ def _sea_near(path: list[tuple[float, float]], codes: frozenset[str]) -> list[st
     return out
 
 
-# --- JSON ------------------------------------------------------------------------------------
+# --- contract objects ------------------------------------------------------------------
 
 def _rounded(path: list[tuple[float, float]]) -> list[tuple[float, float]]:
     # 4 decimals is ~10 m: plenty for maps, and keeps resolved.json small.
     return [(round(lat, 4), round(lon, 4)) for lat, lon in path]
 
 
-def _place_json(p: ResolvedPlace) -> dict[str, Any]:
-    return {
-        "id": p.id, "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat,
-        "lon": p.lon, "source": p.source, "throughput_tpd": p.throughput_tpd, "mog": p.mog,
-        "gauges_mm": list(p.gauges_mm), "handling_h": p.handling_h, "closed": p.closed,
-    }
+def _key(leg: Leg) -> tuple[str, str, str, int | None]:
+    """Legs of the same ends, mode and gauge are one leg: a later one replaces an earlier."""
+    return (leg.from_, leg.to, leg.mode, leg.gauge_mm)
 
 
-def _force_json(rf: ResolvedForce) -> dict[str, Any]:
-    f = rf.force
-    return {
-        "id": f.id, "name": f.name or f.id, "member": f.member, "home": f.home,
-        "personnel": f.personnel, "cargo_t": f.cargo_t, "outsize": f.outsize,
-        "capability": dict(f.capability), "readiness_days": f.readiness_days,
-        "sector": f.sector, "needs": list(f.needs), "sustainment_tpd": f.sustainment_tpd,
-        "activation_day": rf.activation_day,
-    }
+def _sector(x: ScenarioSector, node: Place) -> Sector:
+    return Sector(
+        x.id, x.name, node.lat, node.lon, x.radius_km, x.polygon,
+        tuple(Requirement(r.capability, r.amount, r.by_day, r.weight) for r in x.requirements),
+    )
 
 
-def _fleet_json(rf: ResolvedFleet) -> dict[str, Any]:
-    f = rf.fleet
-    return {
-        "id": f.id, "name": f.name or f.id, "mode": f.mode, "owners": f.owners,
-        "count": f.count, "payload_t": f.payload_t, "pax": f.pax, "speed_kmh": f.speed_kmh,
-        "range_km": f.range_km, "outsize": f.outsize, "gauge_mm": f.gauge_mm,
-        "load_h": f.hours("load_h"), "unload_h": f.hours("unload_h"),
-        "turnaround_h": f.hours("turnaround_h"), "driving_h_per_day": f.driving_h_per_day,
-        "carries": list(f.carries) if f.carries is not None else None,
-        "activation_day": rf.activation_day,
-    }
+def _force(f: ScenarioForce, activation_day: int | None) -> Force:
+    return Force(
+        f.id, f.name or f.id, f.member, f.home, f.personnel, f.cargo_t, f.outsize,
+        tuple(f.capability.items()), f.readiness_days, f.sector, tuple(f.needs),
+        f.sustainment_tpd, activation_day,
+    )
 
 
-def _leg_json(leg: Leg) -> dict[str, Any]:
-    return {
-        "id": leg.id, "from": leg.from_, "to": leg.to, "mode": leg.mode, "km": leg.km,
-        "gauge_mm": leg.gauge_mm, "source": leg.source,
-        "path": [[lat, lon] for lat, lon in leg.path],
-        "fleets": {k: {"transit_h": t.transit_h, "cycle_h": t.cycle_h}
-                   for k, t in leg.fleets.items()},
-        "via": [dict(v) for v in leg.via],
-        "crossing_h": leg.crossing_h,
-    }
+def _fleet(f: ScenarioFleet, activation_day: int | None) -> Fleet:
+    return Fleet(
+        f.id, f.name or f.id, f.mode, tuple(f.owners), f.count, f.payload_t, f.pax,
+        f.speed_kmh, f.range_km, f.outsize, f.gauge_mm, f.hours("load_h"),
+        f.hours("unload_h"), f.hours("turnaround_h"), f.driving_h_per_day,
+        tuple(f.carries) if f.carries is not None else None, activation_day,
+    )
+
+
+def _geography(s: Scenario) -> Geography:
+    fb = s.road_fallback
+    return Geography(
+        tuple(s.forbidden_territory), tuple(s.closed_airspace),
+        None if fb is None else RoadFallback(tuple(fb.countries), fb.circuity),
+    )

@@ -6,47 +6,20 @@ becomes a node, so legs can end at it. Coordinates are (lat, lon) degrees WGS84.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from contracts.errors import NetworkError
-from contracts.scenario import Place, Scenario, Sector
+from contracts.network import Place
+from contracts.scenario import Place as ScenarioPlace
+from contracts.scenario import Scenario, Sector
 
 # Where a place's coordinates came from, as written to resolved.json.
 SOURCE_AIRPORTS = "airportsdata"
 SOURCE_PORTS = "searoute ports"
 SOURCE_SCENARIO = "scenario"
 SOURCE_SECTOR = "sector"
-
-
-@dataclass(frozen=True)
-class ResolvedPlace:
-    """A place (or sector node) with its coordinates and the facts legs depend on."""
-
-    id: str
-    name: str
-    kind: str
-    country: str
-    lat: float
-    lon: float
-    source: str
-    throughput_tpd: float | None = None
-    mog: int | None = None
-    gauges_mm: tuple[int, ...] = ()
-    handling_h: float = 0.0
-    closed: bool = False
-    # Notes for the user that are not errors (e.g. the ICAO's country differs from `country`).
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def latlon(self) -> tuple[float, float]:
-        return (self.lat, self.lon)
-
-    @property
-    def is_sector(self) -> bool:
-        return self.kind == "sector"
 
 
 @lru_cache(maxsize=1)
@@ -76,9 +49,11 @@ def seaport_index() -> dict[str, tuple[str, float, float]]:
     return out
 
 
-def resolve_place(place: Place, closed: bool = False) -> ResolvedPlace:
-    """One scenario place -> ResolvedPlace; NetworkError if its ICAO or LOCODE is unknown."""
-    notes: list[str] = []
+def resolve_place(place: ScenarioPlace, closed: bool = False,
+                  notes: list[str] | None = None) -> Place:
+    """One scenario place resolved to coordinates; NetworkError if its ICAO or LOCODE is
+    unknown. What is worth telling the user but not an error goes into `notes`."""
+    notes = notes if notes is not None else []
     if place.icao is not None:
         rec = _airports().get(place.icao)
         if rec is None:
@@ -112,7 +87,7 @@ def resolve_place(place: Place, closed: bool = False) -> ResolvedPlace:
         # The schema guarantees lat and lon when neither code is given.
         assert place.lat is not None and place.lon is not None
         name, lat, lon, source = place.id, place.lat, place.lon, SOURCE_SCENARIO
-    return ResolvedPlace(
+    return Place(
         id=place.id,
         name=place.name or name,
         kind=place.kind,
@@ -125,13 +100,10 @@ def resolve_place(place: Place, closed: bool = False) -> ResolvedPlace:
         gauges_mm=tuple(place.gauges_mm),
         handling_h=place.handling_h,
         closed=closed,
-        notes=tuple(notes),
     )
 
 
-def sector_node(sector: Sector, places: dict[str, ResolvedPlace], default_country: str) -> (
-    ResolvedPlace
-):
+def sector_node(sector: Sector, places: dict[str, Place], default_country: str) -> Place:
     """A node for the sector: at its lat/lon, else its place, else its polygon's centroid.
 
     A sector at a place inherits that place's rail gauges, so rail can reach the sector only
@@ -155,7 +127,7 @@ def sector_node(sector: Sector, places: dict[str, ResolvedPlace], default_countr
         lat, lon = float(c.y), float(c.x)
     if sector.place is None:
         country = _country_at(lat, lon) or default_country
-    return ResolvedPlace(
+    return Place(
         id=sector.id,
         name=sector.name,
         kind="sector",
@@ -184,12 +156,12 @@ def _country_at(lat: float, lon: float) -> str | None:
     return str(code) if code else None
 
 
-def resolve_places(scenario: Scenario) -> dict[str, ResolvedPlace]:
+def resolve_places(scenario: Scenario, notes: list[str] | None = None) -> dict[str, Place]:
     """All places then all sector nodes, keyed by id, in scenario order."""
     closed = set(scenario.closed_places)
-    out: dict[str, ResolvedPlace] = {}
+    out: dict[str, Place] = {}
     for p in scenario.places:
-        out[p.id] = resolve_place(p, closed=p.id in closed)
+        out[p.id] = resolve_place(p, closed=p.id in closed, notes=notes)
     for s in scenario.sectors:
         out[s.id] = sector_node(s, out, scenario.ally)
     return out

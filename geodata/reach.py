@@ -12,18 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from contracts.network import Unreachable
 from contracts.scenario import Fleet, Force
 from geodata.legs import Leg
 
 RELAXATIONS = ("range", "carries", "outsize", "gauge")
-
-
-@dataclass(frozen=True)
-class Unreachable:
-    force: str
-    reason: str
 
 
 class Reachability:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.inputs import Force, Inputs
+from contracts.network import Force, Network
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,16 @@ class Movement:
 
 def _key(f: Force) -> tuple[object, ...]:
     return (
-        f.member, f.home, f.cargo_t, f.personnel, f.outsize, f.capability, f.sector,
-        f.needs, f.sustainment_tpd, f.activation_day,
+        f.member, f.home, f.cargo_t, f.personnel, f.outsize, tuple(sorted(f.capability)),
+        f.sector, tuple(sorted(f.needs)), f.sustainment_tpd, f.activation_day,
     )
 
 
-def movements(inputs: Inputs) -> list[Movement]:
+def movements(net: Network) -> list[Movement]:
     """Active forces grouped into movement requirements, in a stable order."""
     groups: dict[tuple[object, ...], list[Force]] = {}
-    for f in sorted(inputs.forces.values(), key=lambda f: f.id):
-        if f.activation_day is None or f.activation_day >= inputs.horizon_days:
+    for f in sorted(net.forces.values(), key=lambda f: f.id):
+        if f.activation_day is None or f.activation_day >= net.horizon_days:
             continue
         groups.setdefault(_key(f), []).append(f)
     out = []
@@ -77,9 +77,9 @@ def movements(inputs: Inputs) -> list[Movement]:
                 tons_each=first.cargo_t,
                 pax_each=first.personnel,
                 outsize=first.outsize,
-                capability_each=first.capability,
+                capability_each=tuple(sorted(first.capability)),
                 sector=first.sector,
-                needs=first.needs,
+                needs=tuple(sorted(first.needs)),
                 sustainment_tpd_each=first.sustainment_tpd,
                 activation_day=first.activation_day,
             )

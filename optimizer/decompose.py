@@ -22,8 +22,8 @@ class Parcel:
 
 
 def schedule_from_solution(model: Model, values: list[float]) -> Schedule:
-    inputs = model.inputs
-    sectors: dict[str, str | None] = {f: None for f in inputs.forces}
+    net = model.net
+    sectors: dict[str, str | None] = {f: None for f in net.forces}
     loads: dict[Group, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for m in model.movements:
         arrived, stranded = _decompose(model, m, values)
@@ -43,18 +43,18 @@ def _decompose(
     model: Model, m: Movement, values: list[float]
 ) -> tuple[dict[str, list[Parcel]], list[Parcel]]:
     """FIFO path decomposition of one movement's flow, in time order."""
-    inputs, horizon = model.inputs, model.inputs.periods
+    net, horizon = model.net, model.net.periods
     departures: dict[int, list[tuple[Group, float]]] = defaultdict(list)
     for (mid, g), col in model.flow.items():
         if mid == m.id and values[col] > EPS_T:
             departures[g.period].append((g, values[col]))
     pools: dict[str, deque[Parcel]] = defaultdict(deque)
     incoming: dict[int, list[tuple[str, Parcel]]] = defaultdict(list)
-    incoming[inputs.period_of_day(m.activation_day)].append((m.home, Parcel(m.tons)))
+    incoming[net.period_of_day(m.activation_day)].append((m.home, Parcel(m.tons)))
     arrived: dict[str, list[Parcel]] = defaultdict(list)
     for t in range(horizon + 1):
         for node, parcel in incoming.pop(t, []):
-            if node in inputs.sectors:
+            if node in net.sectors:
                 arrived[node].append(parcel)
             else:
                 pools[node].append(parcel)
@@ -129,14 +129,14 @@ def _split_among_forces(
 def _trips(
     model: Model, values: list[float], loads: dict[Group, dict[str, float]]
 ) -> list[Trip]:
-    inputs, period = model.inputs, model.inputs.period_hours
+    net, period = model.net, model.net.period_hours
     trips = []
     for g, cargo in sorted(loads.items(), key=lambda kv: (kv[0].period, kv[0].timing.leg.id,
                                                            kv[0].timing.fleet)):
         tons = sum(cargo.values())
         if tons <= EPS_T:
             continue
-        fleet = inputs.fleets[g.timing.fleet]
+        fleet = net.fleets[g.timing.fleet]
         k = g.timing.trips
         need = math.ceil(tons / (k * fleet.payload_t) - 1e-9)
         if fleet.pax is not None and fleet.pax > 0:
@@ -159,7 +159,7 @@ def _trips(
 
 
 def _pax_per_ton(model: Model, force_id: str) -> float:
-    f = model.inputs.forces[force_id]
+    f = model.net.forces[force_id]
     return f.personnel / f.cargo_t
 
 
@@ -167,8 +167,8 @@ def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Suppl
     """Hand each (sector, standards, day)'s supply to the forces there: first what the model
     counted ready, then the rest towards each force's full need, split across depots in
     proportion to what each shipped."""
-    inputs = model.inputs
-    arrived = arrived_by_day(inputs, schedule.trips, schedule.sectors)
+    net = model.net
+    arrived = arrived_by_day(net, schedule.trips, schedule.sectors)
     by_class: dict[tuple[str, tuple[str, ...], int], dict[str, float]] = defaultdict(dict)
     for (dep, s, needs, day), col in model.supply.items():
         if values[col] > EPS_T:
@@ -179,12 +179,12 @@ def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Suppl
         total = sum(depots.values())
         forces = [
             f for f, sec in schedule.sectors.items()
-            if sec == s and inputs.forces[f].needs == needs
-            and inputs.forces[f].sustainment_tpd > 0
+            if sec == s and tuple(sorted(net.forces[f].needs)) == needs
+            and net.forces[f].sustainment_tpd > 0
         ]
         need = {
-            f: inputs.forces[f].sustainment_tpd
-            * min(1.0, arrived.get(f, [0.0] * inputs.horizon_days)[day] / inputs.forces[f].cargo_t)
+            f: net.forces[f].sustainment_tpd
+            * min(1.0, arrived.get(f, [0.0] * net.horizon_days)[day] / net.forces[f].cargo_t)
             for f in forces
         }
         given = _model_allocation(model, moves, values, s, day, need)
@@ -212,8 +212,8 @@ def _model_allocation(
     need: dict[str, float],
 ) -> dict[str, float]:
     """Supply the model itself counted, per force: sustainment per ton x ready tons."""
-    inputs = model.inputs
-    last_period = (day + 1) * 24 // inputs.period_hours - 1
+    net = model.net
+    last_period = (day + 1) * 24 // net.period_hours - 1
     given = dict.fromkeys(need, 0.0)
     for m in model.movements:
         col = model.ready.get((m.id, sector, last_period))

@@ -19,7 +19,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from optimizer.inputs import Force, Inputs
+from contracts.network import Force, Network
 from optimizer.model import Group, supply_lag_days
 from optimizer.readiness import arrived_by_day
 from optimizer.schedule import Schedule, Supply, Trip
@@ -36,7 +36,7 @@ Resource = tuple[str, str, int]  # ("veh", fleet, period) | ("tput"|"mog", place
 class Residual:
     """What is left of the network: resources used so far and the cargo on each group."""
 
-    inputs: Inputs
+    net: Network
     used: dict[Resource, float] = field(default_factory=lambda: defaultdict(float))
     loads: dict[Group, dict[str, float]] = field(default_factory=dict)
     arrivals: dict[Group, dict[int, int]] = field(default_factory=dict)  # see _arrival_days
@@ -47,8 +47,8 @@ class Residual:
     def capacity(self, key: Resource) -> float:
         kind, ident, _ = key
         if kind == "veh":
-            return float(self.inputs.fleets[ident].count)
-        place = self.inputs.places[ident]
+            return float(self.net.fleets[ident].count)
+        place = self.net.places[ident]
         if kind == "tput":
             return math.inf if place.throughput_tpd is None else place.throughput_tpd
         return math.inf if place.mog is None else place.mog * 24.0
@@ -62,26 +62,26 @@ class Path:
     groups: tuple[Group, ...]  # in travel order, home to sector
 
 
-def greedy_schedule(inputs: Inputs) -> Schedule:
-    timings = leg_timings(inputs)
-    residual = Residual(inputs)
-    sectors: dict[str, str | None] = dict.fromkeys(inputs.forces)
+def greedy_schedule(net: Network) -> Schedule:
+    timings = leg_timings(net)
+    residual = Residual(net)
+    sectors: dict[str, str | None] = dict.fromkeys(net.forces)
     points_sent: dict[tuple[str, str], float] = defaultdict(float)  # (sector, capability)
-    order = _dispatch_order(inputs)
+    order = _dispatch_order(net)
     for force in order:
-        sector = _route_force(inputs, timings, residual, force, points_sent)
+        sector = _route_force(net, timings, residual, force, points_sent)
         sectors[force.id] = sector
-    _respect_max_share(inputs, residual, sectors, order)
-    trips = _trips(inputs, residual)
-    supply = _sustainment(inputs, trips, sectors, order)
+    _respect_max_share(net, residual, sectors, order)
+    trips = _trips(net, residual)
+    supply = _sustainment(net, trips, sectors, order)
     return Schedule(trips, sectors, supply)
 
 
-def _dispatch_order(inputs: Inputs) -> list[Force]:
+def _dispatch_order(net: Network) -> list[Force]:
     """Forces that take part within the horizon, earliest ready first."""
     active = [
-        f for f in inputs.forces.values()
-        if f.activation_day is not None and f.activation_day < inputs.horizon_days
+        f for f in net.forces.values()
+        if f.activation_day is not None and f.activation_day < net.horizon_days
         and f.cargo_t > 0
     ]
     return sorted(active, key=lambda f: (f.activation_day, -sum(v for _, v in f.capability), f.id))
@@ -91,33 +91,33 @@ def _dispatch_order(inputs: Inputs) -> list[Force]:
 
 
 def _route_force(
-    inputs: Inputs, timings: list[Timing], residual: Residual, force: Force,
+    net: Network, timings: list[Timing], residual: Residual, force: Force,
     points_sent: dict[tuple[str, str], float],
 ) -> str | None:
     """Pick the force's sector among those it can reach now, then move as much as fits."""
-    usable = _usable_timings(inputs, timings, force)
-    targets = [force.sector] if force.sector is not None else sorted(inputs.sectors)
-    reach = _search(inputs, residual, usable, force, set(), targets)
+    usable = _usable_timings(net, timings, force)
+    targets = [force.sector] if force.sector is not None else sorted(net.sectors)
+    reach = _search(net, residual, usable, force, set(), targets)
     reached = [s for s in targets if s in reach]
     if not reached:
         return None
-    sector = _choose_sector(inputs, force, reached, points_sent)
-    moved = _move(inputs, residual, usable, force, sector, reach[sector])
-    for cap, points in force.capability:
+    sector = _choose_sector(net, force, reached, points_sent)
+    moved = _move(net, residual, usable, force, sector, reach[sector])
+    for cap, points in sorted(force.capability):
         points_sent[(sector, cap)] += points * moved / force.cargo_t
     return sector
 
 
-def _usable_timings(inputs: Inputs, timings: list[Timing], force: Force) -> list[Timing]:
+def _usable_timings(net: Network, timings: list[Timing], force: Force) -> list[Timing]:
     # never back into home: cargo there is already where it started
     return [
         tm for tm in timings
-        if inputs.fleets[tm.fleet].may_carry(force) and tm.leg.to != force.home
+        if net.fleets[tm.fleet].may_carry(force) and tm.leg.to != force.home
     ]
 
 
 def _choose_sector(
-    inputs: Inputs, force: Force, reached: list[str],
+    net: Network, force: Force, reached: list[str],
     points_sent: dict[tuple[str, str], float],
 ) -> str:
     """The sector still missing most of what this force brings; ties: earliest need, id."""
@@ -126,7 +126,7 @@ def _choose_sector(
     offered = {c for c, v in force.capability if v > 0}
 
     def key(sid: str) -> tuple[float, int, str]:
-        reqs = [r for r in inputs.sectors[sid].requirements if r.capability in offered]
+        reqs = [r for r in net.sectors[sid].requirements if r.capability in offered]
         unmet: dict[str, float] = defaultdict(float)
         for r in reqs:
             unmet[r.capability] += r.amount
@@ -138,7 +138,7 @@ def _choose_sector(
 
 
 def _move(
-    inputs: Inputs, residual: Residual, usable: list[Timing], force: Force, sector: str,
+    net: Network, residual: Residual, usable: list[Timing], force: Force, sector: str,
     first: Path,
 ) -> float:
     """Send the force along earliest paths until it is all moved or nothing more arrives."""
@@ -156,7 +156,7 @@ def _move(
         else:
             # only when a path needs the same fleet twice while busy: never try that group again
             banned |= _reused_fleet_groups(path)
-        path = _search(inputs, residual, usable, force, banned, [sector]).get(sector)
+        path = _search(net, residual, usable, force, banned, [sector]).get(sector)
     return moved
 
 
@@ -174,7 +174,7 @@ def _reused_fleet_groups(path: Path) -> set[Group]:
 
 
 def _search(
-    inputs: Inputs, residual: Residual, usable: list[Timing], force: Force,
+    net: Network, residual: Residual, usable: list[Timing], force: Force,
     banned: set[Group], targets: list[str],
 ) -> dict[str, Path]:
     """Label-setting over (place, period) on the residual network: the earliest path to each
@@ -183,7 +183,7 @@ def _search(
     for tm in sorted(usable, key=lambda tm: (tm.leg.id, tm.fleet)):
         out_of[tm.leg.from_].append(tm)
     assert force.activation_day is not None
-    start = inputs.period_of_day(force.activation_day)
+    start = net.period_of_day(force.activation_day)
     best: dict[str, int] = {force.home: start}
     pred: dict[str, tuple[str, Group]] = {}
     heap = [(start, force.home)]
@@ -193,14 +193,14 @@ def _search(
         t, node = heapq.heappop(heap)
         if t > best[node]:
             continue
-        if node in inputs.sectors:
+        if node in net.sectors:
             if node in wanted:
                 found[node] = _trace(pred, force.home, node)
             continue
         for tm in out_of.get(node, []):
-            if tm.leg.to in inputs.sectors and tm.leg.to not in wanted:
+            if tm.leg.to in net.sectors and tm.leg.to not in wanted:
                 continue
-            g = _first_open_group(inputs, residual, tm, force, t, banned)
+            g = _first_open_group(net, residual, tm, force, t, banned)
             if g is not None and g.period + tm.offset < best.get(tm.leg.to, NEVER):
                 best[tm.leg.to] = g.period + tm.offset
                 pred[tm.leg.to] = (node, g)
@@ -217,23 +217,23 @@ def _trace(pred: dict[str, tuple[str, Group]], home: str, node: str) -> Path:
 
 
 def _first_open_group(
-    inputs: Inputs, residual: Residual, tm: Timing, force: Force, earliest: int,
+    net: Network, residual: Residual, tm: Timing, force: Force, earliest: int,
     banned: set[Group],
 ) -> Group | None:
     """The earliest group of this fleet on this leg, at or after `earliest`, that can still
     take some of the force and deliver it within the horizon."""
-    fleet = inputs.fleets[tm.fleet]
+    fleet = net.fleets[tm.fleet]
     assert fleet.activation_day is not None
-    first = max(earliest, inputs.period_of_day(fleet.activation_day))
+    first = max(earliest, net.period_of_day(fleet.activation_day))
     # integer-set tests first: on a busy network most periods have every vehicle taken and
     # nothing aboard to share, and ruling them out must cost little
     full = residual.full.get(tm.fleet, set())
     loaded = residual.loaded.get((tm.fleet, tm.leg.id), set())
-    for period in range(first, inputs.periods - tm.offset + 1):
+    for period in range(first, net.periods - tm.offset + 1):
         if period not in loaded and any(q in full for q in range(period, period + tm.busy)):
             continue
         g = Group(tm, period)
-        if g not in banned and _group_room(inputs, residual, g, force) > EPS_T:
+        if g not in banned and _group_room(net, residual, g, force) > EPS_T:
             return g
     return None
 
@@ -247,53 +247,53 @@ def _arrival_days(residual: Residual, g: Group) -> dict[int, int]:
     cached = residual.arrivals.get(g)
     if cached is not None:
         return cached
-    inputs, days = residual.inputs, residual.arrivals.setdefault(g, {})
+    net, days = residual.net, residual.arrivals.setdefault(g, {})
     for j in range(g.timing.trips):
-        hour = g.timing.arrive_h(g.period, inputs.period_hours, j)
+        hour = g.timing.arrive_h(g.period, net.period_hours, j)
         # The MIP forgives 1e-9 of float noise before midnight, the checker floors the raw
         # hour: an arrival a hair before midnight is charged to both days so both see it fit.
-        for day in {inputs.day_of_hour(hour), math.floor(hour / 24)}:
+        for day in {net.day_of_hour(hour), math.floor(hour / 24)}:
             days[day] = days.get(day, 0) + 1
     return days
 
 
-def _busy_periods(inputs: Inputs, g: Group) -> range:
-    return range(g.period, min(inputs.periods, g.period + g.timing.busy))
+def _busy_periods(net: Network, g: Group) -> range:
+    return range(g.period, min(net.periods, g.period + g.timing.busy))
 
 
 def _pax_per_ton(force: Force) -> float:
     return force.personnel / force.cargo_t
 
 
-def _vehicles_for(inputs: Inputs, g: Group, load: dict[str, float]) -> int:
+def _vehicles_for(net: Network, g: Group, load: dict[str, float]) -> int:
     """Fewest vehicles that carry `load` (tons by force) in the group's `trips` trips each."""
-    fleet, k = inputs.fleets[g.timing.fleet], g.timing.trips
+    fleet, k = net.fleets[g.timing.fleet], g.timing.trips
     tons = sum(load.values())
     need = math.ceil(tons / (k * fleet.payload_t) - 1e-9)
     if fleet.pax is not None and fleet.pax > 0:
-        pax = sum(t * _pax_per_ton(inputs.forces[f]) for f, t in load.items())
+        pax = sum(t * _pax_per_ton(net.forces[f]) for f, t in load.items())
         need = max(need, math.ceil(pax / (k * fleet.pax) - 1e-9))
     return max(0, need)
 
 
-def _group_room(inputs: Inputs, residual: Residual, g: Group, force: Force) -> float:
+def _group_room(net: Network, residual: Residual, g: Group, force: Force) -> float:
     """Most tons of `force` the group can still take on its own: spare room on its vehicles
     plus vehicles still free all the time they are busy and with MOG hours to unload, and
     within the receiving place's daily throughput."""
-    fleet, k = inputs.fleets[g.timing.fleet], g.timing.trips
+    fleet, k = net.fleets[g.timing.fleet], g.timing.trips
     load = residual.loads.get(g, {})
     days = _arrival_days(residual, g)
-    extra = min(residual.left(("veh", fleet.id, q)) for q in _busy_periods(inputs, g))
+    extra = min(residual.left(("veh", fleet.id, q)) for q in _busy_periods(net, g))
     extra = min(extra, _vehicles_by_mog(residual, g))
-    vehicles = _vehicles_for(inputs, g, load) + math.floor(extra + 1e-9)
+    vehicles = _vehicles_for(net, g, load) + math.floor(extra + 1e-9)
     room = k * fleet.payload_t * vehicles - sum(load.values())
     ppt = _pax_per_ton(force)
     if fleet.pax and ppt > 0:
         seats = k * fleet.pax * vehicles - sum(
-            t * _pax_per_ton(inputs.forces[f]) for f, t in load.items()
+            t * _pax_per_ton(net.forces[f]) for f, t in load.items()
         )
         room = min(room, seats / ppt)
-    if g.timing.leg.to in inputs.places:
+    if g.timing.leg.to in net.places:
         for day, n in days.items():
             room = min(room, residual.left(("tput", g.timing.leg.to, day)) * k / n)
     return max(0.0, room)
@@ -311,26 +311,26 @@ def _ground_hours(residual: Residual, g: Group) -> dict[tuple[str, int], float]:
     """Per vehicle, aircraft-hours on the ground at airfields with a MOG (cached)."""
     cached = residual.ground.get(g)
     if cached is None:
-        cached = residual.ground[g] = ground_hours(residual.inputs, g.timing, g.period)
+        cached = residual.ground[g] = ground_hours(residual.net, g.timing, g.period)
     return cached
 
 
 def _usage(
-    inputs: Inputs, residual: Residual, path: Path, force: Force, tons: float
+    net: Network, residual: Residual, path: Path, force: Force, tons: float
 ) -> dict[Resource, float]:
     """Resources `tons` of the force would take along the path, beyond what is used now."""
     out: dict[Resource, float] = defaultdict(float)
     for g in path.groups:
-        fleet, k = inputs.fleets[g.timing.fleet], g.timing.trips
+        fleet, k = net.fleets[g.timing.fleet], g.timing.trips
         load = dict(residual.loads.get(g, {}))
-        before = _vehicles_for(inputs, g, load)
+        before = _vehicles_for(net, g, load)
         load[force.id] = load.get(force.id, 0.0) + tons
-        more = _vehicles_for(inputs, g, load) - before
-        for q in _busy_periods(inputs, g):
+        more = _vehicles_for(net, g, load) - before
+        for q in _busy_periods(net, g):
             out[("veh", fleet.id, q)] += more
         for (pid, day), hours in _ground_hours(residual, g).items():
             out[("mog", pid, day)] += more * hours
-        to = inputs.places.get(g.timing.leg.to)
+        to = net.places.get(g.timing.leg.to)
         if to is None:
             continue
         for day, n in _arrival_days(residual, g).items():
@@ -338,22 +338,22 @@ def _usage(
     return out
 
 
-def _fits(inputs: Inputs, residual: Residual, path: Path, force: Force, tons: float) -> bool:
-    usage = _usage(inputs, residual, path, force, tons)
+def _fits(net: Network, residual: Residual, path: Path, force: Force, tons: float) -> bool:
+    usage = _usage(net, residual, path, force, tons)
     return all(v <= residual.left(key) + 1e-9 for key, v in usage.items())
 
 
 def _path_amount(residual: Residual, path: Path, force: Force, remaining: float) -> float:
     """Most of the force the whole path carries: the tightest group, or less when the path
     uses one fleet twice while its vehicles are still busy (found by bisection)."""
-    inputs = residual.inputs
-    tons = min([remaining] + [_group_room(inputs, residual, g, force) for g in path.groups])
-    if tons <= EPS_T or _fits(inputs, residual, path, force, tons):
+    net = residual.net
+    tons = min([remaining] + [_group_room(net, residual, g, force) for g in path.groups])
+    if tons <= EPS_T or _fits(net, residual, path, force, tons):
         return tons
     lo, hi = 0.0, tons
     for _ in range(SEARCH_STEPS):
         mid = (lo + hi) / 2
-        if _fits(inputs, residual, path, force, mid):
+        if _fits(net, residual, path, force, mid):
             lo = mid
         else:
             hi = mid
@@ -361,7 +361,7 @@ def _path_amount(residual: Residual, path: Path, force: Force, remaining: float)
 
 
 def _commit(residual: Residual, path: Path, force: Force, tons: float) -> None:
-    for key, v in _usage(residual.inputs, residual, path, force, tons).items():
+    for key, v in _usage(residual.net, residual, path, force, tons).items():
         residual.used[key] += v
         kind, fleet, period = key
         if kind == "veh" and residual.left(key) < 1 - 1e-9:
@@ -376,16 +376,16 @@ def _commit(residual: Residual, path: Path, force: Force, tons: float) -> None:
 
 
 def _respect_max_share(
-    inputs: Inputs, residual: Residual, sectors: dict[str, str | None], order: list[Force]
+    net: Network, residual: Residual, sectors: dict[str, str | None], order: list[Force]
 ) -> None:
     """A dispatcher has no foresight for burden shares: when a member ends up over its
     max_share, its last-dispatched forces are stood down until every member is within."""
     sent = [f for f in order if sectors[f.id] is not None]
     while True:
-        points = _points_by_member(inputs, residual, sectors)
+        points = _points_by_member(net, residual, sectors)
         total = sum(points.values())
         over = {
-            code for code, m in inputs.members.items()
+            code for code, m in net.members.items()
             if m.max_share is not None and total > 0 and points[code] / total > m.max_share
         }
         drop = next((f for f in reversed(sent) if f.member in over), None)
@@ -398,7 +398,7 @@ def _respect_max_share(
 
 
 def _points_by_member(
-    inputs: Inputs, residual: Residual, sectors: dict[str, str | None]
+    net: Network, residual: Residual, sectors: dict[str, str | None]
 ) -> dict[str, float]:
     tons: dict[str, float] = defaultdict(float)
     for g, load in residual.loads.items():
@@ -407,7 +407,7 @@ def _points_by_member(
                 tons[fid] += t
     points: dict[str, float] = defaultdict(float)
     for fid, t in tons.items():
-        f = inputs.forces[fid]
+        f = net.forces[fid]
         points[f.member] += min(1.0, t / f.cargo_t) * sum(v for _, v in f.capability)
     return points
 
@@ -415,7 +415,7 @@ def _points_by_member(
 # --- trips ----------------------------------------------------------------------------------
 
 
-def _trips(inputs: Inputs, residual: Residual) -> list[Trip]:
+def _trips(net: Network, residual: Residual) -> list[Trip]:
     """Each loaded group as `trips` trips of the fewest vehicles that carry its load."""
     out = []
     ordered = sorted(
@@ -426,8 +426,8 @@ def _trips(inputs: Inputs, residual: Residual) -> list[Trip]:
         cargo = {f: t for f, t in sorted(load.items()) if t > EPS_T}
         if not cargo:
             continue
-        vehicles = max(1, _vehicles_for(inputs, g, cargo))
-        k, ph = g.timing.trips, inputs.period_hours
+        vehicles = max(1, _vehicles_for(net, g, cargo))
+        k, ph = g.timing.trips, net.period_hours
         for j in range(k):
             out.append(
                 Trip(
@@ -445,28 +445,28 @@ def _trips(inputs: Inputs, residual: Residual) -> list[Trip]:
 
 
 def _sustainment(
-    inputs: Inputs, trips: list[Trip], sectors: dict[str, str | None], order: list[Force]
+    net: Network, trips: list[Trip], sectors: dict[str, str | None], order: list[Force]
 ) -> list[Supply]:
     """Day by day, in dispatch order, each force in its sector gets sustainment_tpd x the
     fraction of it arrived, from the nearest depots providing all its needs (nearest first,
     the next one for what the nearest cannot ship), within stock and daily throughput."""
-    arrived = arrived_by_day(inputs, trips, sectors)
-    stock = {d.id: d.stock_t for d in inputs.depots.values()}
+    arrived = arrived_by_day(net, trips, sectors)
+    stock = {d.id: d.stock_t for d in net.depots.values()}
     shipped: dict[tuple[str, int], float] = defaultdict(float)
     out = []
-    for day in range(inputs.horizon_days):
+    for day in range(net.horizon_days):
         for force in order:
             sector = sectors[force.id]
             if sector is None or force.sustainment_tpd <= 0 or force.id not in arrived:
                 continue
             need = force.sustainment_tpd * min(1.0, arrived[force.id][day] / force.cargo_t)
-            for depot_id, lag in _depots_for(inputs, force, sector):
+            for depot_id, lag in _depots_for(net, force, sector):
                 ship_day = day - lag
                 if need <= EPS_T:
                     break
                 if ship_day < 0:
                     continue
-                room = inputs.depots[depot_id].throughput_tpd - shipped[(depot_id, ship_day)]
+                room = net.depots[depot_id].throughput_tpd - shipped[(depot_id, ship_day)]
                 tons = min(need, stock[depot_id], room)
                 if tons <= EPS_T:
                     continue
@@ -477,16 +477,16 @@ def _sustainment(
     return out
 
 
-def _depots_for(inputs: Inputs, force: Force, sector: str) -> list[tuple[str, int]]:
+def _depots_for(net: Network, force: Force, sector: str) -> list[tuple[str, int]]:
     """(depot, lag in days) of depots that provide all the force's needs and reach the sector
     by road or rail, nearest first."""
     km: dict[str, float] = {}
-    for leg in inputs.legs:
+    for leg in net.legs:
         if leg.mode in ("road", "rail") and leg.to == sector:
             km[leg.from_] = min(km.get(leg.from_, math.inf), leg.km)
     out = [
         (d.id, supply_lag_days(km[d.place]))
-        for d in inputs.depots.values()
-        if set(force.needs) <= d.provides and d.place in km
+        for d in net.depots.values()
+        if d.serves(force.needs) and d.place in km
     ]
     return sorted(out, key=lambda x: (x[1], x[0]))

@@ -16,8 +16,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from contracts.network import Network
 from optimizer.aggregate import Movement, movements
-from optimizer.inputs import Inputs
 from optimizer.lp import LinearModel
 from optimizer.timing import Timing, Window, ground_hours, leg_timings, movement_window
 
@@ -43,7 +43,7 @@ class Group:
 
 @dataclass
 class Model:
-    inputs: Inputs
+    net: Network
     lp: LinearModel
     movements: list[Movement]
     windows: dict[str, Window]
@@ -58,6 +58,13 @@ class Model:
     gap: dict[tuple[str, str, int], int] = field(default_factory=dict)
     tonnage: set[int] = field(default_factory=set)  # columns in kilotons
     must_use: MustUse = field(default_factory=dict)
+    # Row indices of the resource rows, for their prices (optimizer/bottlenecks.py):
+    # (family, resource id, day or period; -1 for none) -> row. Families: fleet_count
+    # (fleet, period), throughput and mog (place, day), depot_stock (depot, -1),
+    # depot_throughput (depot, day).
+    rows: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    capacity_rows: dict[Group, list[int]] = field(default_factory=dict)  # payload, seats
+    conserve_rows: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (m, node, t)
 
     def in_tons(self, values: list[float]) -> list[float]:
         """Solver values with tonnage columns back in tons."""
@@ -81,14 +88,14 @@ class Model:
 
 
 def build_model(
-    inputs: Inputs, must_use: MustUse | None = None
+    net: Network, must_use: MustUse | None = None
 ) -> Model:
     """The whole MIP. `must_use` widens each movement's routes and time windows to include the
     groups a given plan (the greedy one) uses, so that plan is a solution of this model."""
-    timings = leg_timings(inputs)
-    moves = movements(inputs)
-    windows = {m.id: movement_window(inputs, m, timings) for m in moves}
-    model = Model(inputs, LinearModel(), moves, windows, must_use=must_use or {})
+    timings = leg_timings(net)
+    moves = movements(net)
+    windows = {m.id: movement_window(net, m, timings) for m in moves}
+    model = Model(net, LinearModel(), moves, windows, must_use=must_use or {})
     _widen_windows(model, timings)
     add_movement_flows(model)
     add_fleet_capacity(model)
@@ -114,7 +121,7 @@ def _widen_windows(model: Model, timings: list[Timing]) -> None:
         extra = [by_key[(f, leg)] for f, leg in sorted({(f, leg) for f, leg, _ in wanted})
                  if (f, leg) not in have and (f, leg) in by_key]
         sectors = set(w.sectors) | {
-            tm.leg.to for tm in extra if tm.leg.to in model.inputs.sectors
+            tm.leg.to for tm in extra if tm.leg.to in model.net.sectors
         }
         model.windows[m.id] = Window(
             w.earliest, w.to_sector, w.timings + extra, sorted(sectors)
@@ -128,17 +135,17 @@ def _group_name(g: Group) -> str:
 def add_movement_flows(model: Model) -> None:
     """Activation and flow conservation: a movement's tons appear at home when it is ready,
     leave only on groups that may carry it, wait at places, and accumulate in sectors."""
-    inputs, lp, horizon = model.inputs, model.lp, model.inputs.periods
+    net, lp, horizon = model.net, model.lp, model.net.periods
     for m in model.movements:
         w = model.windows[m.id]
         out_of: dict[tuple[str, int], list[int]] = defaultdict(list)
         into: dict[tuple[str, int], list[int]] = defaultdict(list)  # (node, available period)
         for tm in w.timings:
-            fleet_start = inputs.period_of_day(inputs.fleets[tm.fleet].activation_day or 0)
+            fleet_start = net.period_of_day(net.fleets[tm.fleet].activation_day or 0)
             first = max(w.earliest[tm.leg.from_], fleet_start)
             last = min(
                 horizon - tm.offset - w.to_sector[tm.leg.to],
-                first + inputs.period_of_day(WAIT_DAYS),
+                first + net.period_of_day(WAIT_DAYS),
             )
             periods = set(range(first, last + 1)) | {
                 t for f, leg, t in model.must_use.get(m.id, set())
@@ -162,9 +169,9 @@ def _conserve_at(
     model: Model, m: Movement, node: str, out_of: dict[tuple[str, int], list[int]],
     into: dict[tuple[str, int], list[int]],
 ) -> None:
-    lp, horizon = model.lp, model.inputs.periods
+    lp, horizon = model.lp, model.net.periods
     first = model.windows[m.id].earliest.get(node, 0)
-    start = model.inputs.period_of_day(m.activation_day)
+    start = model.net.period_of_day(m.activation_day)
     previous = None
     for t in range(first, horizon):
         stock = lp.add_var(f"waiting[{m.id}|{node}|p{t}]", ub=m.tons / KT)
@@ -176,7 +183,8 @@ def _conserve_at(
         terms += [(c, 1.0) for c in out_of.get((node, t), [])]
         terms += [(c, -1.0) for c in into.get((node, t), [])]
         supplied = m.tons / KT if (node == m.home and t == start) else 0.0
-        lp.add_row(f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied)
+        model.conserve_rows[(m.id, node, t)] = lp.add_row(
+            f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied)
         previous = stock
 
 
@@ -184,7 +192,7 @@ def _accumulate_in(
     model: Model, m: Movement, sector: str, into: dict[tuple[str, int], list[int]]
 ) -> None:
     """delivered[q]: tons in the sector by the end of period q (available from q + 1)."""
-    lp, horizon = model.lp, model.inputs.periods
+    lp, horizon = model.lp, model.net.periods
     first = max(0, model.windows[m.id].earliest[sector] - 1)
     previous = None
     for q in range(first, horizon):
@@ -208,32 +216,32 @@ def _groups(model: Model) -> dict[Group, list[tuple[str, int]]]:
 def add_fleet_capacity(model: Model) -> None:
     """Integer vehicles per group; tons and passengers within their payload; vehicles busy at
     once within the fleet's count."""
-    inputs, lp = model.inputs, model.lp
+    net, lp = model.net, model.lp
     moves = {m.id: m for m in model.movements}
     busy: dict[tuple[str, int], list[int]] = defaultdict(list)
     for g, cargo in sorted(_groups(model).items(), key=lambda kv: _group_name(kv[0])):
-        fleet = inputs.fleets[g.timing.fleet]
+        fleet = net.fleets[g.timing.fleet]
         v = lp.add_var(f"vehicles[{_group_name(g)}]", ub=fleet.count, integer=True)
         model.vehicles[g] = v
         per_vehicle = g.timing.trips
-        lp.add_row(
+        model.capacity_rows[g] = [lp.add_row(
             f"payload[{_group_name(g)}]",
             [(c, 1.0) for _, c in cargo] + [(v, -per_vehicle * fleet.payload_t / KT)], ub=0.0,
-        )
+        )]
         if fleet.pax:  # seats limit the personnel riding along; cargo-only fleets have none
-            lp.add_row(
+            model.capacity_rows[g].append(lp.add_row(
                 f"seats[{_group_name(g)}]",
                 [(c, moves[mid].pax_per_ton * KT) for mid, c in cargo]
                 + [(v, -per_vehicle * fleet.pax)],
                 ub=0.0,
-            )
-        for q in range(g.period, min(inputs.periods, g.period + g.timing.busy)):
+            ))
+        for q in range(g.period, min(net.periods, g.period + g.timing.busy)):
             busy[(fleet.id, q)].append(v)
     for (fleet_id, q), cols in sorted(busy.items()):
         if len(cols) > 1:
-            lp.add_row(
+            model.rows[("fleet_count", fleet_id, q)] = lp.add_row(
                 f"fleet_count[{fleet_id}|p{q}]", [(c, 1.0) for c in cols],
-                ub=inputs.fleets[fleet_id].count,
+                ub=net.fleets[fleet_id].count,
             )
 
 
@@ -241,46 +249,47 @@ def arrival_days(model: Model, g: Group) -> dict[int, int]:
     """How many of a group's trips deliver on each calendar day."""
     days: dict[int, int] = defaultdict(int)
     for j in range(g.timing.trips):
-        arrive = g.timing.arrive_h(g.period, model.inputs.period_hours, j)
-        days[model.inputs.day_of_hour(arrive)] += 1
+        arrive = g.timing.arrive_h(g.period, model.net.period_hours, j)
+        days[model.net.day_of_hour(arrive)] += 1
     return days
 
 
 def add_node_throughput(model: Model) -> None:
     """Tons received per day at a place within its throughput_tpd (trips counted on the day
     their cargo is available there)."""
-    inputs, lp = model.inputs, model.lp
+    net, lp = model.net, model.lp
     rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for g, cargo in _groups(model).items():
-        place = inputs.places.get(g.timing.leg.to)
+        place = net.places.get(g.timing.leg.to)
         if place is None or place.throughput_tpd is None:
             continue
         for day, n in arrival_days(model, g).items():
             rows[(place.id, day)] += [(c, n / g.timing.trips) for _, c in cargo]
     for (pid, day), terms in sorted(rows.items()):
-        cap = inputs.places[pid].throughput_tpd
+        cap = net.places[pid].throughput_tpd
         assert cap is not None
-        lp.add_row(f"throughput[{pid}|d{day}]", terms, ub=cap / KT)
+        model.rows[("throughput", pid, day)] = lp.add_row(
+            f"throughput[{pid}|d{day}]", terms, ub=cap / KT)
 
 
 def add_airfield_mog(model: Model) -> None:
     """Aircraft-hours on the ground per day within MOG x 24 at each airfield: loading where
     aircraft leave and unloading where they land both hold a parking spot."""
-    inputs, lp = model.inputs, model.lp
+    net, lp = model.net, model.lp
     rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for g, v in model.vehicles.items():
-        for (pid, day), hours in ground_hours(inputs, g.timing, g.period).items():
+        for (pid, day), hours in ground_hours(net, g.timing, g.period).items():
             rows[(pid, day)].append((v, hours))
     for (pid, day), terms in sorted(rows.items()):
-        mog = inputs.places[pid].mog
+        mog = net.places[pid].mog
         assert mog is not None
-        lp.add_row(f"mog[{pid}|d{day}]", terms, ub=mog * 24.0)
+        model.rows[("mog", pid, day)] = lp.add_row(f"mog[{pid}|d{day}]", terms, ub=mog * 24.0)
 
 
 def add_sector_assignment(model: Model) -> None:
     """Whole forces to sectors: a movement of n identical forces sends an integer number of
     them to each sector it can reach, and no more tons than those forces have."""
-    lp, last = model.lp, model.inputs.periods - 1
+    lp, last = model.lp, model.net.periods - 1
     for m in model.movements:
         sectors = model.windows[m.id].sectors
         if len(sectors) < 2:
@@ -304,9 +313,9 @@ def supply_lag_days(km: float) -> int:
 def add_sustainment(model: Model) -> None:
     """Forces count as ready only while supplied: ready tons x sustainment per ton <= supply
     from depots providing all their standards, within depot stock and daily throughput."""
-    inputs, lp, horizon = model.inputs, model.lp, model.inputs.periods
+    net, lp, horizon = model.net, model.lp, model.net.periods
     road_km = {
-        (leg.from_, leg.to): leg.km for leg in inputs.legs if leg.mode in ("road", "rail")
+        (leg.from_, leg.to): leg.km for leg in net.legs if leg.mode in ("road", "rail")
     }
     demand: dict[tuple[str, tuple[str, ...], int], list[tuple[int, float]]] = defaultdict(list)
     for m in model.movements:
@@ -325,11 +334,11 @@ def add_sustainment(model: Model) -> None:
     stock: dict[str, list[tuple[int, float]]] = defaultdict(list)
     shipped: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for (s, needs, q), terms in sorted(demand.items()):
-        day = q * inputs.period_hours // 24
+        day = q * net.period_hours // 24
         sources = []
-        for dep in sorted(inputs.depots.values(), key=lambda d: d.id):
+        for dep in sorted(net.depots.values(), key=lambda d: d.id):
             km = road_km.get((dep.place, s))
-            if not set(needs) <= dep.provides or km is None:
+            if not dep.serves(needs) or km is None:
                 continue
             lag = supply_lag_days(km)
             if day - lag < 0:
@@ -345,22 +354,23 @@ def add_sustainment(model: Model) -> None:
             sources.append((model.supply[key], -1.0))
         lp.add_row(f"sustain[{s}|{'+'.join(needs)}|p{q}]", terms + sources, ub=0.0)
     for dep_id, terms in sorted(stock.items()):
-        lp.add_row(f"depot_stock[{dep_id}]", terms, ub=inputs.depots[dep_id].stock_t / KT)
+        model.rows[("depot_stock", dep_id, -1)] = lp.add_row(
+            f"depot_stock[{dep_id}]", terms, ub=net.depots[dep_id].stock_t / KT)
     for (dep_id, day), terms in sorted(shipped.items()):
-        lp.add_row(
+        model.rows[("depot_throughput", dep_id, day)] = lp.add_row(
             f"depot_throughput[{dep_id}|d{day}]", terms,
-            ub=inputs.depots[dep_id].throughput_tpd / KT,
+            ub=net.depots[dep_id].throughput_tpd / KT,
         )
 
 
 def add_readiness_gaps(model: Model) -> None:
     """gap >= required - delivered capability, per sector, capability and period."""
-    inputs, lp = model.inputs, model.lp
-    period_days = inputs.period_hours / 24.0
-    for s_id, sector in sorted(inputs.sectors.items()):
+    net, lp = model.net, model.lp
+    period_days = net.period_hours / 24.0
+    for s_id, sector in sorted(net.sectors.items()):
         for req in sector.requirements:
-            for q in range(inputs.periods):
-                day = q * inputs.period_hours // 24
+            for q in range(net.periods):
+                day = q * net.period_hours // 24
                 late = 1.0 + (LATE_WEIGHT if day >= req.by_day else 0.0)
                 g = lp.add_var(
                     f"gap[{s_id}|{req.capability}|p{q}]", ub=req.amount,
@@ -380,7 +390,7 @@ def add_readiness_gaps(model: Model) -> None:
 
 
 def _points_delivered(model: Model, movement_ids: set[str] | None) -> list[tuple[int, float]]:
-    last = model.inputs.periods - 1
+    last = model.net.periods - 1
     terms = []
     for m in model.movements:
         if movement_ids is not None and m.id not in movement_ids:
@@ -393,7 +403,7 @@ def _points_delivered(model: Model, movement_ids: set[str] | None) -> list[tuple
 
 def add_burden_sharing(model: Model) -> None:
     """A member's delivered capability points at most max_share of everyone's."""
-    for code, member in sorted(model.inputs.members.items()):
+    for code, member in sorted(model.net.members.items()):
         if member.max_share is None:
             continue
         own = {m.id for m in model.movements if m.member == code}
@@ -408,11 +418,11 @@ def add_force_days_awaited(model: Model) -> None:
     """Every day a force (or the share of it) is not yet in its sector costs a little, so
     forces beyond what the requirements need are still brought in, whole and early: without
     it the ton-km cost would leave their last tons at home."""
-    inputs, lp = model.inputs, model.lp
-    period_days = inputs.period_hours / 24.0
+    net, lp = model.net, model.lp
+    period_days = net.period_hours / 24.0
     for m in model.movements:
         per_kt = FORCE_DAY_WEIGHT * period_days * KT / m.tons_each
-        for q in range(inputs.periods):
+        for q in range(net.periods):
             lp.offset += FORCE_DAY_WEIGHT * period_days * m.copies
             for s in model.windows[m.id].sectors:
                 col = model.delivered.get((m.id, s, q))

@@ -52,7 +52,7 @@ def fix_and_optimize(
     `subproblems` (default `settings.subproblems`) subproblems of at most
     `settings.subproblem_nodes` nodes and `settings.subproblem_checkpoints` solver checkpoints
     each, ending early after `settings.stall` in a row
-    without a gain, or when the plan is within `settings.gap` of `bound()`. The same inputs
+    without a gain, or when the plan is within `settings.gap` of `bound()`. The same net
     give the same plan: neighbourhoods are seeded and sizes adapt to nodes used, not seconds.
     `deadline` (time.perf_counter()) is a safety net; a search it cuts says so (`by_clock`).
     When a subproblem is the whole model, solved, the search ends with its bound."""
@@ -126,7 +126,7 @@ class _Vehicles:
     the subproblem keeps only the integers that matter."""
 
     def __init__(self, model: Model) -> None:
-        fleets = model.inputs.fleets
+        fleets = model.net.fleets
         moves = {m.id: m for m in model.movements}
         self.cols = np.asarray(list(model.vehicles.values()), dtype=np.int32)
         index = {g: i for i, g in enumerate(model.vehicles)}

@@ -12,7 +12,7 @@ from typing import Any
 
 from contracts.files import write_atomic
 from contracts.met import is_met
-from optimizer.inputs import Inputs
+from contracts.network import Network
 from optimizer.readiness import arrived_by_day, readiness_rows
 from optimizer.schedule import Schedule
 
@@ -34,19 +34,19 @@ class SolverInfo:
     bound_source: str | None = None  # which relaxation the bound comes from
 
 
-def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[str, Any]:
-    rows = readiness_rows(inputs, schedule)
-    forces = _force_rows(inputs, schedule)
+def build_plan(net: Network, schedule: Schedule, solver: SolverInfo) -> dict[str, Any]:
+    rows = readiness_rows(net, schedule)
+    forces = _force_rows(net, schedule)
     return {
-        "scenario": {"name": inputs.name, "sha256": inputs.sha256},
+        "scenario": {"name": net.name, "sha256": net.scenario.sha256},
         "solver": {
             "planner": solver.planner, "backend": solver.backend, "status": solver.status,
             "objective": solver.objective, "bound": solver.bound, "gap": solver.gap,
             "seconds": round(solver.seconds, 3), "method": solver.method,
             "cut_by_clock": solver.by_clock, "bound_source": solver.bound_source,
         },
-        "period_hours": inputs.period_hours,
-        "trips": _trip_rows(inputs, schedule),
+        "period_hours": net.period_hours,
+        "trips": _trip_rows(net, schedule),
         "forces": forces,
         "supply": [
             {"depot": s.depot, "sector": s.sector, "force": s.force, "day": s.day,
@@ -58,26 +58,26 @@ def build_plan(inputs: Inputs, schedule: Schedule, solver: SolverInfo) -> dict[s
              "required": r.required, "delivered": r.delivered, "gap": r.gap}
             for r in rows
         ],
-        "members": _member_shares(inputs, schedule),
-        "unmet": _unmet_requirements(inputs, rows),
+        "members": _member_shares(net, schedule),
+        "unmet": _unmet_requirements(net, rows),
         "kpis": {
             "gap_days": sum(r.weight * r.gap for r in rows),
-            "closure_day": _closure_day(rows, inputs.horizon_days),
+            "closure_day": _closure_day(rows, net.horizon_days),
             "late_forces": sum(1 for f in forces if f["late"]),
         },
     }
 
 
-def _unmet_requirements(inputs: Inputs, rows: list[Any]) -> list[dict[str, Any]]:
+def _unmet_requirements(net: Network, rows: list[Any]) -> list[dict[str, Any]]:
     """Requirements not met on the last day (contracts.met), each with the binding reason."""
-    last = inputs.horizon_days - 1
+    last = net.horizon_days - 1
     offered: dict[str, float] = defaultdict(float)
-    for f in inputs.forces.values():
-        if f.activation_day is not None and f.activation_day < inputs.horizon_days:
+    for f in net.forces.values():
+        if f.activation_day is not None and f.activation_day < net.horizon_days:
             for cap, points in f.capability:
                 offered[cap] += points
     required: dict[str, float] = defaultdict(float)
-    for sector in inputs.sectors.values():
+    for sector in net.sectors.values():
         for req in sector.requirements:
             required[req.capability] += req.amount
     out = []
@@ -100,15 +100,15 @@ def _unmet_requirements(inputs: Inputs, rows: list[Any]) -> list[dict[str, Any]]
     return out
 
 
-def _trip_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
+def _trip_rows(net: Network, schedule: Schedule) -> list[dict[str, Any]]:
     out = []
     for trip in sorted(schedule.trips, key=lambda t: (t.depart_h, t.leg, t.fleet)):
-        leg = inputs.leg_by_id[trip.leg]
+        leg = net.leg_by_id[trip.leg]
         # personnel ride with their cargo on fleets with seats; on a cargo-only fleet (pax 0
         # or none) the equipment goes with its crews and the troops travel separately
-        seats = bool(inputs.fleets[trip.fleet].pax)
+        seats = bool(net.fleets[trip.fleet].pax)
         cargo: list[dict[str, Any]] = [
-            {"force": f, "tons": t, "pax": t * _pax_per_ton(inputs, f) if seats else 0.0}
+            {"force": f, "tons": t, "pax": t * _pax_per_ton(net, f) if seats else 0.0}
             for f, t in sorted(trip.cargo.items())
         ]
         out.append({
@@ -121,16 +121,16 @@ def _trip_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
     return out
 
 
-def _pax_per_ton(inputs: Inputs, force_id: str) -> float:
-    f = inputs.forces[force_id]
+def _pax_per_ton(net: Network, force_id: str) -> float:
+    f = net.forces[force_id]
     return f.personnel / f.cargo_t
 
 
-def _force_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
+def _force_rows(net: Network, schedule: Schedule) -> list[dict[str, Any]]:
     delivered: dict[str, float] = defaultdict(float)
     arrivals: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for trip in schedule.trips:
-        to = inputs.leg_by_id[trip.leg].to
+        to = net.leg_by_id[trip.leg].to
         for f, tons in trip.cargo.items():
             if schedule.sectors.get(f) == to:
                 delivered[f] += tons
@@ -139,10 +139,10 @@ def _force_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
     for s in schedule.supply:
         depots[s.force].add(s.depot)
     rows = []
-    for fid, force in sorted(inputs.forces.items()):
+    for fid, force in sorted(net.forces.items()):
         sector = schedule.sectors.get(fid)
         closure_h = _closure_h(arrivals[fid], force.cargo_t)
-        due = _due_day(inputs, force.capability, sector)
+        due = _due_day(net, force.capability, sector)
         late = force.activation_day is not None and (
             closure_h is None or (due is not None and closure_h > 24.0 * (due + 1))
         )
@@ -155,32 +155,32 @@ def _force_rows(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
             "delivered_t": delivered[fid],
             "due_day": due,
             "late": late,
-            "reason": _why_late(inputs, fid, sector) if late else None,
+            "reason": _why_late(net, fid, sector) if late else None,
             "sustained_by": sorted(depots[fid]),
         })
     return rows
 
 
-def _why_late(inputs: Inputs, force_id: str, sector: str | None) -> str:
+def _why_late(net: Network, force_id: str, sector: str | None) -> str:
     """The binding reason a force is late, most basic first."""
-    force = inputs.forces[force_id]
+    force = net.forces[force_id]
     assert force.activation_day is not None
-    if force.activation_day >= inputs.horizon_days:
+    if force.activation_day >= net.horizon_days:
         return (
             f"not ready to move until day {force.activation_day}, after the "
-            f"{inputs.horizon_days}-day horizon"
+            f"{net.horizon_days}-day horizon"
         )
     if sector is None:
         return "no route to any sector with the lift that may carry it"
     if force.sustainment_tpd > 0:
         sources = [
-            d.id for d in inputs.depots.values()
-            if set(force.needs) <= d.provides
-            and any(leg.from_ == d.place and leg.to == sector for leg in inputs.legs)
+            d.id for d in net.depots.values()
+            if d.serves(force.needs)
+            and any(leg.from_ == d.place and leg.to == sector for leg in net.legs)
         ]
         if not sources:
             return (
-                f"no depot that reaches {sector} provides all of {', '.join(force.needs)}: "
+                f"no depot that reaches {sector} provides all of {', '.join(sorted(force.needs))}: "
                 "it could not be ready there, so it was not sent"
             )
     return "waited for lift, port or reception capacity shared with forces that close more gap"
@@ -198,28 +198,28 @@ def _closure_h(arrivals: list[tuple[float, float]], cargo_t: float) -> float | N
 
 
 def _due_day(
-    inputs: Inputs, capability: tuple[tuple[str, float], ...], sector: str | None
+    net: Network, capability: tuple[tuple[str, float], ...], sector: str | None
 ) -> int | None:
     """The latest by_day among the sector's requirements this force's capabilities serve."""
     if sector is None:
         return None
     offered = {c for c, v in capability if v > 0}
-    days = [r.by_day for r in inputs.sectors[sector].requirements if r.capability in offered]
+    days = [r.by_day for r in net.sectors[sector].requirements if r.capability in offered]
     return max(days) if days else None
 
 
-def _member_shares(inputs: Inputs, schedule: Schedule) -> list[dict[str, Any]]:
-    arrived = arrived_by_day(inputs, schedule.trips, schedule.sectors)
+def _member_shares(net: Network, schedule: Schedule) -> list[dict[str, Any]]:
+    arrived = arrived_by_day(net, schedule.trips, schedule.sectors)
     points: dict[str, float] = defaultdict(float)
     for fid, cumulative in arrived.items():
-        f = inputs.forces[fid]
+        f = net.forces[fid]
         frac = min(1.0, cumulative[-1] / f.cargo_t)
         points[f.member] += frac * sum(v for _, v in f.capability)
     total = sum(points.values())
     return [
         {"member": code, "share": points[code] / total if total > 0 else 0.0,
          "fair_share": m.fair_share, "points": points[code]}
-        for code, m in sorted(inputs.members.items())
+        for code, m in sorted(net.members.items())
     ]
 
 

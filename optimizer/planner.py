@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.errors import MobilizeError
+from contracts.network import Network
 from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
-from optimizer.inputs import Inputs, inputs_from_resolved
 from optimizer.lp import objective, rescaled
 from optimizer.model import KT, Model, build_model
 from optimizer.neighbourhood import fix_and_optimize
@@ -57,8 +57,8 @@ def plan_with_mip(
     settings = settings or SearchSettings()
     if gap is not None:
         settings = dataclasses.replace(settings, gap=gap)
-    inputs = inputs_from_resolved(resolved)
-    model, start = planning_model(inputs)
+    net = Network.from_json(resolved)
+    model, start = planning_model(net)
     stats = PlanStats(
         time.perf_counter() - started, model.lp.num_cols, model.lp.num_rows,
         model.lp.num_integer,
@@ -89,7 +89,7 @@ def plan_with_mip(
         result.seconds, result.method, by_clock=result.by_clock,
         bound_source=source if result.bound is not None else None,
     )
-    return build_plan(inputs, schedule, info), stats
+    return build_plan(net, schedule, info), stats
 
 
 def _branch_and_bound(
@@ -189,15 +189,15 @@ class _Background:
         return self._done
 
 
-def planning_model(inputs: Inputs) -> tuple[Model, list[float] | None]:
+def planning_model(net: Network) -> tuple[Model, list[float] | None]:
     """The MIP the planner solves, and the greedy plan as a solution of it (None if it does
     not fit). The greedy plan is built first and the model widened to contain it, so the
     solver starts from it: the MIP can only improve on the baseline, even when time runs out.
     """
-    baseline = greedy_schedule(inputs)
-    movement_of = {f: m.id for m in movements(inputs) for f in m.forces}
+    baseline = greedy_schedule(net)
+    movement_of = {f: m.id for m in movements(net) for f in m.forces}
     model = build_model(
-        inputs, must_use=groups_used(inputs.period_hours, baseline, movement_of)
+        net, must_use=groups_used(net.period_hours, baseline, movement_of)
     )
     return model, start_from_schedule(model, baseline)
 
@@ -250,11 +250,11 @@ def _with_bound(result: SolveResult, lp_bound: float) -> SolveResult:
 
 
 def plan_with_greedy(resolved: dict[str, Any]) -> dict[str, Any]:
-    inputs: Inputs = inputs_from_resolved(resolved)
+    net: Network = Network.from_json(resolved)
     started = time.perf_counter()
-    schedule = greedy_schedule(inputs)
+    schedule = greedy_schedule(net)
     info = SolverInfo(
         "greedy", "dispatch", "feasible", None, None, None, time.perf_counter() - started,
         "earliest-ready-first dispatch",
     )
-    return build_plan(inputs, schedule, info)
+    return build_plan(net, schedule, info)

@@ -7,18 +7,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from contracts.met import clean
-from optimizer.inputs import Inputs
+from contracts.network import Network
 from optimizer.schedule import Schedule, Trip
 
 
-def arrived_by_day(inputs: Inputs, trips: list[Trip], sectors: dict[str, str | None]) -> dict[
+def arrived_by_day(net: Network, trips: list[Trip], sectors: dict[str, str | None]) -> dict[
     str, list[float]
 ]:
     """force -> cumulative tons in its sector by the end of each day of the horizon."""
-    days = inputs.horizon_days
+    days = net.horizon_days
     daily: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
     for trip in trips:
-        to = inputs.leg_by_id[trip.leg].to
+        to = net.leg_by_id[trip.leg].to
         for force, tons in trip.cargo.items():
             if sectors.get(force) != to:
                 continue
@@ -55,15 +55,15 @@ class ReadinessRow:
     by_day: int
 
 
-def ready_fractions(inputs: Inputs, schedule: Schedule) -> dict[str, list[float]]:
+def ready_fractions(net: Network, schedule: Schedule) -> dict[str, list[float]]:
     """force -> ready fraction on each day."""
-    arrived = arrived_by_day(inputs, schedule.trips, schedule.sectors)
+    arrived = arrived_by_day(net, schedule.trips, schedule.sectors)
     supplied: dict[tuple[str, int], float] = defaultdict(float)
     for row in schedule.supply:
         supplied[(row.force, row.day)] += row.tons
     out = {}
     for fid, cumulative in arrived.items():
-        force = inputs.forces[fid]
+        force = net.forces[fid]
         fractions = []
         for day, tons in enumerate(cumulative):
             frac = min(1.0, tons / force.cargo_t)
@@ -81,15 +81,15 @@ def _snap(fraction: float) -> float:
     return 0.0 if abs(fraction) < ROUND_OFF else fraction
 
 
-def readiness_rows(inputs: Inputs, schedule: Schedule) -> list[ReadinessRow]:
-    ready = ready_fractions(inputs, schedule)
+def readiness_rows(net: Network, schedule: Schedule) -> list[ReadinessRow]:
+    ready = ready_fractions(net, schedule)
     rows = []
-    for sid, sector in sorted(inputs.sectors.items()):
+    for sid, sector in sorted(net.sectors.items()):
         members = [f for f, s in schedule.sectors.items() if s == sid and f in ready]
         for req in sector.requirements:
-            for day in range(inputs.horizon_days):
+            for day in range(net.horizon_days):
                 delivered = clean(sum(
-                    dict(inputs.forces[f].capability).get(req.capability, 0.0) * ready[f][day]
+                    dict(net.forces[f].capability).get(req.capability, 0.0) * ready[f][day]
                     for f in members
                 ))
                 gap = clean(max(0.0, req.amount - delivered))

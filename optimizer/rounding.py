@@ -109,20 +109,20 @@ def _fix_sectors(
 def _rounded_vehicles(model: Model, values: list[float]) -> dict[int, int]:
     """Round every group up, then take vehicles back where the fleet is over its count or the
     airfield over its MOG, from the groups the LP wanted least."""
-    inputs = model.inputs
+    net = model.net
     chosen = {col: math.ceil(values[col] - UPGRADE_FROM) for col in model.vehicles.values()}
     busy: dict[tuple[str, int], list[tuple[object, int]]] = defaultdict(list)
     ground: dict[tuple[str, int], list[tuple[object, int, float]]] = defaultdict(list)
     for g, col in model.vehicles.items():
-        for q in range(g.period, min(inputs.periods, g.period + g.timing.busy)):
+        for q in range(g.period, min(net.periods, g.period + g.timing.busy)):
             busy[(g.timing.fleet, q)].append((g, col))
-        for (place_id, day), hours in ground_hours(inputs, g.timing, g.period).items():
+        for (place_id, day), hours in ground_hours(net, g.timing, g.period).items():
             ground[(place_id, day)].append((g, col, hours))
     for (fleet_id, _), groups in sorted(busy.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        count = inputs.fleets[fleet_id].count
+        count = net.fleets[fleet_id].count
         _take_back(chosen, values, [(col, 1.0) for _, col in groups], float(count))
     for (place_id, _), landing in sorted(ground.items()):
-        place = inputs.places.get(place_id)
+        place = net.places.get(place_id)
         mog = place.mog if place is not None else None
         if mog is not None:
             _take_back(chosen, values, [(col, h) for _, col, h in landing], mog * 24.0)

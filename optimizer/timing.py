@@ -14,8 +14,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from contracts.network import Leg, Network
 from optimizer.aggregate import Movement
-from optimizer.inputs import Inputs, Leg
 
 NEVER = 10**9
 
@@ -41,38 +41,38 @@ class Timing:
         return self.depart_h(period, period_hours, trip) + self.cycle_h
 
 
-def ground_hours(inputs: Inputs, timing: Timing, period: int) -> dict[tuple[str, int], float]:
+def ground_hours(net: Network, timing: Timing, period: int) -> dict[tuple[str, int], float]:
     """Aircraft-hours on the ground that one vehicle of a group adds, by (airfield, day), at
     the airfields that have a MOG: loading at the airfield it leaves, on the day each trip
     departs, and unloading at the one it lands on, on the day that trip's cargo is available
-    there. Air legs only; days as `Inputs.day_of_hour`, the checker's floor(hour / 24)."""
+    there. Air legs only; days as `Network.day_of_hour`, the checker's floor(hour / 24)."""
     out: dict[tuple[str, int], float] = defaultdict(float)
     if timing.leg.mode != "air":
         return out
-    fleet = inputs.fleets[timing.fleet]
+    fleet = net.fleets[timing.fleet]
 
     def has_mog(place_id: str) -> bool:
-        place = inputs.places.get(place_id)
+        place = net.places.get(place_id)
         return place is not None and place.mog is not None
 
     for j in range(timing.trips):
         if fleet.load_h > 0 and has_mog(timing.leg.from_):
-            depart = timing.depart_h(period, inputs.period_hours, j)
-            out[(timing.leg.from_, inputs.day_of_hour(depart))] += fleet.load_h
+            depart = timing.depart_h(period, net.period_hours, j)
+            out[(timing.leg.from_, net.day_of_hour(depart))] += fleet.load_h
         if fleet.unload_h > 0 and has_mog(timing.leg.to):
-            arrive = timing.arrive_h(period, inputs.period_hours, j)
-            out[(timing.leg.to, inputs.day_of_hour(arrive))] += fleet.unload_h
+            arrive = timing.arrive_h(period, net.period_hours, j)
+            out[(timing.leg.to, net.day_of_hour(arrive))] += fleet.unload_h
     return out
 
 
-def leg_timings(inputs: Inputs) -> list[Timing]:
+def leg_timings(net: Network) -> list[Timing]:
     """Every (fleet, leg) pair that can run, with its timing on the period grid."""
-    period = inputs.period_hours
+    period = net.period_hours
     out = []
-    for leg in inputs.legs:
-        handling = inputs.places[leg.to].handling_h if leg.to in inputs.places else 0.0
+    for leg in net.legs:
+        handling = net.places[leg.to].handling_h if leg.to in net.places else 0.0
         for fleet_id, lt in sorted(leg.fleets.items()):
-            fleet = inputs.fleets.get(fleet_id)
+            fleet = net.fleets.get(fleet_id)
             if fleet is None or fleet.activation_day is None:
                 continue
             trips = max(1, math.floor(period / lt.cycle_h)) if lt.cycle_h > 0 else 1
@@ -107,7 +107,7 @@ VIA_KINDS = {"airfield": 3, "seaport": 3, "railhead": 2}
 FLEETS_PER_LEG = 2  # per movement and leg: the fleets that move most tons a day
 
 
-def movement_window(inputs: Inputs, m: Movement, timings: list[Timing]) -> Window:
+def movement_window(net: Network, m: Movement, timings: list[Timing]) -> Window:
     """Prune the network to the routes one movement could sensibly use.
 
     Candidate routes are the fastest route to every sector it may go to and, to the nearest
@@ -117,19 +117,19 @@ def movement_window(inputs: Inputs, m: Movement, timings: list[Timing]) -> Windo
     may carry the movement and move the most tons a day are modelled, so lift can be pooled.
     This is the route-generation step of NRMO-type models; without it the time-expanded
     network is millions of columns."""
-    horizon = inputs.periods
-    force = inputs.forces[m.forces[0]]
+    horizon = net.periods
+    force = net.forces[m.forces[0]]
     usable = [
         tm for tm in timings
-        if inputs.fleets[tm.fleet].may_carry(force) and tm.leg.to != m.home
+        if net.fleets[tm.fleet].may_carry(force) and tm.leg.to != m.home
     ]
-    targets = [m.sector] if m.sector is not None else sorted(inputs.sectors)
-    start = inputs.period_of_day(m.activation_day)
+    targets = [m.sector] if m.sector is not None else sorted(net.sectors)
+    start = net.period_of_day(m.activation_day)
     fleet_start = {
-        tm.fleet: inputs.period_of_day(inputs.fleets[tm.fleet].activation_day or 0)
+        tm.fleet: net.period_of_day(net.fleets[tm.fleet].activation_day or 0)
         for tm in usable
     }
-    earliest, came_by = _forward(m.home, start, usable, fleet_start, set(inputs.sectors))
+    earliest, came_by = _forward(m.home, start, usable, fleet_start, set(net.sectors))
     to_sector, _ = _backward(targets, usable)
     reach = [s for s in targets if earliest.get(s, NEVER) <= horizon]
     if not reach:
@@ -144,7 +144,7 @@ def movement_window(inputs: Inputs, m: Movement, timings: list[Timing]) -> Windo
             if sector != nearest:
                 break
             candidates = sorted(
-                (earliest[p] + to_this[p], p) for p, place in inputs.places.items()
+                (earliest[p] + to_this[p], p) for p, place in net.places.items()
                 if place.kind == kind and p in earliest and p in to_this
             )
             # by kind, not by slack: a route days slower than the fastest (sealift against
@@ -161,14 +161,14 @@ def movement_window(inputs: Inputs, m: Movement, timings: list[Timing]) -> Windo
             on_leg.setdefault(id(tm.leg), []).append(tm)
     kept = [
         tm for group in on_leg.values()
-        for tm in sorted(group, key=lambda tm: -_daily_tons(inputs, tm))[:FLEETS_PER_LEG]
+        for tm in sorted(group, key=lambda tm: -_daily_tons(net, tm))[:FLEETS_PER_LEG]
     ]
     sectors_hit = {tm.leg.to for tm in kept} & set(targets)
     return Window(earliest, to_sector, kept, [s for s in reach if s in sectors_hit])
 
 
-def _daily_tons(inputs: Inputs, tm: Timing) -> float:
-    fleet = inputs.fleets[tm.fleet]
+def _daily_tons(net: Network, tm: Timing) -> float:
+    fleet = net.fleets[tm.fleet]
     return fleet.count * fleet.payload_t * 24.0 / max(tm.cycle_h, 1e-9)
 
 

@@ -31,7 +31,7 @@ def start_from_schedule(model: Model, schedule: Schedule) -> list[float] | None:
     """The full column vector (tonnage in kilotons) of `schedule`, or None if it does not fit."""
     values = [0.0] * model.lp.num_cols
     movement_of = {f: m.id for m in model.movements for f in m.forces}
-    period_h = model.inputs.period_hours
+    period_h = model.net.period_hours
     GroupKey = tuple[str, str, int]  # fleet, leg id, period
     loads: dict[tuple[str, GroupKey], float] = defaultdict(float)
     vehicles: dict[GroupKey, int] = {}
@@ -85,7 +85,7 @@ def _assignment(model: Model, schedule: Schedule, values: list[float]) -> None:
 
 
 def _supply_and_readiness(model: Model, schedule: Schedule, values: list[float]) -> None:
-    inputs = model.inputs
+    net = model.net
     moves = {m.id: m for m in model.movements}
     movement_of = {f: m for m in model.movements for f in m.forces}
     supplied: dict[tuple[str, str, int], float] = defaultdict(float)  # (movement, sector, day)
@@ -97,7 +97,7 @@ def _supply_and_readiness(model: Model, schedule: Schedule, values: list[float])
         values[col] += row.tons / KT
         supplied[(m.id, row.sector, row.day)] += row.tons
     for (mid, sector, q), col in model.ready.items():
-        day = q * inputs.period_hours // 24
+        day = q * net.period_hours // 24
         arrived = values[model.delivered[(mid, sector, q)]]
         by_supply = supplied[(mid, sector, day)] / moves[mid].sustainment_per_ton / KT
         values[col] = min(arrived, by_supply)

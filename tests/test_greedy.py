@@ -12,17 +12,17 @@ import pytest
 
 from checker import check_plan, format_violations
 from contracts import examples as tiny
+from contracts.network import Network
 from optimizer.greedy import greedy_schedule
-from optimizer.inputs import inputs_from_resolved
 from optimizer.plan import SolverInfo, build_plan
 
 Json = dict[str, Any]
 
 
 def greedy(resolved: Json) -> Json:
-    inputs = inputs_from_resolved(resolved)
+    net = Network.from_json(resolved)
     info = SolverInfo("greedy", "dispatch", "feasible", None, None, None, 0.0)
-    plan = build_plan(inputs, greedy_schedule(inputs), info)
+    plan = build_plan(net, greedy_schedule(net), info)
     violations = check_plan(resolved, plan)
     assert violations == [], format_violations(violations)
     return plan

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from checker import check_plan
 from contracts import examples as tiny
+from contracts.network import Network
 from optimizer.aggregate import movements
 from optimizer.greedy import greedy_schedule
-from optimizer.inputs import inputs_from_resolved
 from optimizer.model import build_model
 from optimizer.planner import plan_with_greedy, plan_with_mip
 from optimizer.warmstart import groups_used, start_from_schedule
@@ -94,10 +94,10 @@ SETTINGS = settings(
 @given(networks())
 def test_greedy_plan_is_a_solution_of_the_model(resolved: dict[str, Any]) -> None:
     """The MIP starts from the greedy plan: it must fit the model exactly."""
-    inputs = inputs_from_resolved(resolved)
-    baseline = greedy_schedule(inputs)
-    movement_of = {f: m.id for m in movements(inputs) for f in m.forces}
-    model = build_model(inputs, must_use=groups_used(inputs.period_hours, baseline, movement_of))
+    net = Network.from_json(resolved)
+    baseline = greedy_schedule(net)
+    movement_of = {f: m.id for m in movements(net) for f in m.forces}
+    model = build_model(net, must_use=groups_used(net.period_hours, baseline, movement_of))
     assert start_from_schedule(model, baseline) is not None
 
 

@@ -13,8 +13,8 @@ from test_properties import SETTINGS, _score, networks
 
 from checker import check_plan
 from contracts import examples as tiny
+from contracts.network import Network
 from optimizer.backend import HighsSubproblems
-from optimizer.inputs import inputs_from_resolved
 from optimizer.lp import objective
 from optimizer.model import COST_BUDGET, FORCE_DAY_WEIGHT
 from optimizer.neighbourhood import fix_and_optimize
@@ -70,7 +70,7 @@ def test_search_plans_pass_the_checker_and_never_lose_to_greedy(
 
 def test_the_search_keeps_an_optimal_start() -> None:
     """From the optimum, no neighbourhood finds better: the plan comes back as it went in."""
-    model, start = planning_model(inputs_from_resolved(tiny.gauge_break(0.0)))
+    model, start = planning_model(Network.from_json(tiny.gauge_break(0.0)))
     assert start is not None
     optimum = solve(model.lp, "highs", 20.0)
     assert optimum.values is not None and optimum.objective is not None
@@ -82,7 +82,7 @@ def test_the_search_keeps_an_optimal_start() -> None:
 
 def test_the_search_stops_at_its_work_budget() -> None:
     """Budgets count subproblems, not seconds: a budget of two is two subproblems."""
-    model, start = planning_model(inputs_from_resolved(tiny.two_forces_one_aircraft()))
+    model, start = planning_model(Network.from_json(tiny.two_forces_one_aircraft()))
     assert start is not None
     settings = SearchSettings(exact_up_to=0, start_size=1, min_size=1, subproblems=2)
     found = fix_and_optimize(model, start, HighsSubproblems(model.lp, 1e-4), settings)
@@ -92,7 +92,7 @@ def test_the_search_stops_at_its_work_budget() -> None:
 def test_a_checkpoint_budget_cuts_each_subproblem_the_same_way() -> None:
     """With one checkpoint per subproblem HiGHS is interrupted at its first check-in (or
     solves in presolve, before any), and two searches end on the same plan."""
-    model, start = planning_model(inputs_from_resolved(tiny.gauge_break(24.0)))
+    model, start = planning_model(Network.from_json(tiny.gauge_break(24.0)))
     assert start is not None
     settings = SearchSettings(exact_up_to=0, start_size=1, min_size=1, subproblems=3,
                               subproblem_checkpoints=1)
