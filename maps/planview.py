@@ -14,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.calendar import at_hour, c_day_start, c_label, iso_minute
+
 Json = dict[str, Any]
 LatLon = tuple[float, float]
-
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class PlanView:
         sc = resolved["scenario"]
         self.name: str = str(sc.get("name") or plan.get("scenario", {}).get("name") or "")
         self.ally: str = str(sc.get("ally") or "")
-        self.c_day = dt.datetime.combine(dt.date.fromisoformat(str(sc["c_day"])), dt.time())
+        self.c_day = c_day_start(str(sc["c_day"]))
         self.horizon_days: int = int(sc["horizon_days"])
         self.period_hours: int = int(plan.get("period_hours") or sc.get("period_hours") or 24)
         self.places: dict[str, Json] = {p["id"]: p for p in resolved.get("places", [])}
@@ -80,17 +80,15 @@ class PlanView:
 
     def when(self, hours: float) -> dt.datetime:
         """Calendar time of an hour counted from C-day 00:00 (taken as UTC, 'Zulu')."""
-        return self.c_day + dt.timedelta(hours=hours)
+        return at_hour(self.c_day, hours)
 
     def iso(self, hours: float) -> str:
         """ISO 8601 in UTC to the minute, '2027-03-04T06:00Z' (what Date.parse reads)."""
-        return self.when(hours).strftime("%Y-%m-%dT%H:%MZ")
+        return iso_minute(self.c_day, hours)
 
     def day_label(self, hours: float) -> str:
         """'C+3 14:30' for briefing tables."""
-        day = math.floor(hours / 24.0)
-        rest = hours - 24.0 * day
-        return f"C+{day} {int(rest):02d}:{round(60 * (rest - int(rest))) % 60:02d}"
+        return c_label(hours)
 
     # --- nodes and paths --------------------------------------------------------------
 
@@ -228,11 +226,3 @@ class PlanView:
             out[r["sector"]][int(r["day"])] = (
                 gap + float(r["gap"]), req + float(r["required"]))
         return dict(out)
-
-
-def haversine_km(a: LatLon, b: LatLon) -> float:
-    """Great-circle distance between two (lat, lon) points in degrees, in km."""
-    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
-        (lo2 - lo1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))

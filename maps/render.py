@@ -15,22 +15,24 @@ from typing import cast
 import folium
 from branca.element import Figure
 
+from geodata.distance import distance_km
 from maps.basemap import SEA_COLOR, Bounds, add_basemap
 from maps.controls import ViewSwitch
 from maps.gaps import add_sectors, sector_geometry
 from maps.legend import LegendInfo, LegendMember, add_legend
 from maps.offline import save_offline
 from maps.places_layer import add_places
-from maps.planview import Json, LatLon, PlanView, haversine_km
+from maps.planview import Json, LatLon, PlanView
 from maps.routes import add_routes
 from maps.style import esc
 from maps.timeline import add_timeline
 
 MIN_ZOOM = 2
 MAX_ZOOM = 12  # Natural Earth 1:50m looks coarse beyond this
-# The opening view: the ally and the ports, airfields and bases within a short flight of it
-# (Lithuania to Rotterdam is about 1,300 km). Farther places are one click away.
-THEATRE_KM = 1800.0
+# The map's opening view: the ally and the ports, airfields and bases within a short flight of
+# it (Lithuania to Rotterdam is about 1,300 km); farther places are one click away. A framing
+# choice, wider than the network's theater (geodata.network.THEATER_KM, 700 km from a sector).
+OPENING_VIEW_KM = 1800.0
 # Room for the controls when fitting a view, in pixels: the zoom and view buttons on the
 # left above the legend, the layer control on the right, the time slider at the bottom.
 PAD_TOP_LEFT = (300, 20)
@@ -92,12 +94,12 @@ def ally_centre(view: PlanView) -> LatLon | None:
 
 
 def theatre_bounds(view: PlanView) -> Bounds:
-    """Used places within THEATRE_KM of the ally, and its sectors: the opening view."""
+    """Used places within OPENING_VIEW_KM of the ally, and its sectors: the opening view."""
     centre = ally_centre(view)
     if centre is None:
         return plan_bounds(view)
     pts = [(n.lat, n.lon) for n in map(view.node, view.used_node_ids)
-           if haversine_km(centre, (n.lat, n.lon)) <= THEATRE_KM]
+           if distance_km(centre, (n.lat, n.lon)) <= OPENING_VIEW_KM]
     pts.extend(_sector_corners(view))
     pts.append(centre)
     return _box(pts) if len(pts) >= 2 else plan_bounds(view)

@@ -21,8 +21,9 @@ import shapely
 from folium.plugins import TimestampedGeoJson
 from folium.template import Template
 
+from geodata.distance import distance_km
 from maps.gaps import gap_features
-from maps.planview import Json, LatLon, PlanView, haversine_km
+from maps.planview import Json, LatLon, PlanView
 from maps.style import MODE_STYLE, esc, fmt_t, member_color, mode_label
 
 STEP_H = 6  # slider step; movement is sampled at least this often
@@ -88,7 +89,7 @@ class PlanTimeline(TimestampedGeoJson):
 def _cumulative_km(path: list[LatLon]) -> list[float]:
     out = [0.0]
     for a, b in zip(path, path[1:], strict=False):
-        out.append(out[-1] + haversine_km(a, b))
+        out.append(out[-1] + distance_km(a, b))
     return out
 
 

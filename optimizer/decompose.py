@@ -3,14 +3,14 @@ identical forces their sectors and equal parts of the paths, and hand out depot 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from optimizer.aggregate import Movement
-from optimizer.model import Group, Model
+from optimizer.model import Model
 from optimizer.readiness import arrived_by_day
 from optimizer.schedule import Schedule, Supply, Trip
+from optimizer.timing import Group, vehicles_needed
 
 EPS_T = 1e-6  # tons below this are solver noise
 
@@ -138,10 +138,7 @@ def _trips(
             continue
         fleet = net.fleets[g.timing.fleet]
         k = g.timing.trips
-        need = math.ceil(tons / (k * fleet.payload_t) - 1e-9)
-        if fleet.pax is not None and fleet.pax > 0:
-            pax = sum(t * _pax_per_ton(model, f) for f, t in cargo.items())
-            need = max(need, math.ceil(pax / (k * fleet.pax) - 1e-9))
+        need = vehicles_needed(net, g, cargo)
         vehicles = max(1, min(need, int(round(values[model.vehicles[g]]))))
         for j in range(k):
             trips.append(
@@ -156,11 +153,6 @@ def _trips(
                 )
             )
     return trips
-
-
-def _pax_per_ton(model: Model, force_id: str) -> float:
-    f = model.net.forces[force_id]
-    return f.personnel / f.cargo_t
 
 
 def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Supply]:

@@ -20,10 +20,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from contracts.network import Force, Network
-from optimizer.model import Group, supply_lag_days
 from optimizer.readiness import arrived_by_day
 from optimizer.schedule import Schedule, Supply, Trip
-from optimizer.timing import NEVER, Timing, ground_hours, leg_timings
+from optimizer.timing import (
+    NEVER,
+    Group,
+    Timing,
+    busy_periods,
+    ground_hours,
+    leg_timings,
+    supply_km,
+    supply_lag_days,
+    vehicles_needed,
+)
 
 EPS_T = 1e-6  # tons below this are not worth a path
 MAX_PATHS = 500  # paths tried per force: each one exhausts some resource, so this is ample
@@ -257,25 +266,6 @@ def _arrival_days(residual: Residual, g: Group) -> dict[int, int]:
     return days
 
 
-def _busy_periods(net: Network, g: Group) -> range:
-    return range(g.period, min(net.periods, g.period + g.timing.busy))
-
-
-def _pax_per_ton(force: Force) -> float:
-    return force.personnel / force.cargo_t
-
-
-def _vehicles_for(net: Network, g: Group, load: dict[str, float]) -> int:
-    """Fewest vehicles that carry `load` (tons by force) in the group's `trips` trips each."""
-    fleet, k = net.fleets[g.timing.fleet], g.timing.trips
-    tons = sum(load.values())
-    need = math.ceil(tons / (k * fleet.payload_t) - 1e-9)
-    if fleet.pax is not None and fleet.pax > 0:
-        pax = sum(t * _pax_per_ton(net.forces[f]) for f, t in load.items())
-        need = max(need, math.ceil(pax / (k * fleet.pax) - 1e-9))
-    return max(0, need)
-
-
 def _group_room(net: Network, residual: Residual, g: Group, force: Force) -> float:
     """Most tons of `force` the group can still take on its own: spare room on its vehicles
     plus vehicles still free all the time they are busy and with MOG hours to unload, and
@@ -283,14 +273,14 @@ def _group_room(net: Network, residual: Residual, g: Group, force: Force) -> flo
     fleet, k = net.fleets[g.timing.fleet], g.timing.trips
     load = residual.loads.get(g, {})
     days = _arrival_days(residual, g)
-    extra = min(residual.left(("veh", fleet.id, q)) for q in _busy_periods(net, g))
+    extra = min(residual.left(("veh", fleet.id, q)) for q in busy_periods(net, g))
     extra = min(extra, _vehicles_by_mog(residual, g))
-    vehicles = _vehicles_for(net, g, load) + math.floor(extra + 1e-9)
+    vehicles = max(0, vehicles_needed(net, g, load)) + math.floor(extra + 1e-9)
     room = k * fleet.payload_t * vehicles - sum(load.values())
-    ppt = _pax_per_ton(force)
+    ppt = force.pax_per_ton
     if fleet.pax and ppt > 0:
         seats = k * fleet.pax * vehicles - sum(
-            t * _pax_per_ton(net.forces[f]) for f, t in load.items()
+            t * net.forces[f].pax_per_ton for f, t in load.items()
         )
         room = min(room, seats / ppt)
     if g.timing.leg.to in net.places:
@@ -323,10 +313,10 @@ def _usage(
     for g in path.groups:
         fleet, k = net.fleets[g.timing.fleet], g.timing.trips
         load = dict(residual.loads.get(g, {}))
-        before = _vehicles_for(net, g, load)
+        before = max(0, vehicles_needed(net, g, load))
         load[force.id] = load.get(force.id, 0.0) + tons
-        more = _vehicles_for(net, g, load) - before
-        for q in _busy_periods(net, g):
+        more = max(0, vehicles_needed(net, g, load)) - before
+        for q in busy_periods(net, g):
             out[("veh", fleet.id, q)] += more
         for (pid, day), hours in _ground_hours(residual, g).items():
             out[("mog", pid, day)] += more * hours
@@ -426,7 +416,7 @@ def _trips(net: Network, residual: Residual) -> list[Trip]:
         cargo = {f: t for f, t in sorted(load.items()) if t > EPS_T}
         if not cargo:
             continue
-        vehicles = max(1, _vehicles_for(net, g, cargo))
+        vehicles = max(1, vehicles_needed(net, g, cargo))
         k, ph = g.timing.trips, net.period_hours
         for j in range(k):
             out.append(
@@ -480,13 +470,10 @@ def _sustainment(
 def _depots_for(net: Network, force: Force, sector: str) -> list[tuple[str, int]]:
     """(depot, lag in days) of depots that provide all the force's needs and reach the sector
     by road or rail, nearest first."""
-    km: dict[str, float] = {}
-    for leg in net.legs:
-        if leg.mode in ("road", "rail") and leg.to == sector:
-            km[leg.from_] = min(km.get(leg.from_, math.inf), leg.km)
+    km = supply_km(net)
     out = [
-        (d.id, supply_lag_days(km[d.place]))
+        (d.id, supply_lag_days(km[(d.place, sector)]))
         for d in net.depots.values()
-        if d.serves(force.needs) and d.place in km
+        if d.serves(force.needs) and (d.place, sector) in km
     ]
     return sorted(out, key=lambda x: (x[1], x[0]))

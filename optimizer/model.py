@@ -12,33 +12,33 @@ Objective (see README, "How the plan is scored"):
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from contracts.network import Network
 from optimizer.aggregate import Movement, movements
 from optimizer.lp import LinearModel
-from optimizer.timing import Timing, Window, ground_hours, leg_timings, movement_window
+from optimizer.timing import (
+    Group,
+    Timing,
+    Window,
+    busy_periods,
+    ground_hours,
+    leg_timings,
+    movement_window,
+    supply_km,
+    supply_lag_days,
+)
 
 LATE_WEIGHT = 0.1  # a gap-day after the deadline counts 10% more: lateness breaks ties
 COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
 FORCE_DAY_WEIGHT = 0.01  # a whole force awaited for a day: a hundredth of a gap-day
 KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few decades
-SUPPLY_KM_PER_DAY = 500.0  # depot-to-sector distribution: a day per 500 road km, at least one
 WAIT_DAYS = 21  # a movement may leave a place up to this long after it could first be there
 
 
 # (fleet, leg id, period) groups a movement must be able to use: those of a plan to start from
 MustUse = dict[str, set[tuple[str, str, int]]]
-
-
-@dataclass(frozen=True)
-class Group:
-    """Vehicles of one fleet starting one leg in one period."""
-
-    timing: Timing
-    period: int
 
 
 @dataclass
@@ -235,7 +235,7 @@ def add_fleet_capacity(model: Model) -> None:
                 + [(v, -per_vehicle * fleet.pax)],
                 ub=0.0,
             ))
-        for q in range(g.period, min(net.periods, g.period + g.timing.busy)):
+        for q in busy_periods(net, g):
             busy[(fleet.id, q)].append(v)
     for (fleet_id, q), cols in sorted(busy.items()):
         if len(cols) > 1:
@@ -306,17 +306,11 @@ def add_sector_assignment(model: Model) -> None:
         lp.add_row(f"assign_all[{m.id}]", [(c, 1.0) for c in cols], m.copies, m.copies)
 
 
-def supply_lag_days(km: float) -> int:
-    return max(1, math.ceil(km / SUPPLY_KM_PER_DAY))
-
-
 def add_sustainment(model: Model) -> None:
     """Forces count as ready only while supplied: ready tons x sustainment per ton <= supply
     from depots providing all their standards, within depot stock and daily throughput."""
     net, lp, horizon = model.net, model.lp, model.net.periods
-    road_km = {
-        (leg.from_, leg.to): leg.km for leg in net.legs if leg.mode in ("road", "rail")
-    }
+    road_km = supply_km(net)
     demand: dict[tuple[str, tuple[str, ...], int], list[tuple[int, float]]] = defaultdict(list)
     for m in model.movements:
         if m.sustainment_tpd_each <= 0 or not m.needs:

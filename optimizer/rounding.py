@@ -20,7 +20,7 @@ from optimizer.lp import LinearModel
 from optimizer.model import Model
 from optimizer.settings import SearchSettings
 from optimizer.solve import SolveResult, Status, solve
-from optimizer.timing import ground_hours
+from optimizer.timing import busy_periods, ground_hours
 
 UPGRADE_FROM = 1e-6  # any fraction of a vehicle the LP wants is rounded up first: flooring
 # 10.03 vehicles to 10 strands the last tons of a brigade and leaves it "not closed"
@@ -114,7 +114,7 @@ def _rounded_vehicles(model: Model, values: list[float]) -> dict[int, int]:
     busy: dict[tuple[str, int], list[tuple[object, int]]] = defaultdict(list)
     ground: dict[tuple[str, int], list[tuple[object, int, float]]] = defaultdict(list)
     for g, col in model.vehicles.items():
-        for q in range(g.period, min(net.periods, g.period + g.timing.busy)):
+        for q in busy_periods(net, g):
             busy[(g.timing.fleet, q)].append((g, col))
         for (place_id, day), hours in ground_hours(net, g.timing, g.period).items():
             ground[(place_id, day)].append((g, col, hours))

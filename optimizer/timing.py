@@ -41,6 +41,49 @@ class Timing:
         return self.depart_h(period, period_hours, trip) + self.cycle_h
 
 
+@dataclass(frozen=True)
+class Group:
+    """Vehicles of one fleet starting one leg in one period."""
+
+    timing: Timing
+    period: int
+
+
+def busy_periods(net: Network, g: Group) -> range:
+    """The periods a group's vehicles are taken, cut at the horizon."""
+    return range(g.period, min(net.periods, g.period + g.timing.busy))
+
+
+def vehicles_needed(net: Network, g: Group, load: dict[str, float]) -> int:
+    """Fewest vehicles that carry `load` (tons by force) in the group's `trips` trips each:
+    within payload and, on a fleet with seats, with a seat for everyone riding with it."""
+    fleet, k = net.fleets[g.timing.fleet], g.timing.trips
+    need = math.ceil(sum(load.values()) / (k * fleet.payload_t) - 1e-9)
+    if fleet.pax is not None and fleet.pax > 0:
+        pax = sum(t * net.forces[f].pax_per_ton for f, t in load.items())
+        need = max(need, math.ceil(pax / (k * fleet.pax) - 1e-9))
+    return need
+
+
+SUPPLY_KM_PER_DAY = 500.0  # depot-to-sector distribution: a day per 500 road km, at least one
+
+
+def supply_lag_days(km: float) -> int:
+    """Days from a depot shipping to the supplies being in the sector."""
+    return max(1, math.ceil(km / SUPPLY_KM_PER_DAY))
+
+
+def supply_km(net: Network) -> dict[tuple[str, str], float]:
+    """(place, sector) -> km of the shortest road or rail leg between them: how far a depot's
+    supplies travel to a sector (the model and the greedy planner both use this)."""
+    km: dict[tuple[str, str], float] = {}
+    for leg in net.legs:
+        if leg.mode in ("road", "rail") and leg.to in net.sectors:
+            key = (leg.from_, leg.to)
+            km[key] = min(km.get(key, math.inf), leg.km)
+    return km
+
+
 def ground_hours(net: Network, timing: Timing, period: int) -> dict[tuple[str, int], float]:
     """Aircraft-hours on the ground that one vehicle of a group adds, by (airfield, day), at
     the airfields that have a MOG: loading at the airfield it leaves, on the day each trip

@@ -23,9 +23,10 @@ import pytest
 from folium.plugins import TimestampedGeoJson
 
 from contracts import examples as tiny
+from geodata.distance import distance_km
 from maps.gaps import sector_geometry
 from maps.places_layer import place_use
-from maps.planview import PlanView, haversine_km
+from maps.planview import PlanView
 from maps.render import build_map, write_map
 from maps.style import congestion_level, esc, gap_color
 from optimizer.planner import plan_with_mip
@@ -271,7 +272,7 @@ def test_sector_circle_has_its_radius(case: tuple[Json, Json]) -> None:
     resolved, _ = case
     s1 = next(s for s in resolved["sectors"] if s["id"] == "S1")
     ring = sector_geometry(s1).exterior.coords
-    dists = [haversine_km((s1["lat"], s1["lon"]), (lat, lon)) for lon, lat in ring]
+    dists = [distance_km((s1["lat"], s1["lon"]), (lat, lon)) for lon, lat in ring]
     assert min(dists) == pytest.approx(40.0, rel=0.01)
     assert max(dists) == pytest.approx(40.0, rel=0.01)
 
