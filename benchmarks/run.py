@@ -62,9 +62,9 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     mip, _ = plan_with_mip(resolved, "highs", size.time_limit_s, 1e-4)
     planner_s = time.perf_counter() - t0  # model, greedy start and solve: what the limit caps
     greedy = plan_with_greedy(resolved)
-    mip_violations = len(check_plan(resolved, mip))
-    greedy_violations = len(check_plan(resolved, greedy))
-    objective = mip["solver"]["objective"]
+    mip_violations = len(check_plan(resolved, mip.to_json()))
+    greedy_violations = len(check_plan(resolved, greedy.to_json()))
+    objective = mip.solver.objective
     return {
         "size": name,
         "forces": size.forces,
@@ -77,18 +77,18 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
         "build_s": build_s,
         "lp_s": lp.seconds,
         "lp_solved": lp.objective is not None,
-        "solve_s": mip["solver"]["seconds"],
+        "solve_s": mip.solver.seconds,
         "planner_s": planner_s,
         "time_limit_s": size.time_limit_s,
-        "status": mip["solver"]["status"],
-        "method": mip["solver"]["method"],
-        "gap_to_bound": mip["solver"]["gap"],
+        "status": mip.solver.status,
+        "method": mip.solver.method,
+        "gap_to_bound": mip.solver.gap,
         "gap_to_lp": (objective - lp.objective) / max(abs(objective), 1e-9)
-        if lp.objective is not None else None,
-        "mip_gap_days": mip["kpis"]["gap_days"],
-        "greedy_gap_days": greedy["kpis"]["gap_days"],
+        if lp.objective is not None and objective is not None else None,
+        "mip_gap_days": mip.kpis.gap_days,
+        "greedy_gap_days": greedy.kpis.gap_days,
         "gap_days_bound": fewest,
-        "greedy_s": greedy["solver"]["seconds"],
+        "greedy_s": greedy.solver.seconds,
         "violations": mip_violations + greedy_violations,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from contracts.errors import MobilizeError
+from contracts.plan import Plan
 
 app = typer.Typer(
     add_completion=False,
@@ -128,7 +129,7 @@ def solve(
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     violations = _write_plan(out, resolved, plan)
-    print_plan_summary(out_console, plan, resolved)
+    print_plan_summary(out_console, plan.to_json(), resolved)
     if map_:
         _write_map(out)
     out_console.print(f"wrote {out / 'plan.json'} and {out / 'plan.csv'}")
@@ -162,7 +163,7 @@ def _solve_options(planner: str, solver: str, time_limit: float, gap: float,
     return _SolveOptions(planner, solver, time_limit, gap, subproblems, quiet)
 
 
-def _plan(scenario: Path, opts: _SolveOptions) -> tuple[dict[str, Any], dict[str, Any]]:
+def _plan(scenario: Path, opts: _SolveOptions) -> tuple[dict[str, Any], Plan]:
     """Resolve the scenario file and plan it: (resolved, plan). MobilizeError for the user."""
     from optimizer.planner import plan_with_greedy, plan_with_mip
     from optimizer.settings import SearchSettings
@@ -180,16 +181,17 @@ def _plan(scenario: Path, opts: _SolveOptions) -> tuple[dict[str, Any], dict[str
     return resolved, plan
 
 
-def _write_plan(out: Path, resolved: dict[str, Any], plan: dict[str, Any]) -> list[Any]:
+def _write_plan(out: Path, resolved: dict[str, Any], plan: Plan) -> list[Any]:
     """Check the plan, write resolved.json, plan.json and plan.csv; the checker's violations."""
     from checker import check_plan
     from contracts.files import write_json
-    from optimizer.plan import write_plan_csv
+    from contracts.plan import write_plan_csv
 
-    violations = check_plan(resolved, plan)
+    doc = plan.to_json()
+    violations = check_plan(resolved, doc)
     with _os_errors(f"cannot write the results into {out}"):
         write_json(out / "resolved.json", resolved)
-        write_json(out / "plan.json", plan)
+        write_json(out / "plan.json", doc)
         write_plan_csv(out / "plan.csv", plan, resolved["scenario"]["c_day"])
     return violations
 
@@ -364,12 +366,12 @@ def _solve_run(scenario: Path, out: Path, opts: _SolveOptions, label: str) -> bo
         write_text(out / "check.txt", verdict + "\n")
     _write_map(out)
     _write_report(out)
-    k = plan.get("kpis", {})
-    closure = k.get("closure_day")
+    k = plan.kpis
+    closure = k.closure_day
     out_console.print(
-        f"{escape(label)}: gap-days {float(k.get('gap_days') or 0):,.1f}, closure "
+        f"{escape(label)}: gap-days {k.gap_days:,.1f}, closure "
         f"{'C+' + str(closure) if closure is not None else 'not reached'}, "
-        f"{k.get('late_forces', 0)} late; checker: "
+        f"{k.late_forces} late; checker: "
         + ("the plan obeys every rule" if not violations else f"{len(violations)} violations"))
     if violations:
         err_console.print(format_violations(violations), highlight=False)
@@ -405,6 +407,202 @@ def _compare(dirs: list[Path], target: Path) -> None:
         raise _fail(f"cannot compare {', '.join(map(str, dirs))}: {exc}") from None
     print_comparison(out_console, cmp)
     out_console.print(f"wrote {path}")
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    vary: Annotated[list[str] | None, typer.Option(
+        help="PATH=DIST, repeatable, e.g. members.DE.decision_delay_days=uniform(0,10), "
+             "fleets.us-c17.count=range(20,60,5), places.PLGDN.closed=choice(0,1), "
+             "passages.bosporus=choice(open,closed) (docs/whatif.md).", show_default=False)
+    ] = None,
+    samples: Annotated[int | None, typer.Option(
+        help="Samples drawn: default 100; with range inputs, per grid point (default 1).",
+        show_default=False)] = None,
+    seed: Annotated[int, typer.Option(
+        help="Seed of the draws: the same seed gives the same samples and statistics.")] = 0,
+    out: OutOpt = Path("out-sweep"),
+    planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (fast).")] = "mip",
+    solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
+    time_limit: Annotated[float, typer.Option(
+        help="Safety net in seconds for each solve (as in `solve`).")] = 900.0,
+    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
+    subproblems: Annotated[int, typer.Option(
+        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
+    workers: Annotated[int | None, typer.Option(
+        help="Local processes (default: one per core).", show_default=False)] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", help="Run on this Dask scheduler instead, e.g. tcp://host:8786.",
+        show_default=False)] = None,
+) -> None:
+    """Solve many what-ifs drawn from --vary and summarise them: P10/P50/P90 of gap-days and
+    closure day, a tornado of the inputs, the curve of a range; writes DIR/sweep.csv,
+    sweep.json and sweep.html (and sweep.parquet with pyarrow)."""
+    from contracts.loader import load_scenario
+    from maps.sweep_page import write_sweep_page
+    from optimizer.settings import SearchSettings
+    from whatif.sweep import RunSettings, prepare_sweep, summarise, sweep_record, write_results
+
+    _solve_options(planner, solver, time_limit, gap, subproblems, True)
+    if workers is not None and workers < 1:
+        raise _fail(f"--workers {workers}: give 1 or more")
+    if workers is not None and dask:
+        raise _fail("--workers is for local processes: a Dask cluster brings its own workers")
+    _check_out(out)
+    settings = RunSettings(planner, solver, time_limit,
+                           SearchSettings(gap=gap, subproblems=subproblems))
+    try:  # every bad --vary before the first solve
+        sw = prepare_sweep(load_scenario(scenario), vary or [], samples, seed, settings)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    results = _run_sweep(sw, dask, workers)
+    stats = summarise(sw, results)
+    record = sweep_record(sw, stats, str(scenario))
+    with _os_errors(f"cannot write the results into {out}"):
+        paths = write_results(out, sw, results, stats, str(scenario))
+        paths.append(write_sweep_page(out / "sweep.html", record, results))
+    _print_sweep(record)
+    for path in paths:
+        out_console.print(f"wrote {path}")
+    if stats["errors"]:
+        _warn(f"{stats['errors']} samples have no plan (status error, reason in sweep.csv)")
+    if stats["checker_failures"]:
+        raise _fail(f"{stats['checker_failures']} plans break the checker's rules (a bug, "
+                    "please report it): see sweep.csv", 3)
+
+
+def _run_sweep(sw: Any, dask: str | None, workers: int | None) -> list[Any]:
+    """Run the sweep's samples with a progress bar, on local processes or on a Dask cluster
+    through its concurrent.futures interface: the same code path."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from whatif.sweep import local_executor, run_sweep
+
+    n = workers or os.cpu_count() or 1
+    where = f"Dask at {dask}" if dask else f"{n} local process{'es' if n != 1 else ''}"
+    out_console.print(f"sweep: {len(sw.tasks)} samples on {escape(where)}")
+    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console) as bar:
+        task = bar.add_task("solving", total=len(sw.tasks))
+        if not dask:
+            with local_executor(workers) as ex:
+                return run_sweep(sw, ex, lambda _r: bar.advance(task))
+        from distributed import Client
+
+        try:
+            client = Client(dask, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise _fail(f"--dask {dask}: cannot reach the scheduler: {exc}") from None
+        with client, client.get_executor() as ex:
+            return run_sweep(sw, ex, lambda _r: bar.advance(task))
+
+
+def _print_sweep(record: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    s = record["statistics"]
+
+    def day(v: float | None) -> str:
+        return "not reached" if v is None else f"C+{v:g}"
+
+    t = Table(title=f"Sweep of {escape(record['scenario'])}: {s['solved']} of {s['samples']} "
+                    "samples with a plan")
+    for col in ("", "P10", "P50", "P90"):
+        t.add_column(col, justify="right" if col else "left")
+    t.add_row("gap-days", *(f"{v:,.1f}" if v is not None else "-"
+                            for v in s["gap_days"].values()))
+    t.add_row("closure day", *(day(v) for v in s["closure_day"].values()))
+    out_console.print(t)
+    if s["tornado"]:
+        t = Table(title="Inputs by effect on gap-days (mean of high draws - low draws)")
+        t.add_column("input")
+        t.add_column("gap-days", justify="right")
+        t.add_column("closure day", justify="right")
+        for b in s["tornado"]:
+            t.add_row(escape(b["label"]), f"{b['gap_days_swing']:+,.1f}",
+                      f"{b['closure_day_swing']:+,.1f}")
+        out_console.print(t)
+    if s["curve"]:
+        t = Table(title="Curve (P50)")
+        for col in ("value", "gap-days", "closure day"):
+            t.add_column(col, justify="right")
+        for p in s["curve"]:
+            g = p["gap_days"]["p50"]
+            t.add_row(f"{p['value']:g}", f"{g:,.1f}" if g is not None else "-",
+                      day(p["closure_day"]["p50"]))
+        out_console.print(t)
+
+
+@app.command()
+def bottlenecks(
+    out: DirArg,
+    top: Annotated[int, typer.Option(help="Show this many resources, best first.")] = 10,
+    confirm: Annotated[int, typer.Option(
+        help="Re-solve the scenario with each of the first K changes (a full solve each; "
+             "give the budget the plan was solved with).")] = 0,
+    json_: Annotated[bool, typer.Option("--json", help="Print bottlenecks.json, no table.")
+                     ] = False,
+    time_limit: Annotated[float, typer.Option(
+        help="Safety net in seconds for each confirming solve.")] = 900.0,
+    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
+    subproblems: Annotated[int, typer.Option(
+        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
+) -> None:
+    """What to ask for first: gap-days saved by one more unit of each resource (a vehicle,
+    1,000 t/day at a place or depot, a member deciding a day earlier), from the duals of the
+    plan's LP with its integer decisions fixed; writes DIR/bottlenecks.json."""
+    from contracts.files import write_json
+    from contracts.network import Network
+    from contracts.plan import Plan
+    from optimizer.bottlenecks import bottleneck_values, scenario_resolver
+    from optimizer.bottlenecks import confirm as confirm_prices
+    from optimizer.settings import SearchSettings
+    from optimizer.solve import stderr_progress
+
+    _needs_plan(out)
+    _solve_options("mip", "highs", time_limit, gap, subproblems, quiet)
+    if top < 1 or confirm < 0:
+        raise _fail("--top must be >= 1 and --confirm >= 0")
+    try:
+        resolved = json.loads((out / "resolved.json").read_text(encoding="utf-8"))
+        plan = Plan.from_json(json.loads((out / "plan.json").read_text(encoding="utf-8")))
+        prices = bottleneck_values(Network.from_json(resolved), plan)
+        if confirm:
+            prices = confirm_prices(
+                prices, confirm, scenario_resolver(resolved),
+                SearchSettings(gap=gap, subproblems=subproblems), time_limit,
+                None if quiet else stderr_progress)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    except (KeyError, TypeError, ValueError) as exc:  # a hand-edited or truncated file
+        raise _fail(f"cannot read the plan in {out}: {exc!r}") from None
+    doc = prices.to_json()
+    with _os_errors(f"cannot write {out / 'bottlenecks.json'}"):
+        path = write_json(out / "bottlenecks.json", doc)
+    if json_:
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    _print_bottlenecks(doc, top)
+    out_console.print(f"wrote {path}")
+
+
+def _print_bottlenecks(doc: dict[str, Any], top: int) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Bottleneck values: {doc['what']}", title_justify="left")
+    for name in ("resource", "unit", "estimated gap-days saved", "confirmed gap-days saved"):
+        table.add_column(name, justify="left" if name in ("resource", "unit") else "right")
+    for r in doc["resources"][:top]:
+        done = r["confirmed_gap_days_saved"]
+        table.add_row(escape(r["resource"]), r["unit"], f"{r['estimated_gap_days_saved']:,.2f}",
+                      "-" if done is None else f"{done:,.2f}")
+    out_console.print(table)
+    out_console.print(
+        f"plan: {doc['plan_gap_days']:,.1f} gap-days; its LP with the integer decisions fixed: "
+        f"{doc['lp_gap_days']:,.1f}. Estimates are marginal (duals); confirmed figures re-solve "
+        "the whole plan with the change.")
 
 
 def _needs_plan(out: Path) -> None:

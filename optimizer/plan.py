@@ -3,72 +3,63 @@ with readiness, closures, burden shares and KPIs computed from the trips themsel
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from contracts.files import write_atomic
 from contracts.met import is_met
 from contracts.network import Network
+from contracts.plan import (
+    Cargo,
+    ForceResult,
+    Kpis,
+    MemberShare,
+    Plan,
+    Readiness,
+    SolverInfo,
+    Supply,
+    Trip,
+    Unmet,
+)
 from optimizer.readiness import arrived_by_day, readiness_rows
 from optimizer.schedule import Schedule
+
+__all__ = ["SolverInfo", "build_plan"]
 
 DELIVERED_TOL_T = 1e-3
 CLOSED_SHARE = 0.99  # docs/contracts.md: closed once 99% of its cargo is in its sector
 
 
-@dataclass(frozen=True)
-class SolverInfo:
-    planner: str  # "mip" or "greedy"
-    backend: str
-    status: str
-    objective: float | None
-    bound: float | None
-    gap: float | None
-    seconds: float
-    method: str = ""  # how the plan was found: branch-and-bound, fix-and-optimize, ...
-    by_clock: bool = False  # the --time-limit safety net cut the search short
-    bound_source: str | None = None  # which relaxation the bound comes from
-
-
-def build_plan(net: Network, schedule: Schedule, solver: SolverInfo) -> dict[str, Any]:
+def build_plan(net: Network, schedule: Schedule, solver: SolverInfo) -> Plan:
+    """The plan of a schedule: trips, forces' closures, readiness, shares and KPIs, all
+    computed from the trips themselves."""
     rows = readiness_rows(net, schedule)
     forces = _force_rows(net, schedule)
-    return {
-        "scenario": {"name": net.name, "sha256": net.scenario.sha256},
-        "solver": {
-            "planner": solver.planner, "backend": solver.backend, "status": solver.status,
-            "objective": solver.objective, "bound": solver.bound, "gap": solver.gap,
-            "seconds": round(solver.seconds, 3), "method": solver.method,
-            "cut_by_clock": solver.by_clock, "bound_source": solver.bound_source,
-        },
-        "period_hours": net.period_hours,
-        "trips": _trip_rows(net, schedule),
-        "forces": forces,
-        "supply": [
-            {"depot": s.depot, "sector": s.sector, "force": s.force, "day": s.day,
-             "ship_day": s.ship_day, "tons": s.tons}
+    return Plan(
+        scenario_name=net.name,
+        scenario_sha256=net.scenario.sha256,
+        solver=solver,
+        period_hours=net.period_hours,
+        trips=_trip_rows(net, schedule),
+        forces=forces,
+        supply=[
+            Supply(s.depot, s.sector, s.force, s.day, s.ship_day, s.tons)
             for s in sorted(schedule.supply, key=lambda s: (s.day, s.sector, s.force, s.depot))
         ],
-        "readiness": [
-            {"sector": r.sector, "capability": r.capability, "day": r.day,
-             "required": r.required, "delivered": r.delivered, "gap": r.gap}
+        readiness=[
+            Readiness(r.sector, r.capability, r.day, r.required, r.delivered, r.gap)
             for r in rows
         ],
-        "members": _member_shares(net, schedule),
-        "unmet": _unmet_requirements(net, rows),
-        "kpis": {
-            "gap_days": sum(r.weight * r.gap for r in rows),
-            "closure_day": _closure_day(rows, net.horizon_days),
-            "late_forces": sum(1 for f in forces if f["late"]),
-        },
-    }
+        members=_member_shares(net, schedule),
+        unmet=_unmet_requirements(net, rows),
+        kpis=Kpis(
+            gap_days=sum(r.weight * r.gap for r in rows),
+            closure_day=_closure_day(rows, net.horizon_days),
+            late_forces=sum(1 for f in forces if f.late),
+        ),
+    )
 
 
-def _unmet_requirements(net: Network, rows: list[Any]) -> list[dict[str, Any]]:
+def _unmet_requirements(net: Network, rows: list[Any]) -> list[Unmet]:
     """Requirements not met on the last day (contracts.met), each with the binding reason."""
     last = net.horizon_days - 1
     offered: dict[str, float] = defaultdict(float)
@@ -95,38 +86,31 @@ def _unmet_requirements(net: Network, rows: list[Any]) -> list[dict[str, Any]]:
                 f"{required[r.capability]:g} required) but not all of it can be in "
                 f"{r.sector}, supplied, by the end of the horizon with this lift"
             )
-        out.append({"sector": r.sector, "capability": r.capability, "required": r.required,
-                    "delivered": r.delivered, "gap": r.gap, "reason": why})
+        out.append(Unmet(r.sector, r.capability, r.required, r.delivered, r.gap, why))
     return out
 
 
-def _trip_rows(net: Network, schedule: Schedule) -> list[dict[str, Any]]:
+def _trip_rows(net: Network, schedule: Schedule) -> list[Trip]:
     out = []
     for trip in sorted(schedule.trips, key=lambda t: (t.depart_h, t.leg, t.fleet)):
         leg = net.leg_by_id[trip.leg]
         # personnel ride with their cargo on fleets with seats; on a cargo-only fleet (pax 0
         # or none) the equipment goes with its crews and the troops travel separately
         seats = bool(net.fleets[trip.fleet].pax)
-        cargo: list[dict[str, Any]] = [
-            {"force": f, "tons": t, "pax": t * _pax_per_ton(net, f) if seats else 0.0}
+        cargo = tuple(
+            Cargo(f, t, t * net.forces[f].pax_per_ton if seats else 0.0)
             for f, t in sorted(trip.cargo.items())
-        ]
-        out.append({
-            "fleet": trip.fleet, "mode": leg.mode, "leg": leg.id, "from": leg.from_,
-            "to": leg.to, "depart_h": trip.depart_h, "arrive_h": trip.arrive_h,
-            "return_h": trip.return_h, "vehicles": trip.vehicles,
-            "tons": sum(c["tons"] for c in cargo), "pax": sum(c["pax"] for c in cargo),
-            "cargo": cargo,
-        })
+        )
+        out.append(Trip(
+            fleet=trip.fleet, mode=leg.mode, leg=leg.id, from_=leg.from_, to=leg.to,
+            depart_h=trip.depart_h, arrive_h=trip.arrive_h, return_h=trip.return_h,
+            vehicles=trip.vehicles, tons=sum(c.tons for c in cargo),
+            pax=sum(c.pax for c in cargo), cargo=cargo,
+        ))
     return out
 
 
-def _pax_per_ton(net: Network, force_id: str) -> float:
-    f = net.forces[force_id]
-    return f.personnel / f.cargo_t
-
-
-def _force_rows(net: Network, schedule: Schedule) -> list[dict[str, Any]]:
+def _force_rows(net: Network, schedule: Schedule) -> list[ForceResult]:
     delivered: dict[str, float] = defaultdict(float)
     arrivals: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for trip in schedule.trips:
@@ -146,18 +130,18 @@ def _force_rows(net: Network, schedule: Schedule) -> list[dict[str, Any]]:
         late = force.activation_day is not None and (
             closure_h is None or (due is not None and closure_h > 24.0 * (due + 1))
         )
-        rows.append({
-            "force": fid,
-            "member": force.member,
-            "sector": sector,
-            "ready_h": None if force.activation_day is None else force.activation_day * 24.0,
-            "closure_h": closure_h,
-            "delivered_t": delivered[fid],
-            "due_day": due,
-            "late": late,
-            "reason": _why_late(net, fid, sector) if late else None,
-            "sustained_by": sorted(depots[fid]),
-        })
+        rows.append(ForceResult(
+            force=fid,
+            member=force.member,
+            sector=sector,
+            ready_h=None if force.activation_day is None else force.activation_day * 24.0,
+            closure_h=closure_h,
+            delivered_t=delivered[fid],
+            due_day=due,
+            late=late,
+            reason=_why_late(net, fid, sector) if late else None,
+            sustained_by=tuple(sorted(depots[fid])),
+        ))
     return rows
 
 
@@ -208,17 +192,17 @@ def _due_day(
     return max(days) if days else None
 
 
-def _member_shares(net: Network, schedule: Schedule) -> list[dict[str, Any]]:
+def _member_shares(net: Network, schedule: Schedule) -> list[MemberShare]:
     arrived = arrived_by_day(net, schedule.trips, schedule.sectors)
     points: dict[str, float] = defaultdict(float)
     for fid, cumulative in arrived.items():
         f = net.forces[fid]
         frac = min(1.0, cumulative[-1] / f.cargo_t)
-        points[f.member] += frac * sum(v for _, v in f.capability)
+        points[f.member] += frac * f.points
     total = sum(points.values())
     return [
-        {"member": code, "share": points[code] / total if total > 0 else 0.0,
-         "fair_share": m.fair_share, "points": points[code]}
+        MemberShare(code, points[code] / total if total > 0 else 0.0, m.fair_share,
+                    points[code])
         for code, m in sorted(net.members.items())
     ]
 
@@ -229,36 +213,3 @@ def _closure_day(rows: list[Any], horizon_days: int) -> int | None:
         return 0
     last_open = max(open_days)
     return last_open + 1 if last_open + 1 < horizon_days else None
-
-
-# --- files --------------------------------------------------------------------------------
-
-
-def write_plan_csv(path: Path, plan: dict[str, Any], c_day: str) -> Path:
-    """One row per force per trip, with calendar times, for spreadsheets."""
-    start = dt.datetime.combine(dt.date.fromisoformat(c_day), dt.time())
-    fields = ["force", "member", "sector", "fleet", "mode", "from", "to", "depart", "arrive",
-              "depart_h", "arrive_h", "tons", "pax"]
-    member = {f["force"]: (f["member"], f["sector"]) for f in plan["forces"]}
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "x", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=fields)
-            w.writeheader()
-            for trip in plan["trips"]:
-                for c in trip["cargo"]:
-                    m, s = member[c["force"]]
-                    w.writerow({
-                        "force": c["force"], "member": m, "sector": s or "",
-                        "fleet": trip["fleet"], "mode": trip["mode"], "from": trip["from"],
-                        "to": trip["to"],
-                        "depart": (start + dt.timedelta(hours=trip["depart_h"])).isoformat(
-                            timespec="minutes"),
-                        "arrive": (start + dt.timedelta(hours=trip["arrive_h"])).isoformat(
-                            timespec="minutes"),
-                        "depart_h": round(trip["depart_h"], 2),
-                        "arrive_h": round(trip["arrive_h"], 2),
-                        "tons": round(c["tons"], 3), "pax": round(c["pax"], 1),
-                    })
-
-    return write_atomic(path, write)

@@ -19,7 +19,8 @@ from optimizer.greedy import greedy_schedule
 from optimizer.lp import objective, rescaled
 from optimizer.model import KT, Model, build_model
 from optimizer.neighbourhood import fix_and_optimize
-from optimizer.plan import SolverInfo, build_plan
+from contracts.plan import Plan, SolverInfo
+from optimizer.plan import build_plan
 from optimizer.rounding import Rounding, relax_round_fix
 from optimizer.settings import SearchSettings
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
@@ -47,7 +48,7 @@ def plan_with_mip(
     resolved: dict[str, Any], backend: str = "highs", time_limit_s: float = 600.0,
     gap: float | None = None, progress: Progress | None = None,
     settings: SearchSettings | None = None,
-) -> tuple[dict[str, Any], PlanStats]:
+) -> tuple[Plan, PlanStats]:
     """Plan with the MIP: the greedy plan first, then branch-and-bound (small models, or
     SCIP and CP-SAT) or fix-and-optimize with relax-round-fix beside it (HiGHS, above
     `settings.exact_up_to` movements). Budgets are work, so a plan does not depend on the
@@ -86,7 +87,7 @@ def plan_with_mip(
     schedule = schedule_from_solution(model, model.in_tons(result.values))
     info = SolverInfo(
         "mip", backend, result.status.value, result.objective, result.bound, result.gap,
-        result.seconds, result.method, by_clock=result.by_clock,
+        result.seconds, result.method, cut_by_clock=result.by_clock,
         bound_source=source if result.bound is not None else None,
     )
     return build_plan(net, schedule, info), stats
@@ -249,7 +250,7 @@ def _with_bound(result: SolveResult, lp_bound: float) -> SolveResult:
     return dataclasses.replace(result, bound=bound, gap=relative_gap(result.objective, bound))
 
 
-def plan_with_greedy(resolved: dict[str, Any]) -> dict[str, Any]:
+def plan_with_greedy(resolved: dict[str, Any]) -> Plan:
     net: Network = Network.from_json(resolved)
     started = time.perf_counter()
     schedule = greedy_schedule(net)

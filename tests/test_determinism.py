@@ -21,7 +21,7 @@ BALTIC = Path(__file__).resolve().parents[1] / "scenarios" / "baltic_article5.ya
 def _solve(resolved: dict[str, Any]) -> dict[str, Any]:
     # the default work budget; the safety net raised so that a slow, shared CI machine
     # cannot cut the search (that would be a different plan, and the test would say so)
-    plan, _ = plan_with_mip(resolved, time_limit_s=3600)
+    plan = plan_with_mip(resolved, time_limit_s=3600)[0].to_json()
     assert check_plan(resolved, plan) == []
     plan["solver"].pop("seconds")
     return plan

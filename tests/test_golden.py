@@ -47,8 +47,8 @@ def _golden(name: str) -> Any:
 def test_same_network_and_plans_as_before(case: str) -> None:
     resolved = _resolved(CASES[case])
     assert _placeless(resolved) == _golden(f"{case}.resolved.json")
-    assert _untimed(plan_with_greedy(resolved)) == _golden(f"{case}.greedy.json")
-    mip, _ = plan_with_mip(resolved, time_limit_s=3600)
+    assert _untimed(plan_with_greedy(resolved).to_json()) == _golden(f"{case}.greedy.json")
+    mip = plan_with_mip(resolved, time_limit_s=3600)[0].to_json()
     assert _untimed(mip) == _golden(f"{case}.mip.json")
 
 
@@ -60,4 +60,4 @@ def test_same_baltic_network_and_greedy_plan_as_before() -> None:
     resolved = _resolved("scenarios/baltic_article5.yaml")
     want = _golden("baltic.sha256.json")
     assert _digest(_placeless(resolved)) == want["resolved"]
-    assert _digest(_untimed(plan_with_greedy(resolved))) == want["greedy"]
+    assert _digest(_untimed(plan_with_greedy(resolved).to_json())) == want["greedy"]

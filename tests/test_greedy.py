@@ -22,7 +22,7 @@ Json = dict[str, Any]
 def greedy(resolved: Json) -> Json:
     net = Network.from_json(resolved)
     info = SolverInfo("greedy", "dispatch", "feasible", None, None, None, 0.0)
-    plan = build_plan(net, greedy_schedule(net), info)
+    plan = build_plan(net, greedy_schedule(net), info).to_json()
     violations = check_plan(resolved, plan)
     assert violations == [], format_violations(violations)
     return plan
@@ -162,7 +162,7 @@ def test_the_mip_beats_greedy_where_greedy_blocks() -> None:
     from optimizer.planner import plan_with_mip
 
     resolved = one_aircraft_two_forces()
-    mip, _ = plan_with_mip(resolved, time_limit_s=30)
+    mip = plan_with_mip(resolved, time_limit_s=30)[0].to_json()
     assert check_plan(resolved, mip) == []
     assert mip["kpis"]["gap_days"] == pytest.approx(22.0)
     assert greedy(resolved)["kpis"]["gap_days"] > mip["kpis"]["gap_days"]

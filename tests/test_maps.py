@@ -114,7 +114,7 @@ def _evil_resolved() -> Json:
 @functools.lru_cache(maxsize=1)
 def _solved() -> tuple[str, str]:
     resolved = _evil_resolved()
-    plan, _ = plan_with_mip(resolved)
+    plan = plan_with_mip(resolved)[0].to_json()
     return json.dumps(resolved), json.dumps(plan)
 
 

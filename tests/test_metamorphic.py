@@ -47,7 +47,7 @@ CHANGES: dict[str, Callable[[Json], None]] = {
 
 
 def _objective(resolved: Json) -> tuple[float, float]:
-    plan, _ = plan_with_mip(resolved, time_limit_s=60)
+    plan = plan_with_mip(resolved, time_limit_s=60)[0].to_json()
     assert check_plan(resolved, plan) == []
     solver = plan["solver"]
     assert solver["status"] in ("optimal", "feasible"), solver

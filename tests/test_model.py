@@ -13,7 +13,7 @@ from optimizer.planner import plan_with_greedy, plan_with_mip
 
 
 def solved(resolved: dict[str, Any], backend: str = "highs") -> dict[str, Any]:
-    plan, _ = plan_with_mip(resolved, backend=backend, time_limit_s=30)
+    plan = plan_with_mip(resolved, backend=backend, time_limit_s=30)[0].to_json()
     assert check_plan(resolved, plan) == []
     assert plan["solver"]["status"] == "optimal"
     return plan
@@ -87,7 +87,7 @@ def test_nothing_flies_before_its_fleet_is_available(activation_day: int, gap_da
     assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
     flights = [t for t in plan["trips"] if t["fleet"] == "c17"]
     assert min(t["depart_h"] for t in flights) == pytest.approx(24.0 * activation_day)
-    greedy = plan_with_greedy(tiny.late_fleet(activation_day))
+    greedy = plan_with_greedy(tiny.late_fleet(activation_day)).to_json()
     assert check_plan(tiny.late_fleet(activation_day), greedy) == []
     assert min(t["depart_h"] for t in greedy["trips"] if t["fleet"] == "c17") >= (
         24.0 * activation_day)
@@ -124,7 +124,7 @@ def test_loading_aircraft_count_against_the_mog_where_they_leave(
     resolved = tiny.crowded_departure_airfield(mog)
     plan = solved(resolved)
     assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
-    greedy = plan_with_greedy(resolved)
+    greedy = plan_with_greedy(resolved).to_json()
     assert check_plan(resolved, greedy) == []
     for p in (plan, greedy):
         per_day: dict[int, float] = {}
@@ -146,7 +146,7 @@ def test_a_cargo_only_fleet_carries_a_unit_with_people(seats: int | None) -> Non
     plan = solved(resolved)
     assert plan["kpis"]["gap_days"] == pytest.approx(1.0)
     assert all(t["pax"] == 0 for t in plan["trips"])
-    greedy = plan_with_greedy(resolved)
+    greedy = plan_with_greedy(resolved).to_json()
     assert greedy["kpis"]["gap_days"] == pytest.approx(1.0)
 
 

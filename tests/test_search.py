@@ -27,7 +27,7 @@ SEARCH_ONLY = SearchSettings(exact_up_to=0, start_size=1, min_size=1)
 
 
 def searched(resolved: dict[str, Any]) -> dict[str, Any]:
-    plan, _ = plan_with_mip(resolved, time_limit_s=60, settings=SEARCH_ONLY)
+    plan = plan_with_mip(resolved, time_limit_s=60, settings=SEARCH_ONLY)[0].to_json()
     assert check_plan(resolved, plan) == []
     assert plan["solver"]["method"] == "fix-and-optimize"
     return plan
@@ -58,7 +58,7 @@ def test_search_plans_pass_the_checker_and_never_lose_to_greedy(
     plan = searched(resolved)
     assert plan["solver"]["status"] in ("optimal", "feasible", "work_limit")
     assert plan["solver"]["cut_by_clock"] is False
-    greedy = plan_with_greedy(resolved)
+    greedy = plan_with_greedy(resolved).to_json()
     # the search minimises the model's objective, which may trade its small cost and
     # force-waiting terms against gap-days, never more than those terms are worth
     forces, days = len(resolved["forces"]), resolved["scenario"]["horizon_days"]

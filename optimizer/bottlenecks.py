@@ -1,0 +1,414 @@
+"""Bottleneck values: what one more unit of each resource is worth, in gap-days saved.
+
+`mobilize bottlenecks DIR` answers "what should I ask for first". HiGHS gives no duals for a
+MIP, so the plan's integer decisions (vehicles per group, forces per sector) are fixed at the
+plan's values and the linear program that is left is solved again (optimization-notes.md,
+"HiGHS returns no duals for a MIP"). That LP minimizes the plan's own KPI, not the planner's
+objective: sum of weight x gap x days, plan.json's `kpis.gap_days` (without the 10% lateness
+surcharge, the force-days and ton-km tie-breakers), so each row dual y is directly gap-days
+per unit of the row's bound. HiGHS's sign: y = d(gap-days) / d(bound), so raising a binding
+upper bound gives y <= 0, and a resource's saving is -y x the change in its rows' bounds.
+
+How each resource is valued, from which rows (`Model.rows`, `Model.capacity_rows`,
+`Model.conserve_rows`, recorded by the add_* functions of optimizer/model.py):
+
+- place, 1,000 t/day more throughput: every `throughput` row of the place (one a day) gets
+  1 kt more room: saving = -sum over days of y[throughput, place, day] x 1 kt.
+- depot, 1,000 t more stock: -y[depot_stock] x 1 kt; 1,000 t/day more throughput:
+  -sum over days of y[depot_throughput, depot, day] x 1 kt.
+- fleet, one more vehicle. With vehicles fixed, the fleet_count and MOG rows hold only fixed
+  columns and price nothing; a vehicle's worth is in the payload and seats rows of the groups
+  (fleet, leg, start period) it could join: one more vehicle in group g raises its payload by
+  trips x payload_t and its seats by trips x pax, worth w_g = sum_r y_r a[r, v_g] over those
+  rows. One vehicle serves one group at a time and is busy for the group's busy periods, from
+  the fleet's activation on (no group exists before), and only where every MOG row it would
+  touch has room for its ground hours: its value is the best such sequence of groups, a
+  longest path over periods (`_best_sequence`).
+- member, decision one day earlier. A member's decision day sets the activation day of its
+  forces (decision + readiness: a movement's tons appear at home then, as the right-hand
+  side of its first `conserve` row) and of the fleets it decides for (max(available_day, the
+  first owner's decision)). The fixed LP has no columns before an activation, so a day earlier
+  cannot be priced in it directly; its mirror, a day later, can, and is taken as the
+  estimate: each movement's tons appearing a day later at home cost
+  tons x (y[conserve, home, start + 1 day] - y[conserve, home, start]), and each fleet it
+  activates loses the vehicles the plan starts on its first day, sum of w_g x vehicles_g.
+  Members that decide on C-day already, or opt out, have no entry. A fleet whose
+  available_day, not the decision, sets its activation day is counted too (resolved.json does
+  not say which); the confirmation shows it.
+- MOG slots are not valued: with vehicles fixed no aircraft can be added or moved, so MOG
+  rows have no price; `mobilize whatif --degrade-place` measures them.
+
+A dual is a marginal rate, so the estimates are confirmed by re-solving the whole MIP with
+each change (`confirm`): the figures differ when the change is larger than the dual's range
+(a vehicle is 77.5 t a trip, 1,000 t/day may be far more than a place can use), when the
+re-solve re-plans the integer decisions the estimate held fixed (it can only gain from that),
+when the LP is degenerate (a binding row with several valid duals: the solver reports one),
+and because the re-solve is a heuristic search with a work budget, which may land on another
+plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from contracts.errors import MobilizeError
+from contracts.network import Network
+from contracts.plan import Plan
+from optimizer.lp import LinearModel
+from optimizer.model import KT, Group, Model
+from optimizer.planner import plan_with_mip, planning_model
+from optimizer.schedule import Schedule, Supply, Trip
+from optimizer.settings import SearchSettings
+from optimizer.solve import Progress, highs_with
+from optimizer.timing import ground_hours
+from optimizer.warmstart import start_from_schedule
+
+UNIT_T = 1000.0  # one unit of throughput (t/day) or stock (t) asked for
+WHAT = ("gap-days saved (plan.json kpis.gap_days: weight x capability gap x days) per unit, "
+        "estimated from the duals of the LP with the plan's integer decisions fixed")
+TOL = 1e-9  # duals and slacks below this are the solver's round-off
+
+ChangeKind = Literal["fleet", "throughput", "depot_stock", "depot_throughput", "member"]
+
+
+class BottleneckError(MobilizeError):
+    """A plan whose bottlenecks cannot be priced (no plan, or not of this network)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One unit more of one resource: what `confirm` applies to the scenario."""
+
+    kind: ChangeKind
+    target: str  # fleet, place or depot id, or member code
+
+    @property
+    def unit(self) -> str:
+        return {
+            "fleet": "one more vehicle",
+            "throughput": "+1,000 t/day throughput",
+            "depot_stock": "+1,000 t stock",
+            "depot_throughput": "+1,000 t/day throughput",
+            "member": "decision one day earlier",
+        }[self.kind]
+
+    @property
+    def resource(self) -> str:
+        noun = {"fleet": "fleet", "throughput": "place", "depot_stock": "depot",
+                "depot_throughput": "depot", "member": "member"}[self.kind]
+        return f"{noun} {self.target}"
+
+
+@dataclass(frozen=True)
+class Bottleneck:
+    change: Change
+    estimate: float  # gap-days saved, from the duals
+    confirmed: float | None = None  # gap-days saved by the re-solve with the change
+    confirmed_gap_days: float | None = None  # the re-solved plan's gap-days
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Every priced resource, best first, and the figures they start from."""
+
+    plan_gap_days: float  # plan.json's kpis.gap_days
+    lp_gap_days: float  # the LP with the plan's integers fixed (at most the plan's)
+    values: list[Bottleneck]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "what": WHAT,
+            "plan_gap_days": self.plan_gap_days,
+            "lp_gap_days": self.lp_gap_days,
+            "resources": [
+                {"resource": b.change.resource, "kind": b.change.kind, "id": b.change.target,
+                 "unit": b.change.unit, "estimated_gap_days_saved": b.estimate,
+                 "confirmed_gap_days_saved": b.confirmed,
+                 "confirmed_plan_gap_days": b.confirmed_gap_days}
+                for b in self.values
+            ],
+        }
+
+
+# --- the LP with the plan's integers fixed -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixedLP:
+    """The model, the plan's column values (kilotons) and the fixed LP's solution."""
+
+    model: Model
+    plan_values: list[float]
+    values: list[float]
+    duals: list[float]
+    gap_days: float
+
+
+def schedule_from_plan(plan: Plan) -> Schedule:
+    """A plan's trips, sectors and supply as the Schedule the planners hand the writer."""
+    trips = []
+    for t in plan.trips:
+        cargo: dict[str, float] = defaultdict(float)
+        for c in t.cargo:
+            cargo[c.force] += c.tons
+        trips.append(Trip(t.fleet, t.leg, t.depart_h, t.arrive_h, t.return_h, t.vehicles,
+                          dict(cargo)))
+    sectors = {f.force: f.sector for f in plan.forces}
+    supply = [Supply(s.depot, s.sector, s.force, s.day, s.ship_day, s.tons)
+              for s in plan.supply]
+    return Schedule(trips, sectors, supply)
+
+
+def solve_fixed(net: Network, plan: Plan) -> FixedLP:
+    """Rebuild the planner's model, map the plan onto its columns (the warm start's mapping),
+    fix the integer columns there and solve the LP that is left, minimizing gap-days."""
+    if plan.solver.status in ("infeasible", "no_solution"):
+        raise BottleneckError("the plan has no integer solution to fix (solver status "
+                              f"{plan.solver.status}): solve again with a larger budget")
+    model, _ = planning_model(net)
+    values = start_from_schedule(model, schedule_from_plan(plan))
+    if values is None:
+        raise BottleneckError(
+            "the plan's integer decisions do not fit the model rebuilt from resolved.json: "
+            "was plan.json solved from another resolved.json?")
+    lp = _fixed_lp(model, values)
+    h = highs_with(lp)
+    h.run()
+    import highspy
+
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise BottleneckError(f"the LP with the plan's integers fixed did not solve: "
+                              f"{h.modelStatusToString(h.getModelStatus())}")
+    solution = h.getSolution()
+    return FixedLP(model, values, list(solution.col_value), list(solution.row_dual),
+                   float(h.getInfo().objective_function_value))
+
+
+def _fixed_lp(model: Model, values: list[float]) -> LinearModel:
+    """The model with integer columns fixed at `values`, no integers, and the plan's KPI as
+    the objective: weight x gap x period-days on each gap column, nothing else."""
+    lp = model.lp
+    lb, ub = list(lp.col_lb), list(lp.col_ub)
+    for col, integer in enumerate(lp.col_integer):
+        if integer:
+            lb[col] = ub[col] = float(round(values[col]))
+    weight = {(s.id, r.capability): r.weight
+              for s in model.net.sectors.values() for r in s.requirements}
+    cost = [0.0] * lp.num_cols
+    period_days = model.net.period_hours / 24.0
+    for (sector, capability, _), col in model.gap.items():
+        cost[col] = weight[(sector, capability)] * period_days
+    # rows are shared with the model, never changed
+    return dataclasses.replace(lp, col_lb=lb, col_ub=ub, col_cost=cost,
+                               col_integer=[False] * lp.num_cols, offset=0.0)
+
+
+# --- from duals to resources -------------------------------------------------------------
+
+
+def bottleneck_values(net: Network, plan: Plan) -> Prices:
+    """Every resource's estimated gap-days saved per unit, best first (see module doc)."""
+    fixed = solve_fixed(net, plan)
+    worth = _group_worth(fixed)
+    values = (
+        [Bottleneck(Change("fleet", f), v) for f, v in _fleet_values(fixed, worth).items()]
+        + [Bottleneck(Change("throughput", p), v)
+           for p, v in _row_sums(fixed, "throughput").items()]
+        + [Bottleneck(Change("depot_stock", d), v)
+           for d, v in _row_sums(fixed, "depot_stock").items()]
+        + [Bottleneck(Change("depot_throughput", d), v)
+           for d, v in _row_sums(fixed, "depot_throughput").items()]
+        + [Bottleneck(Change("member", m), v)
+           for m, v in _member_values(fixed, worth).items()]
+    )
+    return Prices(plan.kpis.gap_days, fixed.gap_days, ranked(values))
+
+
+def ranked(values: list[Bottleneck]) -> list[Bottleneck]:
+    """Largest saving first; ties by resource name, so the order is the same on every run."""
+    return sorted(values, key=lambda b: (-round(b.estimate, 9), b.change.resource,
+                                         b.change.kind))
+
+
+def _saving(y: float) -> float:
+    """Gap-days saved by one kiloton more room on a row with dual y (-y, round-off as 0)."""
+    return -y if abs(y) > TOL else 0.0
+
+
+def _row_sums(fixed: FixedLP, family: str) -> dict[str, float]:
+    """Per resource of a row family: the saving of 1 kt more on every one of its rows (each
+    day's, for a daily limit), since the unit adds 1,000 t on each."""
+    out: dict[str, float] = defaultdict(float)
+    for (fam, resource, _), row in fixed.model.rows.items():
+        if fam == family:
+            out[resource] += _saving(fixed.duals[row]) * UNIT_T / KT
+    return dict(out)
+
+
+def _group_worth(fixed: FixedLP) -> dict[Group, float]:
+    """Gap-days one more vehicle in a group saves through its payload and seats rows:
+    sum_r y_r a[r, v] (a is -trips x payload in kilotons, or -trips x seats)."""
+    lp, out = fixed.model.lp, {}
+    for g, rows in fixed.model.capacity_rows.items():
+        v = fixed.model.vehicles[g]
+        worth = sum(fixed.duals[r] * a for r in rows for c, a in lp.row_terms(r) if c == v)
+        out[g] = worth if abs(worth) > TOL else 0.0
+    return out
+
+
+def _mog_room(fixed: FixedLP) -> dict[tuple[str, int], float]:
+    """Aircraft-hours left on the ground at each (airfield, day) with MOG, in the plan."""
+    lp, out = fixed.model.lp, {}
+    for (fam, place, day), row in fixed.model.rows.items():
+        if fam == "mog":
+            used = sum(fixed.values[c] * a for c, a in lp.row_terms(row))
+            out[(place, day)] = lp.row_ub[row] - used
+    return out
+
+
+def _fleet_values(fixed: FixedLP, worth: dict[Group, float]) -> dict[str, float]:
+    """One more vehicle per fleet: the best sequence of groups it could join."""
+    net, room = fixed.model.net, _mog_room(fixed)
+    by_fleet: dict[str, list[tuple[Group, float]]] = defaultdict(list)
+    for g, w in worth.items():
+        fits = all(room.get(key, math.inf) >= hours - 1e-6
+                   for key, hours in ground_hours(net, g.timing, g.period).items())
+        if fits and w > 0:
+            by_fleet[g.timing.fleet].append((g, w))
+    return {f: _best_sequence(by_fleet.get(f, []), net.periods)
+            for f, fleet in net.fleets.items() if fleet.activation_day is not None}
+
+
+def _best_sequence(groups: list[tuple[Group, float]], periods: int) -> float:
+    """Longest path over periods: at each period the vehicle idles one period or starts a
+    group, which keeps it busy for `busy` periods, and earns the group's worth."""
+    starting: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for g, w in groups:
+        starting[g.period].append((g.timing.busy, w))
+    best = [0.0] * (periods + 2)
+    for t in range(periods - 1, -1, -1):
+        best[t] = max([best[t + 1]] + [w + best[min(periods, t + busy)]
+                                       for busy, w in starting[t]])
+    return best[0]
+
+
+def _member_values(fixed: FixedLP, worth: dict[Group, float]) -> dict[str, float]:
+    """A day earlier decision, priced as its mirror: what a day later would cost."""
+    model, duals = fixed.model, fixed.duals
+    net = model.net
+    day = net.period_of_day(1)
+    out: dict[str, float] = {}
+    for code, member in net.members.items():
+        if member.opt_out or member.decision_delay_days <= 0:
+            continue  # nothing earlier than C-day
+        saved = 0.0
+        for m in model.movements:
+            if m.member != code:
+                continue
+            start = net.period_of_day(m.activation_day)
+            now = model.conserve_rows[(m.id, m.home, start)]
+            later = model.conserve_rows.get((m.id, m.home, start + day))
+            y_later = duals[later] if later is not None else 0.0  # after the horizon: lost
+            saved += m.tons / KT * (y_later - duals[now])
+        for f in _decided_by(net, code):
+            first = net.period_of_day(net.fleets[f].activation_day or 0)
+            saved += sum(w * fixed.plan_values[model.vehicles[g]] for g, w in worth.items()
+                         if g.timing.fleet == f and first <= g.period < first + day)
+        out[code] = saved if abs(saved) > TOL else 0.0
+    return out
+
+
+def _decided_by(net: Network, code: str) -> list[str]:
+    """Fleets whose activation day is this member's decision: it owns them and decides
+    first among their owners taking part."""
+    delay = net.members[code].decision_delay_days
+    out = []
+    for f in net.fleets.values():
+        owners = [net.members[o] for o in f.owners if not net.members[o].opt_out]
+        if code in f.owners and f.activation_day == delay and (
+            min(o.decision_delay_days for o in owners) == delay
+        ):
+            out.append(f.id)
+    return out
+
+
+# --- confirming by re-solving --------------------------------------------------------------
+
+
+Resolver = Callable[[Change], dict[str, Any]]  # a change -> the changed resolved network
+
+
+def confirm(prices: Prices, count: int, resolve: Resolver, settings: SearchSettings,
+            time_limit_s: float = 900.0, progress: Progress | None = None) -> Prices:
+    """The first `count` estimates confirmed: the whole MIP re-solved with the change, with
+    the same settings; the saving is the plan's gap-days minus the re-solved plan's."""
+    values = list(prices.values)
+    for i, b in enumerate(values[:count]):
+        if progress is not None:
+            progress(f"confirming {i + 1}/{min(count, len(values))}: {b.change.resource}, "
+                     f"{b.change.unit}")
+        plan, _ = plan_with_mip(resolve(b.change), "highs", time_limit_s, settings=settings)
+        after = plan.kpis.gap_days
+        values[i] = dataclasses.replace(b, confirmed=prices.plan_gap_days - after,
+                                        confirmed_gap_days=after)
+    return dataclasses.replace(prices, values=values)
+
+
+def changed_scenario_data(data: dict[str, Any], change: Change) -> dict[str, Any]:
+    """A scenario document (the YAML's mapping) with one unit more of one resource. The
+    what-if kinds only take away (fleet_loss, degrade_place also scales MOG, member_delay
+    only delays), so the change is made on the document itself."""
+    out = {k: ([dict(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v)
+           for k, v in data.items()}
+
+    def item(key: str, field: str) -> dict[str, Any]:
+        for x in out[key]:
+            if x.get(field) == change.target:
+                return x
+        raise BottleneckError(f"no {key[:-1]} {change.target!r} in the scenario")
+
+    if change.kind == "fleet":
+        item("fleets", "id")["count"] = int(item("fleets", "id")["count"]) + 1
+    elif change.kind == "throughput":
+        place = item("places", "id")
+        place["throughput_tpd"] = float(place["throughput_tpd"]) + UNIT_T
+    elif change.kind == "depot_stock":
+        depot = item("depots", "id")
+        depot["stock_t"] = float(depot["stock_t"]) + UNIT_T
+    elif change.kind == "depot_throughput":
+        depot = item("depots", "id")
+        depot["throughput_tpd"] = float(depot["throughput_tpd"]) + UNIT_T
+    else:
+        member = item("members", "code")
+        member["decision_delay_days"] = int(member.get("decision_delay_days", 0)) - 1
+    return out
+
+
+def scenario_resolver(resolved: dict[str, Any]) -> Resolver:
+    """Changes applied to the scenario file resolved.json was built from, then resolved again
+    (geodata), as `mobilize solve` does. BottleneckError if that file is gone or changed."""
+    from contracts.loader import file_sha256, load_scenario
+    from contracts.scenario import Scenario
+    from geodata.network import build_network
+
+    ref = resolved["scenario"]
+    path = Path(ref.get("file") or "")
+    if not path.is_file():
+        raise BottleneckError(f"cannot confirm: the scenario file {str(path)!r} that "
+                              "resolved.json was built from is not there")
+    if file_sha256(path) != ref["sha256"]:
+        raise BottleneckError(f"cannot confirm: {path} has changed since resolved.json was "
+                              "built from it (sha256 differs); solve it again first")
+    base = load_scenario(path).model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def resolve(change: Change) -> dict[str, Any]:
+        s = Scenario.model_validate(changed_scenario_data(base, change))
+        return build_network(s, path).to_json()
+
+    return resolve
