@@ -193,6 +193,12 @@ def validate(resolved: Any, plan: Any) -> None:
             if key == "legs":
                 for fid, lf in item["fleets"].items():
                     _check_obj(lf, _LEG_FLEET_SPEC, src, f"legs[{i}].fleets.{fid}")
+                for j, point in enumerate(item.get("path") or []):
+                    if not (isinstance(point, list) and len(point) == 2
+                            and all(_is_num(x) for x in point)):
+                        raise CheckInputError(
+                            src, f"legs[{i}].path[{j}] must be [lat, lon], got "
+                            f"{json.dumps(point)[:60]}")
     src = "plan.json"
     if not isinstance(plan, dict):
         raise CheckInputError(src, "top level must be a JSON object")

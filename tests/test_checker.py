@@ -343,6 +343,16 @@ def test_check_plan_missing_field(docs: tuple[Json, Json]) -> None:
         check_plan(resolved, plan)
 
 
+@pytest.mark.parametrize("point", [None, [54.6, None], [54.6], "54.6,25.3"])
+def test_a_broken_path_point_is_an_input_error_not_a_crash(
+    docs: tuple[Json, Json], point: Any
+) -> None:
+    resolved, plan = docs
+    resolved["legs"][0]["path"] = [[54.0, 24.0], point]
+    with pytest.raises(CheckInputError, match=r"resolved\.json: legs\[0\]\.path\[1\] must be"):
+        check_plan(resolved, plan)
+
+
 def test_main_exit_codes(tmp_path: Path, docs: tuple[Json, Json], capsys: Any) -> None:
     assert main([str(DATA)]) == 0
     assert "plan OK" in capsys.readouterr().out
