@@ -28,18 +28,37 @@ MAX_VALUES = 1_000_000
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Parse and validate a scenario file; raise ScenarioError listing every problem."""
-    return parse_scenario(*read_input(path, ScenarioError))
+    """Parse and validate a scenario file; raise ScenarioError listing every problem.
+
+    The scenario's fingerprint (`Scenario.fingerprint`, the sha256 of the file) is taken here,
+    once, from the very bytes that were parsed."""
+    data = _read_bytes(path, ScenarioError)
+    scenario = parse_scenario(_decoded(data, str(path), ScenarioError), str(path))
+    scenario.set_fingerprint(hashlib.sha256(data).hexdigest())
+    return scenario
 
 
 def read_input(path: str | Path, error: type[ScenarioError]) -> tuple[str, str]:
     """(text, name) of an input file, or `error` saying why it cannot be read."""
     name = str(path)
+    return _decoded(_read_bytes(path, error), name, error), name
+
+
+def _read_bytes(path: str | Path, error: type[ScenarioError]) -> bytes:
+    name = str(path)
     try:
-        return Path(path).read_text(encoding="utf-8"), name
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise error([Problem(name, None, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise error([Problem(name, None, "", f"cannot read file: {exc}")]) from None
+
+
+def _decoded(data: bytes, name: str, error: type[ScenarioError]) -> str:
+    try:
+        # universal newlines, as reading in text mode would give
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
         raise error([Problem(name, None, "", f"cannot read file: {exc}")]) from None
 
 

@@ -15,7 +15,14 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from contracts.errors import quoted
 
@@ -288,6 +295,10 @@ def _outline_codes(codes: list[str]) -> list[str]:
 
 
 class Scenario(_Model):
+    # sha256 of the file it was loaded from ("" for a scenario built in memory): set once by
+    # contracts.loader.load_scenario, never read from the file itself
+    _fingerprint: str = PrivateAttr(default="")
+
     name: str
     alliance: str
     description: str = ""
@@ -323,10 +334,21 @@ class Scenario(_Model):
         return v
 
     def place(self, place_id: str) -> Place:
+        """A place by id (StopIteration if none)."""
         return next(p for p in self.places if p.id == place_id)
 
     def member(self, code: str) -> Member:
+        """A member by code (StopIteration if none)."""
         return next(m for m in self.members if m.code == code)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the scenario file it was loaded from; "" if built in memory."""
+        return self._fingerprint
+
+    def set_fingerprint(self, sha256: str) -> None:
+        """Record the file's fingerprint (the loader does, once, at load)."""
+        self._fingerprint = sha256
 
 
 # --- checks across lists -------------------------------------------------------------------

@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 from contracts.files import write_json
-from contracts.loader import file_sha256
 from contracts.network import (
     Depot,
     Fleet,
@@ -175,7 +174,7 @@ def build_network(scenario: Scenario, scenario_file: str | Path,
         log.info(note)
     return Network(
         scenario=ScenarioRef(
-            scenario.name, str(scenario_file), file_sha256(scenario_file),
+            scenario.name, str(scenario_file), scenario.fingerprint,
             scenario.c_day.isoformat(), scenario.horizon_days, scenario.period_hours,
             scenario.ally,
         ),
