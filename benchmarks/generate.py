@@ -20,6 +20,7 @@ BASE = Path(__file__).resolve().parent.parent / "scenarios" / "baltic_article5.y
 
 @dataclass(frozen=True)
 class Size:
+    """A benchmark size: forces, days and the solve's time limit."""
     name: str
     forces: int
     horizon_days: int
@@ -34,6 +35,7 @@ SIZES = {
 
 
 def generate(size: Size, seed: int = 7, base_file: Path = BASE) -> Scenario:
+    """A synthetic scenario of `size`, grown from the Baltic one with a fixed seed."""
     base = load_scenario(base_file)
     rng = random.Random(seed)
     templates = sorted(base.forces, key=lambda f: f.id)

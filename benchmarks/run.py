@@ -28,6 +28,7 @@ OUT = HERE / "out"
 
 
 def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
+    """Build, solve and check one benchmark size; one row of the table."""
     from benchmarks.generate import SIZES, generate
     from checker import check_plan
     from contracts.network import Network
@@ -123,6 +124,7 @@ def _fewest(r: dict[str, Any]) -> str:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as a Markdown table."""
     head = (
         "| size | forces x days | movements | columns (integer) / rows | network s "
         "| model + greedy s | LP s | MIP planner s (limit) | method | status | gap to bound "
@@ -153,6 +155,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    """Command line: run the named sizes and write the results."""
     limit: float | None = None
     if "--limit" in argv:  # one time limit for every size instead of the issue's 20/20/60 s
         at = argv.index("--limit")

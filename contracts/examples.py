@@ -11,6 +11,7 @@ from typing import Any
 
 
 def place(pid: str, kind: str = "airfield", **extra: Any) -> dict[str, Any]:
+    """A resolved.json place at 54N 24E (Lithuania) unless lat/lon are given."""
     base = {"id": pid, "name": pid, "kind": kind, "country": "LT", "lat": 54.0, "lon": 24.0,
             "source": "test", "throughput_tpd": None, "mog": None, "gauges_mm": [],
             "handling_h": 0.0, "closed": False}
@@ -20,6 +21,7 @@ def place(pid: str, kind: str = "airfield", **extra: Any) -> dict[str, Any]:
 
 def fleet(fid: str, mode: str, count: int, payload_t: float, speed_kmh: float, **extra: Any
           ) -> dict[str, Any]:
+    """A resolved.json fleet: an hour each to load, unload and turn around unless given."""
     base = {"id": fid, "name": fid, "mode": mode, "owners": ["US"], "count": count,
             "payload_t": payload_t, "pax": None, "speed_kmh": speed_kmh, "range_km": None,
             "outsize": False, "gauge_mm": None, "load_h": 1.0, "unload_h": 1.0,
@@ -30,6 +32,7 @@ def fleet(fid: str, mode: str, count: int, payload_t: float, speed_kmh: float, *
 
 def force(fid: str, home: str, cargo_t: float, capability: dict[str, float], **extra: Any
           ) -> dict[str, Any]:
+    """A resolved.json force, active from day 0 unless given."""
     base = {"id": fid, "name": fid, "member": "US", "home": home, "personnel": 0,
             "cargo_t": cargo_t, "outsize": False, "capability": capability,
             "readiness_days": 0, "sector": None, "needs": [], "sustainment_tpd": 0.0,
@@ -40,6 +43,7 @@ def force(fid: str, home: str, cargo_t: float, capability: dict[str, float], **e
 
 def leg(frm: str, to: str, mode: str, km: float, fleets: list[dict[str, Any]],
         gauge_mm: int | None = None) -> dict[str, Any]:
+    """A resolved.json leg with transit and cycle hours by the contract's formulas."""
     times = {}
     for f in fleets:
         run = km / f["speed_kmh"]
@@ -53,6 +57,7 @@ def leg(frm: str, to: str, mode: str, km: float, fleets: list[dict[str, Any]],
 
 
 def sector(sid: str, requirements: list[dict[str, Any]]) -> dict[str, Any]:
+    """A resolved.json sector with its requirements."""
     return {"id": sid, "name": sid, "lat": 54.5, "lon": 24.5, "radius_km": 30, "polygon": None,
             "requirements": [{"weight": 1.0, **r} for r in requirements]}
 
@@ -63,6 +68,7 @@ def resolved(
     depots: list[dict[str, Any]] | None = None, members: list[dict[str, Any]] | None = None,
     period_hours: int = 24,
 ) -> dict[str, Any]:
+    """A whole resolved.json document from the pieces above."""
     return copy.deepcopy({
         "scenario": {"name": "tiny", "file": "tiny.yaml", "sha256": "0" * 64,
                      "c_day": "2027-03-01", "horizon_days": horizon_days,

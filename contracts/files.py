@@ -31,6 +31,7 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_text(target: Path, text: str) -> Path:
+    """Write text atomically (temporary file, then rename); the path."""
     def write(tmp: Path) -> None:
         with open(tmp, "x", encoding="utf-8", newline="") as fh:
             fh.write(text)

@@ -63,6 +63,7 @@ def _decoded(data: bytes, name: str, error: type[ScenarioError]) -> str:
 
 
 def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario text; ScenarioError listing every problem."""
     try:
         return _parse(text, name)
     except RecursionError:  # a fallback: _read and _measure refuse deep nesting first

@@ -66,6 +66,7 @@ class _Model(BaseModel):
 
 
 class Member(_Model):
+    """A member nation: its decision delay, fair share and whether it opts out."""
     code: CountryCode
     name: str
     decision_delay_days: Annotated[int, Field(ge=0)] = 0
@@ -75,6 +76,7 @@ class Member(_Model):
 
 
 class Place(_Model):
+    """A base, port, airfield, railhead or depot site, by ICAO, UN/LOCODE or lat/lon."""
     id: Id
     name: str | None = None
     kind: PlaceKind
@@ -119,6 +121,7 @@ class Place(_Model):
 
 
 class Requirement(_Model):
+    """Points of a capability a sector needs by a day."""
     capability: Standard
     amount: Positive
     by_day: Annotated[int, Field(ge=0)]
@@ -126,6 +129,7 @@ class Requirement(_Model):
 
 
 class Sector(_Model):
+    """A sector of the ally's front: where it is and what it needs."""
     id: Id
     name: str
     place: Id | None = None
@@ -180,6 +184,7 @@ def _not_finite(value: Any) -> float | None:
 
 
 class Force(_Model):
+    """A unit to deploy: its home, cargo, capability and supply needs."""
     id: Id
     name: str | None = None
     member: CountryCode
@@ -202,6 +207,7 @@ class Force(_Model):
 
 
 class Fleet(_Model):
+    """A pool of identical vehicles of one mode, owned by members."""
     id: Id
     name: str | None = None
     member: CountryCode | None = None
@@ -252,6 +258,7 @@ class Fleet(_Model):
 
 
 class Depot(_Model):
+    """A supply depot at a place: standards provided, stock and throughput."""
     id: Id
     place: Id
     provides: list[Standard] = Field(min_length=1)
@@ -260,6 +267,7 @@ class Depot(_Model):
 
 
 class Link(_Model):
+    """A leg given by the scenario, added to (or replacing) a generated one."""
     from_: Id = Field(alias="from")
     to: Id
     mode: Literal["rail", "road"]
@@ -295,6 +303,7 @@ def _outline_codes(codes: list[str]) -> list[str]:
 
 
 class Scenario(_Model):
+    """A whole scenario file, validated (docs/contracts.md)."""
     # sha256 of the file it was loaded from ("" for a scenario built in memory): set once by
     # contracts.loader.load_scenario, never read from the file itself
     _fingerprint: str = PrivateAttr(default="")

@@ -68,6 +68,7 @@ def territory(codes: frozenset[str]) -> BaseGeometry:
 
 
 def line_of(path: Sequence[LatLon]) -> LineString:
+    """A shapely line in lon/lat from a (lat, lon) path."""
     return LineString([(lon, lat) for lat, lon in path])
 
 
@@ -139,6 +140,7 @@ def covered(piece: Sequence[LatLon], crossing_path: Sequence[LatLon], km: float)
 
 @dataclass(frozen=True)
 class Detour:
+    """An air path around closed airspace, and its length."""
     km: float
     path: list[LatLon]  # for drawing: great-circle arcs between the turning points
     turns: list[LatLon]  # the turning points (ends excluded)

@@ -54,6 +54,7 @@ def driving_elapsed_h(drive_h: float, per_day: float | None) -> float:
 
 
 def leg_time(fleet: Fleet, km: float, crossing_h: float = 0.0) -> LegTime:
+    """Transit and cycle hours of a fleet on a leg (formulas in the module docstring)."""
     run = driving_elapsed_h(km / fleet.speed_kmh, fleet.driving_h_per_day)
     load, unload, turn = (fleet.hours(w) for w in ("load_h", "unload_h", "turnaround_h"))
     return LegTime(

@@ -36,6 +36,7 @@ RailNode = CorridorNode
 
 @dataclass(frozen=True)
 class RailEdge:
+    """A stretch of track of one gauge between two corridor nodes."""
     a: str
     b: str
     gauge_mm: int
@@ -53,6 +54,7 @@ class Access:
 
 @dataclass(frozen=True)
 class RailRoute:
+    """A rail route between two places: km, path and the nodes it passes."""
     gauge_mm: int
     km: float
     path: list[LatLon]
@@ -61,6 +63,7 @@ class RailRoute:
 
 @dataclass
 class RailNetwork:
+    """The rail corridors: nodes and edges by gauge."""
     nodes: dict[str, RailNode]
     edges: list[RailEdge]
     graphs: dict[int, nx.Graph] = field(default_factory=dict)

@@ -87,6 +87,7 @@ class Crossing:
 
 @dataclass(frozen=True)
 class RoadEdge:
+    """A road stretch between two corridor nodes, maybe over a named crossing."""
     a: str
     b: str
     km: float
@@ -97,12 +98,14 @@ class RoadEdge:
 
 @dataclass(frozen=True)
 class RoadAccess:
+    """How a place joins the road corridors: its node and the access km."""
     node: str
     km: float  # access road km (great circle x ACCESS_CIRCUITY)
 
 
 @dataclass(frozen=True)
 class RoadRoute:
+    """A road route between two places: km, path and crossings used."""
     km: float  # km driven: access roads, edges, fixed links driven across (not ferries)
     path: list[LatLon]
     via: tuple[Crossing, ...] = ()
@@ -116,6 +119,7 @@ class RoadRoute:
 
 @dataclass
 class RoadNetwork:
+    """The road corridors: nodes, edges and named water crossings."""
     nodes: dict[str, RoadNode]
     edges: list[RoadEdge]
     crossings: dict[str, Crossing] = field(default_factory=dict)

@@ -33,6 +33,7 @@ CACHE_FORMAT = 1
 
 @dataclass(frozen=True)
 class SeaRoute:
+    """A sea route from searoute: km and the path along the sea lanes."""
     km: float
     path: list[LatLon]  # (lat, lon), from origin to destination
 
@@ -50,6 +51,7 @@ class SeaEnd:
 
 
 def cache_dir() -> Path:
+    """Where sea routes are cached between runs ($XDG_CACHE_HOME/mobilize)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "mobilize"
 

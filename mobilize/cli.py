@@ -644,4 +644,5 @@ def _warn_coverage(resolved: dict[str, Any]) -> None:
 
 
 def main() -> None:
+    """The console entry point."""
     app()

@@ -14,6 +14,7 @@ from contracts.network import Force, Network
 
 @dataclass(frozen=True)
 class Movement:
+    """Identical forces moving together: one movement requirement of the model."""
     id: str
     forces: tuple[str, ...]  # the identical forces it stands for
     member: str

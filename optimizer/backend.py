@@ -29,6 +29,7 @@ class Outcome:
 
 
 class SubproblemSolver(Protocol):
+    """What the search needs of a solver: bounds, a start, a budgeted run."""
     def set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None: ...
 
     def set_start(self, values: np.ndarray) -> None: ...

@@ -17,11 +17,13 @@ EPS_T = 1e-6  # tons below this are solver noise
 
 @dataclass
 class Parcel:
+    """Tons of a movement waiting at a node, while the flow is split into trips."""
     tons: float
     groups: list[Group] = field(default_factory=list)
 
 
 def schedule_from_solution(model: Model, values: list[float]) -> Schedule:
+    """Trips, sectors and supply from the model's column values (tons, not kilotons)."""
     net = model.net
     sectors: dict[str, str | None] = {f: None for f in net.forces}
     loads: dict[Group, dict[str, float]] = defaultdict(lambda: defaultdict(float))

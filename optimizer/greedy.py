@@ -68,10 +68,12 @@ class Residual:
 
 @dataclass(frozen=True)
 class Path:
+    """The groups (fleet, leg, period) a force travels in, home to sector."""
     groups: tuple[Group, ...]  # in travel order, home to sector
 
 
 def greedy_schedule(net: Network) -> Schedule:
+    """The greedy baseline: forces in order of readiness and strength, each on its earliest path."""
     timings = leg_timings(net)
     residual = Residual(net)
     sectors: dict[str, str | None] = dict.fromkeys(net.forces)

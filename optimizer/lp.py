@@ -14,6 +14,7 @@ INF = float("inf")
 
 @dataclass
 class LinearModel:
+    """A mixed-integer linear model built by rows and columns, solver-neutral."""
     col_names: list[str] = field(default_factory=list)
     col_lb: list[float] = field(default_factory=list)
     col_ub: list[float] = field(default_factory=list)
@@ -76,6 +77,7 @@ class LinearModel:
 
 
 def objective(lp: LinearModel, values: list[float]) -> float:
+    """The objective's value at `values`."""
     return lp.offset + sum(c * v for c, v in zip(lp.col_cost, values, strict=True) if c)
 
 

@@ -43,6 +43,7 @@ MustUse = dict[str, set[tuple[str, str, int]]]
 
 @dataclass
 class Model:
+    """The MIP and the maps from its columns back to movements, groups, sectors and days."""
     net: Network
     lp: LinearModel
     movements: list[Movement]
@@ -64,7 +65,7 @@ class Model:
     # depot_throughput (depot, day).
     rows: dict[tuple[str, str, int], int] = field(default_factory=dict)
     capacity_rows: dict[Group, list[int]] = field(default_factory=dict)  # payload, seats
-    conserve_rows: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (m, node, t)
+    gap_rows: dict[tuple[str, str, int], int] = field(default_factory=dict)  # as `gap`
 
     def in_tons(self, values: list[float]) -> list[float]:
         """Solver values with tonnage columns back in tons."""
@@ -183,8 +184,7 @@ def _conserve_at(
         terms += [(c, 1.0) for c in out_of.get((node, t), [])]
         terms += [(c, -1.0) for c in into.get((node, t), [])]
         supplied = m.tons / KT if (node == m.home and t == start) else 0.0
-        model.conserve_rows[(m.id, node, t)] = lp.add_row(
-            f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied)
+        lp.add_row(f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied)
         previous = stock
 
 
@@ -378,7 +378,8 @@ def add_readiness_gaps(model: Model) -> None:
                     if points > 0 and col is not None:
                         terms.append((col, points))
                 if len(terms) > 1:
-                    lp.add_row(f"gap[{s_id}|{req.capability}|p{q}]", terms, lb=req.amount)
+                    model.gap_rows[(s_id, req.capability, q)] = lp.add_row(
+                        f"gap[{s_id}|{req.capability}|p{q}]", terms, lb=req.amount)
                 else:
                     lp.col_lb[g] = req.amount
 

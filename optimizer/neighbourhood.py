@@ -36,6 +36,7 @@ IMPROVED = 1e-6  # relative improvement that counts
 
 @dataclass(frozen=True)
 class Search:
+    """The incumbent of fix-and-optimize and what the search has spent."""
     values: list[float]
     steps: int
     improvements: int

@@ -12,6 +12,7 @@ from typing import Any
 
 from contracts.errors import MobilizeError
 from contracts.network import Network
+from contracts.plan import Plan, SolverInfo
 from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
 from optimizer.decompose import schedule_from_solution
@@ -19,7 +20,6 @@ from optimizer.greedy import greedy_schedule
 from optimizer.lp import objective, rescaled
 from optimizer.model import KT, Model, build_model
 from optimizer.neighbourhood import fix_and_optimize
-from contracts.plan import Plan, SolverInfo
 from optimizer.plan import build_plan
 from optimizer.rounding import Rounding, relax_round_fix
 from optimizer.settings import SearchSettings
@@ -38,6 +38,7 @@ class NoPlanError(MobilizeError):
 
 @dataclass(frozen=True)
 class PlanStats:
+    """Size and build time of the model a plan came from."""
     build_s: float
     columns: int
     rows: int
@@ -251,6 +252,7 @@ def _with_bound(result: SolveResult, lp_bound: float) -> SolveResult:
 
 
 def plan_with_greedy(resolved: dict[str, Any]) -> Plan:
+    """Plan with the greedy baseline: fast, feasible, no bound."""
     net: Network = Network.from_json(resolved)
     started = time.perf_counter()
     schedule = greedy_schedule(net)

@@ -45,6 +45,7 @@ ROUND_OFF = 1e-6  # of a force's cargo or sustainment: solver noise, not a short
 
 @dataclass(frozen=True)
 class ReadinessRow:
+    """A sector's capability on one day: required, delivered, gap and weight."""
     sector: str
     capability: str
     day: int
@@ -82,6 +83,7 @@ def _snap(fraction: float) -> float:
 
 
 def readiness_rows(net: Network, schedule: Schedule) -> list[ReadinessRow]:
+    """Readiness of every sector, capability and day from a schedule's arrivals and supply."""
     ready = ready_fractions(net, schedule)
     rows = []
     for sid, sector in sorted(net.sectors.items()):

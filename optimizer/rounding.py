@@ -31,6 +31,7 @@ INTERIOR_POINT_FROM = 100_000
 
 @dataclass(frozen=True)
 class Rounding:
+    """The relax-round-fix plan, its LP bound and what it cost."""
     values: list[float] | None  # a feasible column vector for the MIP, or None
     bound: float  # the LP relaxation's objective (nan if it did not solve within budget)
     by_clock: bool = False  # the safety-net time limit cut it

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Trip:
+    """A trip in the optimizer's working form (cargo by force); contracts.plan.Trip is the
+    contract."""
     fleet: str
     leg: str
     depart_h: float
@@ -23,6 +25,7 @@ class Trip:
 
 @dataclass(frozen=True)
 class Supply:
+    """A supply shipment in the optimizer's working form; contracts.plan.Supply is the contract."""
     depot: str
     sector: str
     force: str
@@ -33,6 +36,7 @@ class Supply:
 
 @dataclass
 class Schedule:
+    """Trips, the sector each force goes to, and supply: what build_plan turns into a Plan."""
     trips: list[Trip]
     sectors: dict[str, str | None]  # force id -> sector (None: not sent anywhere)
     supply: list[Supply]

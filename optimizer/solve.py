@@ -30,6 +30,7 @@ CP_SAT_BOUND = 1e6  # kilotons, vehicles: far above anything real
 
 
 class Status(StrEnum):
+    """How a solve ended."""
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"  # stopped at the requested gap
     TIME_LIMIT = "time_limit"  # stopped by the clock (the safety net) with a plan
@@ -40,6 +41,7 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class SolveResult:
+    """A solve's status, values, objective, bound and time."""
     backend: str
     status: Status
     objective: float | None
@@ -59,10 +61,12 @@ Progress = Callable[[str], None]
 
 
 def stderr_progress(line: str) -> None:
+    """Print a progress line on stderr."""
     print(line, file=sys.stderr, flush=True)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """(objective - bound) / |objective|, or None without both."""
     if objective is None or bound is None or not math.isfinite(bound):
         return None
     return abs(objective - bound) / max(abs(objective), 1e-9)

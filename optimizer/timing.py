@@ -22,6 +22,7 @@ NEVER = 10**9
 
 @dataclass(frozen=True)
 class Timing:
+    """How one fleet works one leg on the model's grid (see the module docstring)."""
     fleet: str
     leg: Leg
     trips: int

@@ -50,10 +50,12 @@ class DegradePlace(_Model):
 
 
 class ClosePassage(_Model):
+    """A sea passage closed (searoute's passage names)."""
     passage: Passage
 
 
 class CloseAirspace(_Model):
+    """A country's airspace closed to air legs."""
     countries: list[CountryCode] = Field(min_length=1)
 
 
@@ -66,11 +68,13 @@ class FleetLoss(_Model):
 
 
 class MemberDelay(_Model):
+    """A member deciding some days later."""
     member: CountryCode
     days: Annotated[int, Field(ge=1, le=365)]
 
 
 class MemberOptOut(_Model):
+    """A member not taking part at all."""
     member: CountryCode
 
 
@@ -123,6 +127,7 @@ CHANGE_KINDS: tuple[str, ...] = (
 
 
 class Variant(_Model):
+    """One what-if: an id, a name and the changes applied to the base."""
     id: Id
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: str = ""
@@ -130,6 +135,7 @@ class Variant(_Model):
 
 
 class VariantsFile(_Model):
+    """A variants file: the what-ifs to run on one base scenario."""
     name: str = ""
     description: str = ""
     variants: list[Variant] = Field(min_length=1)
@@ -157,6 +163,7 @@ def load_variants(path: str | Path) -> tuple[VariantsFile, dict[tuple[int, int],
 
 def parse_variants(text: str, name: str = "<variants>"
                    ) -> tuple[VariantsFile, dict[tuple[int, int], Where]]:
+    """Parse and validate variants text; VariantsError listing every problem."""
     try:
         doc = loader._read(text, name)
         if not isinstance(doc, CommentedMap):
