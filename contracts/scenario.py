@@ -9,7 +9,10 @@ field path so the loader can point at the line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import math
+import pathlib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -290,12 +293,21 @@ class RoadFallback(_Model):
     circuity: Annotated[float, Field(ge=1, le=3)] = 1.3
 
 
-def _outline_codes(codes: list[str]) -> list[str]:
-    from geodata.geography import known_codes  # the shipped Natural Earth outlines
+@functools.lru_cache(maxsize=1)
+def outlined_countries() -> frozenset[str]:
+    """ISO alpha-2 codes of the shipped Natural Earth outlines (geodata/data/countries.geojson,
+    read as data: the contracts import nothing of the floors above)."""
+    f = pathlib.Path(__file__).resolve().parent.parent / "geodata" / "data" / "countries.geojson"
+    doc = json.loads(f.read_text(encoding="utf-8"))
+    return frozenset(
+        str(ft["properties"]["iso_a2"]) for ft in doc["features"] if ft["properties"].get("iso_a2")
+    )
 
+
+def _outline_codes(codes: list[str]) -> list[str]:
     if not codes:
         return codes
-    known = known_codes()
+    known = outlined_countries()
     bad = [c for c in codes if c not in known]
     if bad:
         raise ValueError(f"no country outline for {bad}: use ISO 3166 alpha-2 codes")
