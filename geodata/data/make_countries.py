@@ -72,6 +72,7 @@ def npm_file(spec: str, member: str, workdir: Path) -> Path:
 
 
 def read_world_atlas(path: Path) -> gpd.GeoDataFrame:
+    """world-atlas's TopoJSON countries, cut at the antimeridian, polygons only."""
     gdf = pyogrio.read_dataframe(path, layer="countries")
     gdf = gdf.set_crs("EPSG:4326", allow_override=True)
     gdf["geometry"] = gdf.geometry.apply(lambda g: polygonal(cut_antimeridian(g)))
@@ -116,6 +117,7 @@ def unwrap(ring: shapely.LinearRing) -> np.ndarray:
 
 
 def close_over_pole(xy: np.ndarray) -> shapely.Polygon:
+    """A ring that circles a pole closed along it (Antarctica)."""
     pole = -90.0 if xy[:, 1].mean() < 0 else 90.0
     closing = [(xy[-1, 0], pole), (xy[0, 0], pole)]
     return shapely.Polygon(np.vstack([xy, closing]))
@@ -141,6 +143,7 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
 
 
 def iso_codes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """ISO 3166-1 alpha-2 and alpha-3 codes from the numeric ids (pycountry)."""
     import pycountry  # build-time only
 
     rows = []
@@ -166,6 +169,7 @@ def iso_codes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def split_indian_ocean_territories(geom: shapely.Geometry) -> list[tuple]:
+    """Christmas Island and the Cocos (Keeling) Islands as two features."""
     # Christmas Island lies near 105.6E, the Cocos (Keeling) Islands near 96.8E.
     parts = list(shapely.get_parts(geom))
     east = shapely.union_all([p for p in parts if p.centroid.x > 100])
@@ -209,6 +213,7 @@ def crimea_to_ukraine(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def add_continents(gdf: gpd.GeoDataFrame, countries_list: Path) -> gpd.GeoDataFrame:
+    """Natural Earth's continent of each country, by alpha-3, name, or countries-list."""
     fixture = Path(pyogrio.__file__).parent / "tests/fixtures/naturalearth_lowres"
     lowres = pyogrio.read_dataframe(fixture / "naturalearth_lowres.shp", read_geometry=False)
     by_a3 = dict(zip(lowres.iso_a3, lowres.continent, strict=True))
@@ -231,6 +236,7 @@ def add_continents(gdf: gpd.GeoDataFrame, countries_list: Path) -> gpd.GeoDataFr
 
 
 def finish(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Snapped to a shared grid, valid, RFC 7946 winding, the columns we ship."""
     # Snapping to a grid shared by all features keeps common borders common, and
     # set_precision returns valid geometry.
     gdf["geometry"] = shapely.set_precision(gdf.geometry.values, GRID_DEG)
@@ -245,12 +251,14 @@ def finish(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def write(gdf: gpd.GeoDataFrame, out: Path) -> None:
+    """Write the GeoJSON atomically (temporary file, then rename)."""
     tmp = out.with_suffix(".tmp")
     pyogrio.write_dataframe(gdf, tmp, driver="GeoJSON", layer="countries", COORDINATE_PRECISION=3)
     tmp.replace(out)
 
 
 def main() -> None:
+    """Command line: download the inputs from the registries and rebuild the file."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--world-atlas", type=Path, help="countries-50m.json of world-atlas@2.0.2")
     ap.add_argument("--countries-list", type=Path, help="countries.min.json of countries-list")
