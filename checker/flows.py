@@ -131,26 +131,53 @@ def rule_throughput(ctx: Ctx) -> list[Violation]:
     for (pid, day), v in sorted(tons.items()):
         place = ctx.places.get(pid)
         cap = None if place is None else place.get("throughput_tpd")
-        if cap is not None and v > cap + ctx.tslack(cap):
+        share = _share_on(place, day)
+        if cap is not None and v > cap * share + ctx.tslack(cap * share):
             out.append(
                 Violation(
                     "throughput",
                     f"place {pid} day {day}",
-                    f"{fmt(v)} t arrive, throughput_tpd is {fmt(cap)} t",
+                    f"{fmt(v)} t arrive, throughput_tpd is {fmt(cap)} t"
+                    + (f" x {fmt(share)} (outage)" if share < 1.0 else ""),
                 )
             )
     for (pid, day), v in sorted(mog_h.items()):
         place = ctx.places.get(pid)
         mog = None if place is None else place.get("mog")
-        if mog is not None and v > 24.0 * mog + ctx.hslack(24.0 * mog):
+        share = _share_on(place, day)
+        if mog is not None and v > 24.0 * mog * share + ctx.hslack(24.0 * mog * share):
             out.append(
                 Violation(
                     "throughput",
                     f"place {pid} day {day}",
                     f"{fmt(v)} aircraft-hours on the ground (loading and unloading), "
-                    f"mog {fmt(mog)} x 24 h = {fmt(24.0 * mog)}",
+                    f"mog {fmt(mog)} x 24 h = {fmt(24.0 * mog)}"
+                    + (f" x {fmt(share)} (outage)" if share < 1.0 else ""),
                 )
             )
+    return out
+
+
+def _share_on(place: Json | None, day: int) -> float:
+    """The share of its capacity a place has on a day: its outage's factor, else 1."""
+    for o in (place or {}).get("outages") or []:
+        if o["from_day"] <= day <= o["to_day"]:
+            return float(o["factor"])
+    return 1.0
+
+
+def rule_outage(ctx: Ctx) -> list[Violation]:
+    """No trip leaves a place on a day it is closed (outage factor 0), and none delivers to a
+    place on a day it is closed."""
+    out: list[Violation] = []
+    for i, t in enumerate(ctx.trips):
+        for end, hour, what in ((t["from"], t["depart_h"], "leaves"),
+                                (t["to"], t["arrive_h"], "arrives at")):
+            day = math.floor(hour / 24.0)
+            if end in ctx.places and _share_on(ctx.places[end], day) == 0.0:
+                out.append(Violation(
+                    "outage", f"trip {i} ({t['leg']})",
+                    f"{what} {end} on day {day}, when it is closed"))
     return out
 
 

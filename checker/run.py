@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from checker.context import Ctx, Json, Violation, make_context
-from checker.flows import rule_delivery, rule_depot, rule_throughput
+from checker.flows import rule_delivery, rule_depot, rule_outage, rule_throughput
 from checker.geography import rule_geography
 from checker.readiness import rule_kpis, rule_readiness, rule_shares
 from checker.shape import CheckInputError, validate
@@ -49,6 +49,7 @@ RULES: dict[str, Callable[[Ctx], list[Violation]]] = {
     "continuity": rule_continuity,
     "delivery": rule_delivery,
     "throughput": rule_throughput,
+    "outage": rule_outage,
     "depot": rule_depot,
     "readiness": rule_readiness,
     "kpis": rule_kpis,

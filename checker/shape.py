@@ -30,6 +30,7 @@ _RESOLVED_SPEC: dict[str, dict[str, str]] = {
         "gauges_mm": "list?",
         "handling_h": "num?",
         "closed": "bool?",
+        "outages": "list?",
     },
     "sectors": {"id": "str", "requirements": "list?"},
     "forces": {
@@ -125,6 +126,7 @@ _PLAN_SPEC: dict[str, dict[str, str]] = {
     "members": {"member": "str", "share": "num?", "fair_share": "num?"},
 }
 _CARGO_SPEC = {"force": "str", "tons": "num", "pax": "num?"}
+_OUTAGE_SPEC = {"from_day": "int", "to_day": "int", "factor": "num"}
 _KPI_SPEC = {"gap_days": "num?", "closure_day": "int?", "late_forces": "int?"}
 
 
@@ -190,6 +192,9 @@ def validate(resolved: Any, plan: Any) -> None:
             if key == "sectors":
                 for j, req in enumerate(item.get("requirements") or []):
                     _check_obj(req, _REQUIREMENT_SPEC, src, f"sectors[{i}].requirements[{j}]")
+            if key == "places":
+                for j, o in enumerate(item.get("outages") or []):
+                    _check_obj(o, _OUTAGE_SPEC, src, f"places[{i}].outages[{j}]")
             if key == "legs":
                 for fid, lf in item["fleets"].items():
                     _check_obj(lf, _LEG_FLEET_SPEC, src, f"legs[{i}].fleets.{fid}")

@@ -100,6 +100,20 @@ def one_force_one_fleet() -> dict[str, Any]:
     )
 
 
+def airfield_outage(factor: float, from_day: int, to_day: int,
+                    throughput_tpd: float | None = None) -> dict[str, Any]:
+    """one_force_one_fleet with the transfer airfield A out of action or degraded for some
+    days. Closed (factor 0) on days 0-1: the flights may not land before day 2 (51-66 h), the
+    trucks leave at 72 h and arrive at 80 h: gap on days 0-2 -> 3 gap-days. At half of a
+    100 t/day throughput on days 0-5: 50 t land on day 0 and 50 t on day 1, trucked on to
+    arrive at 32 h and 56 h: gap 1 on day 0 and 0.5 on day 1 -> 1.5 gap-days."""
+    doc = one_force_one_fleet()
+    a = next(p for p in doc["places"] if p["id"] == "A")
+    a["throughput_tpd"] = throughput_tpd
+    a["outages"] = [{"from_day": from_day, "to_day": to_day, "factor": factor, "reason": "test"}]
+    return doc
+
+
 def two_forces_one_aircraft() -> dict[str, Any]:
     """One aircraft flies 8,000 km at 800 km/h: 12 h transit (arrives the day it leaves), 26 h
     cycle, so it can leave on day 0 and again on day 2. Force A (armor 2) and B (armor 1),

@@ -42,6 +42,17 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Outage:
+    """Days (from_day to to_day, both included) a place works at `factor` of its throughput
+    and MOG; factor 0: closed, nothing leaves or arrives there."""
+
+    from_day: int
+    to_day: int
+    factor: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Place:
     """A place or a sector node, with the facts legs and capacities depend on."""
 
@@ -57,6 +68,32 @@ class Place:
     gauges_mm: tuple[int, ...] = ()
     handling_h: float = 0.0
     closed: bool = False
+    outages: tuple[Outage, ...] = ()
+
+    def factor_on(self, day: int) -> float:
+        """The share of its capacity the place has on `day` (1 outside outages)."""
+        for o in self.outages:
+            if o.from_day <= day <= o.to_day:
+                return o.factor
+        return 1.0
+
+    def closed_on(self, day: int) -> bool:
+        """Nothing leaves or arrives here on `day`."""
+        return self.factor_on(day) == 0.0
+
+    def throughput_on(self, day: int) -> float | None:
+        """Tons that may arrive on `day`; None: no limit."""
+        f = self.factor_on(day)
+        if f == 0.0:
+            return 0.0
+        return None if self.throughput_tpd is None else self.throughput_tpd * f
+
+    def ground_hours_on(self, day: int) -> float | None:
+        """Aircraft-hours on the ground allowed on `day` (MOG x 24 x factor); None: no MOG."""
+        f = self.factor_on(day)
+        if f == 0.0:
+            return 0.0
+        return None if self.mog is None else self.mog * 24.0 * f
 
     @property
     def latlon(self) -> LatLon:
@@ -356,6 +393,8 @@ def _place(p: Json) -> Place:
         float(p["lat"]), float(p["lon"]), str(p.get("source") or ""),
         p.get("throughput_tpd"), p.get("mog"), tuple(p.get("gauges_mm") or ()),
         float(p.get("handling_h") or 0.0), bool(p.get("closed")),
+        tuple(Outage(int(o["from_day"]), int(o["to_day"]), float(o["factor"]),
+                     str(o.get("reason") or "")) for o in p.get("outages") or ()),
     )
 
 
@@ -414,6 +453,8 @@ def _place_json(p: Place) -> Json:
         "id": p.id, "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat,
         "lon": p.lon, "source": p.source, "throughput_tpd": p.throughput_tpd, "mog": p.mog,
         "gauges_mm": list(p.gauges_mm), "handling_h": p.handling_h, "closed": p.closed,
+        "outages": [{"from_day": o.from_day, "to_day": o.to_day, "factor": o.factor,
+                     "reason": o.reason} for o in p.outages],
     }
 
 

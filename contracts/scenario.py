@@ -304,6 +304,24 @@ def outlined_countries() -> frozenset[str]:
     )
 
 
+class Outage(_Model):
+    """A place working at `factor` of its throughput and MOG from `from_day` to `to_day`
+    (both included); factor 0 closes it: nothing leaves or arrives there on those days (a
+    strike, sabotage, a cyber attack on port systems, GPS jamming)."""
+
+    place: Id
+    from_day: Annotated[int, Field(ge=0, le=365)]
+    to_day: Annotated[int, Field(ge=0, le=365)]
+    factor: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Outage:
+        if self.to_day < self.from_day:
+            raise ValueError(f"to_day {self.to_day} is before from_day {self.from_day}")
+        return self
+
+
 def _outline_codes(codes: list[str]) -> list[str]:
     if not codes:
         return codes
@@ -336,6 +354,8 @@ class Scenario(_Model):
     links: list[Link] = []
     closed_passages: list[Passage] = []
     closed_places: list[Id] = []
+    # Places out of action or degraded for some days (closed_places: the whole horizon).
+    outages: list[Outage] = []
     # Ground no surface leg may cross, airspace no flight may cross (ISO alpha-2 codes of the
     # shipped country outlines); places off the road corridors that may use a great circle.
     forbidden_territory: list[CountryCode] = []
@@ -390,6 +410,31 @@ def _duplicates(items: list[Any], key: str, where: str) -> Iterator[tuple[Path, 
         if counts[v] > 1 and v in seen:
             yield (where, i, key), f"duplicate {key} {quoted(v)}: each {key} must be unique"
         seen.add(v)
+
+
+def _outage_problems(s: Scenario, places: dict[str, Place]) -> Iterator[tuple[Path, str]]:
+    for i, o in enumerate(s.outages):
+        place = places.get(o.place)
+        if place is None:
+            yield ("outages", i, "place"), _unknown(o.place, places, "place")
+        elif o.factor > 0 and place.throughput_tpd is None and place.mog is None:
+            yield ("outages", i, "factor"), (
+                f"place {quoted(o.place)} has no throughput_tpd or mog: its capacity is "
+                "unlimited and cannot be scaled; give it a throughput_tpd, or close it "
+                "(factor 0)")
+        if o.from_day >= s.horizon_days:
+            yield ("outages", i, "from_day"), (
+                f"from_day {o.from_day} is after the {s.horizon_days}-day horizon")
+    by_place: dict[str, list[tuple[int, int, int]]] = {}
+    for i, o in enumerate(s.outages):
+        by_place.setdefault(o.place, []).append((o.from_day, o.to_day, i))
+    for windows in by_place.values():
+        windows.sort()
+        for (_, end, _), (start, _, j) in zip(windows, windows[1:], strict=False):
+            if start <= end:
+                yield ("outages", j, "from_day"), (
+                    f"overlaps an earlier outage of {quoted(s.outages[j].place)} (to day "
+                    f"{end}): one outage per place and day")
 
 
 def _unknown(value: str, known: set[str] | dict[str, Any], what: str) -> str:
@@ -462,6 +507,7 @@ def _cross_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
     for i, pid in enumerate(s.closed_places):
         if pid not in places:
             yield ("closed_places", i), _unknown(pid, places, "place")
+    yield from _outage_problems(s, places)
     offered = {c for f in s.forces for c, v in f.capability.items() if v > 0}
     for i, x in enumerate(s.sectors):
         for j, r in enumerate(x.requirements):

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from contracts.errors import NetworkError
-from contracts.network import Place
+from contracts.network import Outage, Place
 from contracts.scenario import Place as ScenarioPlace
 from contracts.scenario import Scenario, Sector
 
@@ -50,7 +50,7 @@ def seaport_index() -> dict[str, tuple[str, float, float]]:
 
 
 def resolve_place(place: ScenarioPlace, closed: bool = False,
-                  notes: list[str] | None = None) -> Place:
+                  notes: list[str] | None = None, outages: tuple[Outage, ...] = ()) -> Place:
     """One scenario place resolved to coordinates; NetworkError if its ICAO or LOCODE is
     unknown. What is worth telling the user but not an error goes into `notes`."""
     notes = notes if notes is not None else []
@@ -100,6 +100,7 @@ def resolve_place(place: ScenarioPlace, closed: bool = False,
         gauges_mm=tuple(place.gauges_mm),
         handling_h=place.handling_h,
         closed=closed,
+        outages=outages,
     )
 
 
@@ -161,7 +162,11 @@ def resolve_places(scenario: Scenario, notes: list[str] | None = None) -> dict[s
     closed = set(scenario.closed_places)
     out: dict[str, Place] = {}
     for p in scenario.places:
-        out[p.id] = resolve_place(p, closed=p.id in closed, notes=notes)
+        outages = tuple(
+            Outage(o.from_day, o.to_day, o.factor, o.reason)
+            for o in sorted(scenario.outages, key=lambda o: o.from_day) if o.place == p.id
+        )
+        out[p.id] = resolve_place(p, closed=p.id in closed, notes=notes, outages=outages)
     for s in scenario.sectors:
         out[s.id] = sector_node(s, out, scenario.ally)
     return out

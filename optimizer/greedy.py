@@ -26,6 +26,7 @@ from optimizer.timing import (
     NEVER,
     Group,
     Timing,
+    blocked,
     busy_periods,
     ground_hours,
     leg_timings,
@@ -54,13 +55,12 @@ class Residual:
     loaded: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (fleet, leg)
 
     def capacity(self, key: Resource) -> float:
-        kind, ident, _ = key
+        kind, ident, day = key
         if kind == "veh":
             return float(self.net.fleets[ident].count)
         place = self.net.places[ident]
-        if kind == "tput":
-            return math.inf if place.throughput_tpd is None else place.throughput_tpd
-        return math.inf if place.mog is None else place.mog * 24.0
+        cap = place.throughput_on(day) if kind == "tput" else place.ground_hours_on(day)
+        return math.inf if cap is None else cap
 
     def left(self, key: Resource) -> float:
         return self.capacity(key) - self.used.get(key, 0.0)
@@ -244,7 +244,7 @@ def _first_open_group(
         if period not in loaded and any(q in full for q in range(period, period + tm.busy)):
             continue
         g = Group(tm, period)
-        if g not in banned and _group_room(net, residual, g, force) > EPS_T:
+        if g not in banned and not blocked(net, g) and _group_room(net, residual, g, force) > EPS_T:
             return g
     return None
 

@@ -22,6 +22,7 @@ from optimizer.timing import (
     Group,
     Timing,
     Window,
+    blocked,
     busy_periods,
     ground_hours,
     leg_timings,
@@ -154,6 +155,8 @@ def add_movement_flows(model: Model) -> None:
             }
             for t in sorted(periods):
                 g = Group(tm, t)
+                if blocked(net, g):
+                    continue
                 col = lp.add_var(f"tons[{m.id}|{_group_name(g)}]", ub=m.tons / KT)
                 model.tonnage.add(col)
                 model.flow[(m.id, g)] = col
@@ -261,13 +264,14 @@ def add_node_throughput(model: Model) -> None:
     rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for g, cargo in _groups(model).items():
         place = net.places.get(g.timing.leg.to)
-        if place is None or place.throughput_tpd is None:
+        if place is None or (place.throughput_tpd is None and not place.outages):
             continue
         for day, n in arrival_days(model, g).items():
             rows[(place.id, day)] += [(c, n / g.timing.trips) for _, c in cargo]
     for (pid, day), terms in sorted(rows.items()):
-        cap = net.places[pid].throughput_tpd
-        assert cap is not None
+        cap = net.places[pid].throughput_on(day)
+        if cap is None:  # no limit but on outage days
+            continue
         model.rows[("throughput", pid, day)] = lp.add_row(
             f"throughput[{pid}|d{day}]", terms, ub=cap / KT)
 
@@ -281,9 +285,9 @@ def add_airfield_mog(model: Model) -> None:
         for (pid, day), hours in ground_hours(net, g.timing, g.period).items():
             rows[(pid, day)].append((v, hours))
     for (pid, day), terms in sorted(rows.items()):
-        mog = net.places[pid].mog
-        assert mog is not None
-        model.rows[("mog", pid, day)] = lp.add_row(f"mog[{pid}|d{day}]", terms, ub=mog * 24.0)
+        allowed = net.places[pid].ground_hours_on(day)
+        assert allowed is not None  # ground_hours counts airfields with a MOG only
+        model.rows[("mog", pid, day)] = lp.add_row(f"mog[{pid}|d{day}]", terms, ub=allowed)
 
 
 def add_sector_assignment(model: Model) -> None:

@@ -122,11 +122,11 @@ def _rounded_vehicles(model: Model, values: list[float]) -> dict[int, int]:
     for (fleet_id, _), groups in sorted(busy.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         count = net.fleets[fleet_id].count
         _take_back(chosen, values, [(col, 1.0) for _, col in groups], float(count))
-    for (place_id, _), landing in sorted(ground.items()):
+    for (place_id, day), landing in sorted(ground.items()):
         place = net.places.get(place_id)
-        mog = place.mog if place is not None else None
-        if mog is not None:
-            _take_back(chosen, values, [(col, h) for _, col, h in landing], mog * 24.0)
+        allowed = place.ground_hours_on(day) if place is not None else None
+        if allowed is not None:
+            _take_back(chosen, values, [(col, h) for _, col, h in landing], allowed)
     return chosen
 
 

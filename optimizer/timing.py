@@ -50,6 +50,22 @@ class Group:
     period: int
 
 
+def blocked(net: Network, g: Group) -> bool:
+    """A trip of the group would leave a place on a day it is closed, or deliver to one on a
+    day it is closed (contracts.network.Place.outages)."""
+    leg, ph = g.timing.leg, net.period_hours
+    start, end = net.places.get(leg.from_), net.places.get(leg.to)
+    if not (start is not None and start.outages) and not (end is not None and end.outages):
+        return False
+    for j in range(g.timing.trips):
+        leave = net.day_of_hour(g.timing.depart_h(g.period, ph, j))
+        deliver = net.day_of_hour(g.timing.arrive_h(g.period, ph, j))
+        if (start is not None and start.closed_on(leave)) or (
+                end is not None and end.closed_on(deliver)):
+            return True
+    return False
+
+
 def busy_periods(net: Network, g: Group) -> range:
     """The periods a group's vehicles are taken, cut at the horizon."""
     return range(g.period, min(net.periods, g.period + g.timing.busy))

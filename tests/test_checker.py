@@ -159,11 +159,24 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("share", _set(lambda r, p: p["members"][0], "share", 0.9), "shares"),
     ("fair_share", _set(lambda r, p: p["members"][1], "fair_share", 0.5), "shares"),
     ("forbidden-ground", _forbid_poland, "geography"),
+    # the railhead closed on day 1: the train arrives then (37 h) and the trucks leave then
+    ("closed-that-day", _set(lambda r, p: _place(r, "RH-LT"), "outages",
+                             [{"from_day": 1, "to_day": 1, "factor": 0.0}]), "outage"),
+    # Ramstein at 5% on day 1: 50 t a day and 1.2 aircraft-hours, against 100 t landing
+    ("degraded-that-day", _set(lambda r, p: _place(r, "ETAR"), "outages",
+                               [{"from_day": 1, "to_day": 3, "factor": 0.05}]), "throughput"),
 ]
 
 
 def test_valid_plan_passes(docs: tuple[Json, Json]) -> None:
     resolved, plan = docs
+    assert check_plan(resolved, plan) == []
+
+
+def test_outages_on_other_days_change_nothing(docs: tuple[Json, Json]) -> None:
+    resolved, plan = docs
+    _place(resolved, "RH-LT")["outages"] = [{"from_day": 2, "to_day": 9, "factor": 0.0}]
+    _place(resolved, "ETAR")["outages"] = [{"from_day": 0, "to_day": 0, "factor": 0.0}]
     assert check_plan(resolved, plan) == []
 
 

@@ -234,3 +234,15 @@ def test_every_greedy_plan_passes_the_checker_and_is_deterministic(
     make: Callable[[], Json],
 ) -> None:
     assert greedy(make()) == greedy(make())  # greedy() runs check_plan
+
+
+@pytest.mark.parametrize(("outage", "gap_days"), [
+    ((0.0, 0, 1, None), 3.0),  # contracts.examples.airfield_outage works both out by hand
+    ((0.5, 0, 5, 100.0), 1.5),
+])
+def test_greedy_respects_outages(outage: tuple[float, int, int, float | None], gap_days: float
+                                 ) -> None:
+    resolved = tiny.airfield_outage(*outage)
+    plan = greedy(resolved)
+    assert check_plan(resolved, plan) == []
+    assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)

@@ -161,3 +161,16 @@ def test_seats_limit_the_people_riding_along() -> None:
     flights = [t for t in plan["trips"] if t["fleet"] == "c17"]
     assert all(t["pax"] <= 50 * t["vehicles"] + 1e-6 for t in flights)
     assert sum(t["pax"] for t in flights) == pytest.approx(200.0)
+
+
+@pytest.mark.parametrize(("outage", "gap_days", "closure_h"), [
+    ((0.0, 0, 1, None), 3.0, 80.0),  # closed days 0-1: land on day 2, trucked on at 72 h
+    ((0.5, 0, 5, 100.0), 1.5, 56.0),  # half of 100 t/day: half the force a day later
+    ((0.0, 4, 5, None), 1.0, 32.0),  # closed after the move: no effect
+])
+def test_outage_at_the_transfer_airfield(
+    outage: tuple[float, int, int, float | None], gap_days: float, closure_h: float
+) -> None:
+    plan = solved(tiny.airfield_outage(*outage))
+    assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
+    assert plan["forces"][0]["closure_h"] == pytest.approx(closure_h)

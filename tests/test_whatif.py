@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checker import check_dir
+from checker import check_dir, check_plan
 from contracts.loader import load_scenario, parse_scenario
 from contracts.scenario import Scenario
+from geodata.network import build_network
 from mobilize.cli import app
+from optimizer.planner import plan_with_greedy, plan_with_mip
 from whatif.apply import apply_all, apply_variant, scenario_yaml, variant_from_flags
 from whatif.variants import Variant, VariantsError, load_variants, parse_variants
 
@@ -50,8 +52,10 @@ EXPECTED: dict[str, tuple[int | None, str, str]] = {
                             "unknown member 'DE'"),
     "unknown_sector.yaml": (5, "variants[0].changes[0].requirement_change.sector",
                             "unknown sector 'north'"),
-    "partial_window.yaml": (5, "variants[0].changes[0].close_place.from_day",
-                            "day windows are not supported yet"),
+    "window_after_horizon.yaml": (5, "variants[0].changes[0].close_place.from_day",
+                                  "after the last day of the horizon, C+9"),
+    "window_backwards.yaml": (5, "variants[0].changes[0].degrade_place.to_day",
+                              "to_day 3 is before from_day 6"),
     "losing_more_than_the_fleet.yaml": (5, "variants[0].changes[0].fleet_loss.count",
                                         "has 2 vehicles: cannot lose 5"),
     "partial_loss_with_day.yaml": (5, "variants[0].changes[0].fleet_loss.from_day",
@@ -128,6 +132,52 @@ def test_close_place(base: Scenario) -> None:
     whole = apply_variant(base, _variant(
         {"close_place": {"place": "EYKA", "from_day": 0, "to_day": 9}}))
     assert whole == s  # a window over the whole horizon is the same closure
+
+
+def test_close_place_for_some_days_is_an_outage(base: Scenario) -> None:
+    s = apply_variant(base, _variant(
+        {"close_place": {"place": "EYKA", "from_day": 2, "to_day": 5}}))
+    assert _diff(base, s) == {"outages": ([], [{
+        "place": "EYKA", "from_day": 2, "to_day": 5, "factor": 0.0,
+        "reason": "closed (what-if)"}])}
+    open_end = apply_variant(base, _variant({"close_place": {"place": "EYKA", "from_day": 4}}))
+    assert [(o.from_day, o.to_day) for o in open_end.outages] == [(4, 9)]  # to the last day
+
+
+def test_degrade_place_for_some_days_is_an_outage(base: Scenario) -> None:
+    s = apply_variant(base, _variant(
+        {"degrade_place": {"place": "EYKA", "factor": 0.3, "to_day": 3}}))
+    assert set(_diff(base, s)) == {"outages"}
+    (o,) = s.outages
+    assert (o.place, o.from_day, o.to_day, o.factor) == ("EYKA", 0, 3, 0.3)
+
+
+def test_degrade_navigation_hits_the_airfields_with_capacity(base: Scenario) -> None:
+    s = apply_variant(base, _variant(
+        {"degrade_navigation": {"countries": ["LT", "PL"], "factor": 0.5, "from_day": 1,
+                                "to_day": 4}}))
+    hit = {o.place: (o.from_day, o.to_day, o.factor) for o in s.outages}
+    with_capacity = {p.id for p in base.places if p.kind == "airfield"
+                     and p.country in ("LT", "PL") and (p.throughput_tpd or p.mog)}
+    assert with_capacity and set(hit) == with_capacity
+    assert set(hit.values()) == {(1, 4, 0.5)}
+
+
+@pytest.mark.parametrize("planner", ["greedy", "mip"])
+def test_a_port_closed_for_days_is_planned_around_and_checked(base: Scenario, planner: str
+                                                              ) -> None:
+    # the US airborne company leaves Rzeszów by road on day 1 or 2 in the base plan
+    s = apply_variant(base, _variant(
+        {"close_place": {"place": "EPRZ", "from_day": 0, "to_day": 2}}))
+    resolved = build_network(s, "<what-if>").to_json()
+    (rzeszow,) = [p for p in resolved["places"] if p["id"] == "EPRZ"]
+    assert rzeszow["outages"] == [
+        {"from_day": 0, "to_day": 2, "factor": 0.0, "reason": "closed (what-if)"}]
+    plan = (plan_with_greedy(resolved) if planner == "greedy"
+            else plan_with_mip(resolved, time_limit_s=60)[0]).to_json()
+    assert check_plan(resolved, plan) == []
+    leaving = [t["depart_h"] for t in plan["trips"] if t["from"] == "EPRZ"]
+    assert leaving and min(leaving) == 72.0  # the first hour it is open again
 
 
 def test_degrade_place(base: Scenario) -> None:

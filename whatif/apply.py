@@ -7,9 +7,12 @@ losses hold for the whole horizon):
 - `close_place: {place}`: the place is added to `closed_places` (no leg touches it).
 - `degrade_place: {place, factor}`: its `throughput_tpd` and `mog` (those it has) are scaled
   by `factor` (MOG rounded down, at least 1). A place with neither has no limit to scale.
-- `from_day`/`to_day` on those two: the model has no dated capacity yet, so only a window
-  covering the whole horizon (from day 0 to the last day or later) is accepted; a partial
-  window is refused with a clear error rather than silently widened.
+- `from_day`/`to_day` on those two: a window shorter than the horizon becomes an entry of
+  the scenario's `outages` (factor 0 to close) instead: the place works normally outside it.
+  `to_day` defaults to the last day of the horizon.
+- `degrade_navigation: {countries, factor, from_day, to_day}`: GPS jamming; every airfield
+  of those countries with a throughput or MOG gets an outage at `factor` for the window (the
+  whole horizon without one). Airfields with neither have no capacity to scale.
 - `close_passage: {passage}`: added to `closed_passages` (sea legs re-routed or dropped).
 - `close_airspace: {countries}`: added to `closed_airspace` (air legs detour or drop).
 - `fleet_loss: {fleet, count}`: the fleet's `count` is lowered by `count` for the whole
@@ -39,6 +42,7 @@ from whatif.variants import (
     CloseAirspace,
     ClosePassage,
     ClosePlace,
+    DegradeNavigation,
     DegradePlace,
     FleetLoss,
     MemberDelay,
@@ -114,13 +118,23 @@ def _index(items: list[Data], key: str, value: str, what: str, field: str) -> in
     raise _ChangeError(_unknown(value, {str(x.get(key)) for x in items}, what), field)
 
 
-def _whole_horizon(from_day: int | None, to_day: int | None, base: Scenario) -> None:
+def _window(from_day: int | None, to_day: int | None, base: Scenario) -> tuple[int, int] | None:
+    """(from_day, to_day) of a window shorter than the horizon; None for the whole of it."""
     last = base.horizon_days - 1
-    if (from_day or 0) > 0 or (to_day is not None and to_day < last):
-        raise _ChangeError(
-            f"day windows are not supported yet (from_day {from_day}, to_day {to_day}): the "
-            f"model has no dated capacity, so this change holds for the whole horizon, C+0 to "
-            f"C+{last}; omit from_day and to_day", "from_day" if (from_day or 0) > 0 else "to_day")
+    start, end = from_day or 0, last if to_day is None else min(to_day, last)
+    if start > last:
+        raise _ChangeError(f"from_day {start} is after the last day of the horizon, C+{last}",
+                           "from_day")
+    if end < start:
+        raise _ChangeError(f"to_day {end} is before from_day {start}", "to_day")
+    return None if (start, end) == (0, last) else (start, end)
+
+
+def _add_outage(data: Data, place: str, window: tuple[int, int], factor: float,
+                reason: str) -> None:
+    data["outages"] = [*data.get("outages", []), {
+        "place": place, "from_day": window[0], "to_day": window[1], "factor": factor,
+        "reason": reason}]
 
 
 def _add_unique(data: Data, key: str, values: Iterable[str]) -> None:
@@ -131,24 +145,49 @@ def _add_unique(data: Data, key: str, values: Iterable[str]) -> None:
 
 def _close_place(data: Data, c: ClosePlace, base: Scenario) -> None:
     _index(data["places"], "id", c.place, "place", "place")
-    _whole_horizon(c.from_day, c.to_day, base)
-    _add_unique(data, "closed_places", [c.place])
+    window = _window(c.from_day, c.to_day, base)
+    if window is None:
+        _add_unique(data, "closed_places", [c.place])
+    else:
+        _add_outage(data, c.place, window, 0.0, "closed (what-if)")
 
 
 def _degrade_place(data: Data, c: DegradePlace, base: Scenario) -> None:
     i = _index(data["places"], "id", c.place, "place", "place")
-    _whole_horizon(c.from_day, c.to_day, base)
+    window = _window(c.from_day, c.to_day, base)
     place = dict(data["places"][i])
     if "throughput_tpd" not in place and "mog" not in place:
         raise _ChangeError(
             f"place {quoted(c.place)} has no throughput_tpd or mog: its capacity is unlimited "
             "and cannot be scaled; give it a throughput_tpd in the scenario, or use close_place",
             "place")
+    if window is not None:
+        _add_outage(data, c.place, window, c.factor, f"at {c.factor:g} of capacity (what-if)")
+        return
     if "throughput_tpd" in place:
         place["throughput_tpd"] = float(place["throughput_tpd"]) * c.factor
     if "mog" in place:
         place["mog"] = max(1, int(int(place["mog"]) * c.factor))
     data["places"][i] = place
+
+
+def _degrade_navigation(data: Data, c: DegradeNavigation, base: Scenario) -> None:
+    last = base.horizon_days - 1
+    window = _window(c.from_day, c.to_day, base) or (0, last)
+    hit = [p for p in data["places"] if p.get("kind") == "airfield"
+           and p.get("country") in c.countries and ("throughput_tpd" in p or "mog" in p)]
+    if not hit:
+        raise _ChangeError(
+            f"no airfield in {', '.join(c.countries)} has a throughput_tpd or mog to degrade",
+            "countries")
+    taken = {(o["place"], d) for o in data.get("outages", [])
+             for d in range(o["from_day"], o["to_day"] + 1)}
+    for p in hit:
+        if any((p["id"], d) in taken for d in range(window[0], window[1] + 1)):
+            raise _ChangeError(
+                f"airfield {quoted(p['id'])} already has an outage in days {window[0]}-"
+                f"{window[1]}: one outage per place and day", "countries")
+        _add_outage(data, p["id"], window, c.factor, f"GPS jamming at {c.factor:g} (what-if)")
 
 
 def _close_passage(data: Data, c: ClosePassage, base: Scenario) -> None:
@@ -224,6 +263,7 @@ def _requirement_change(data: Data, c: RequirementChange, base: Scenario) -> Non
 _APPLY: dict[str, Any] = {
     "close_place": _close_place,
     "degrade_place": _degrade_place,
+    "degrade_navigation": _degrade_navigation,
     "close_passage": _close_passage,
     "close_airspace": _close_airspace,
     "fleet_loss": _fleet_loss,

@@ -49,6 +49,16 @@ class DegradePlace(_Model):
     to_day: Day | None = None
 
 
+class DegradeNavigation(_Model):
+    """GPS jamming: the airfields of `countries` work at `factor` of their throughput and MOG
+    (approaches flown without satellite navigation), between two days."""
+
+    countries: list[CountryCode] = Field(min_length=1)
+    factor: Annotated[float, Field(gt=0, lt=1)]
+    from_day: Day | None = None
+    to_day: Day | None = None
+
+
 class ClosePassage(_Model):
     """A sea passage closed (searoute's passage names)."""
     passage: Passage
@@ -94,6 +104,7 @@ class Change(_Model):
 
     close_place: ClosePlace | None = None
     degrade_place: DegradePlace | None = None
+    degrade_navigation: DegradeNavigation | None = None
     close_passage: ClosePassage | None = None
     close_airspace: CloseAirspace | None = None
     fleet_loss: FleetLoss | None = None
@@ -121,8 +132,8 @@ class Change(_Model):
 
 
 CHANGE_KINDS: tuple[str, ...] = (
-    "close_place", "degrade_place", "close_passage", "close_airspace", "fleet_loss",
-    "member_delay", "member_opt_out", "requirement_change",
+    "close_place", "degrade_place", "degrade_navigation", "close_passage", "close_airspace",
+    "fleet_loss", "member_delay", "member_opt_out", "requirement_change",
 )
 
 
