@@ -130,6 +130,38 @@ class Sector:
 
 
 @dataclass(frozen=True)
+class DeploymentLine:
+    """A force's time-phased deployment data (a TPFDD line; docs/tables.md). Debarkation
+    means the end of an air or sea leg carrying the force (at `pod` when given); for a force
+    moving overland (mode rail or road), its arrival in its sector."""
+
+    uln: str | None = None
+    uic: str | None = None
+    unit_type: str | None = None
+    mode: str = "any"  # air, sea, rail, road or any: of its strategic move
+    poe: str | None = None
+    pod: str | None = None
+    ald_day: int | None = None  # available to load at origin (activation is not earlier)
+    ead_day: int | None = None  # no debarkation, and no arrival in the sector, before it
+    lad_day: int | None = None  # debarkation after it costs, and is reported
+    rdd_day: int | None = None  # required in its sector by then
+    priority: int | None = None
+
+    @property
+    def overland(self) -> bool:
+        """The line moves by rail or road only: no air or sea legs."""
+        return self.mode in ("rail", "road")
+
+    def may_use(self, mode: str, from_: str, to: str) -> bool:
+        """May the force ride a leg of this mode between these places (mode, POE, POD)?"""
+        if mode not in ("air", "sea"):
+            return True
+        if self.overland or (self.mode in ("air", "sea") and mode != self.mode):
+            return False
+        return (self.poe is None or from_ == self.poe) and (self.pod is None or to == self.pod)
+
+
+@dataclass(frozen=True)
 class Force:
     """A unit to deploy. `activation_day` is None when its member opts out."""
 
@@ -146,6 +178,7 @@ class Force:
     needs: tuple[str, ...]  # supply standards, in file order
     sustainment_tpd: float
     activation_day: int | None
+    line: DeploymentLine = field(default_factory=lambda: DeploymentLine())
 
     @property
     def points(self) -> float:
@@ -415,6 +448,15 @@ def _force(f: Json) -> Force:
         float(f["cargo_t"]), bool(f["outsize"]), tuple(f["capability"].items()),
         int(f.get("readiness_days") or 0), f.get("sector"), tuple(f.get("needs") or ()),
         float(f.get("sustainment_tpd") or 0.0), f.get("activation_day"),
+        _line(f.get("line") or {}),
+    )
+
+
+def _line(d: Json) -> DeploymentLine:
+    return DeploymentLine(
+        d.get("uln"), d.get("uic"), d.get("unit_type"), str(d.get("mode") or "any"),
+        d.get("poe"), d.get("pod"), d.get("ald_day"), d.get("ead_day"), d.get("lad_day"),
+        d.get("rdd_day"), d.get("priority"),
     )
 
 
@@ -476,6 +518,12 @@ def _force_json(f: Force) -> Json:
         "capability": dict(f.capability), "readiness_days": f.readiness_days,
         "sector": f.sector, "needs": list(f.needs), "sustainment_tpd": f.sustainment_tpd,
         "activation_day": f.activation_day,
+        "line": {
+            "uln": f.line.uln, "uic": f.line.uic, "unit_type": f.line.unit_type,
+            "mode": f.line.mode, "poe": f.line.poe, "pod": f.line.pod,
+            "ald_day": f.line.ald_day, "ead_day": f.line.ead_day, "lad_day": f.line.lad_day,
+            "rdd_day": f.line.rdd_day, "priority": f.line.priority,
+        },
     }
 
 

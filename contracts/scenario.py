@@ -200,6 +200,29 @@ class Force(_Model):
     sector: Id | None = None
     needs: list[Standard] = []
     sustainment_tpd: NonNegative = 0.0
+    # Time-phased deployment data, as a TPFDD line carries it (docs/tables.md); all optional.
+    uln: Annotated[str, Field(min_length=1, max_length=32)] | None = None  # unit line number
+    uic: Annotated[str, Field(max_length=32)] | None = None  # unit identification code
+    unit_type: Annotated[str, Field(max_length=100)] | None = None
+    mode: Literal["air", "sea", "rail", "road", "any"] = "any"  # of its strategic move
+    poe: Id | None = None  # port of embarkation: its air or sea legs leave from here
+    pod: Id | None = None  # port of debarkation: its air or sea legs land here
+    ald_day: Annotated[int, Field(ge=0, le=365)] | None = None  # available to load
+    ead_day: Annotated[int, Field(ge=0, le=365)] | None = None  # earliest arrival (hard)
+    lad_day: Annotated[int, Field(ge=0, le=365)] | None = None  # latest arrival (costs)
+    rdd_day: Annotated[int, Field(ge=0, le=365)] | None = None  # required in its sector
+    priority: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Force:
+        if self.ead_day is not None and self.lad_day is not None and self.lad_day < self.ead_day:
+            raise ValueError(f"lad_day {self.lad_day} is before ead_day {self.ead_day}")
+        if self.ald_day is not None and self.ead_day is not None and self.ead_day < self.ald_day:
+            raise ValueError(f"ead_day {self.ead_day} is before ald_day {self.ald_day}")
+        if self.mode in ("rail", "road") and (self.poe or self.pod):
+            raise ValueError(
+                f"poe and pod name the ports of an air or sea move; mode is {self.mode}")
+        return self
 
     @field_validator("capability")
     @classmethod
@@ -412,6 +435,9 @@ def _duplicates(items: list[Any], key: str, where: str) -> Iterator[tuple[Path, 
         seen.add(v)
 
 
+_PORT_OF = {"air": "airfield", "sea": "seaport"}
+
+
 def _outage_problems(s: Scenario, places: dict[str, Place]) -> Iterator[tuple[Path, str]]:
     for i, o in enumerate(s.outages):
         place = places.get(o.place)
@@ -487,6 +513,26 @@ def _cross_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
             yield ("forces", i, "sector"), _unknown(f.sector, sectors, "sector")
         if f.sustainment_tpd > 0 and not f.needs:
             yield ("forces", i, "needs"), "sustainment_tpd > 0 but no needs (supply standards)"
+        for key, pid in (("poe", f.poe), ("pod", f.pod)):
+            if pid is None:
+                continue
+            if pid not in places:
+                yield ("forces", i, key), _unknown(pid, places, "place")
+            elif places[pid].kind not in ("airfield", "seaport"):
+                yield ("forces", i, key), (
+                    f"{key} {quoted(pid)} is a {places[pid].kind}: ports of embarkation and "
+                    "debarkation are airfields or seaports")
+            elif f.mode in ("air", "sea") and places[pid].kind != _PORT_OF[f.mode]:
+                yield ("forces", i, key), (
+                    f"{key} {quoted(pid)} is a {places[pid].kind}, but the line moves by "
+                    f"{f.mode}")
+    seen_ulns: set[str] = set()
+    for i, f in enumerate(s.forces):
+        if f.uln is not None:
+            if f.uln in seen_ulns:
+                yield ("forces", i, "uln"), (
+                    f"duplicate uln {quoted(f.uln)}: each uln must be unique")
+            seen_ulns.add(f.uln)
     for i, fl in enumerate(s.fleets):
         for code in fl.owners:
             if code not in members:

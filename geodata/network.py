@@ -45,6 +45,7 @@ from typing import Any
 
 from contracts.files import write_json
 from contracts.network import (
+    DeploymentLine,
     Depot,
     Fleet,
     Force,
@@ -202,7 +203,10 @@ def write_resolved(network: Network, out_dir: str | Path) -> Path:
 
 def _force_activation(s: Scenario, f: ScenarioForce) -> int | None:
     member = s.member(f.member)
-    return None if member.opt_out else member.decision_delay_days + f.readiness_days
+    if member.opt_out:
+        return None
+    ready = member.decision_delay_days + f.readiness_days
+    return ready if f.ald_day is None else max(ready, f.ald_day)
 
 
 def _fleet_activation(s: Scenario, f: ScenarioFleet) -> int | None:
@@ -477,6 +481,8 @@ def _force(f: ScenarioForce, activation_day: int | None) -> Force:
         f.id, f.name or f.id, f.member, f.home, f.personnel, f.cargo_t, f.outsize,
         tuple(f.capability.items()), f.readiness_days, f.sector, tuple(f.needs),
         f.sustainment_tpd, activation_day,
+        DeploymentLine(f.uln, f.uic, f.unit_type, f.mode, f.poe, f.pod, f.ald_day, f.ead_day,
+                       f.lad_day, f.rdd_day, f.priority),
     )
 
 
