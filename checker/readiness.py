@@ -179,7 +179,8 @@ def _kpis(ctx: Ctx) -> tuple[float, tuple[int | None, int | None], int]:
         if closure is None:
             late += 1
             continue
-        by_days = [
+        rdd = (force.get("line") or {}).get("rdd_day")
+        by_days = [rdd] if rdd is not None else [
             r.by_day
             for (sid, cap), r in reqs.items()
             if sid == ps and (force.get("capability") or {}).get(cap)

@@ -12,6 +12,7 @@ from pathlib import Path
 from checker.context import Ctx, Json, Violation, make_context
 from checker.flows import rule_delivery, rule_depot, rule_outage, rule_throughput
 from checker.geography import rule_geography
+from checker.lines import rule_deployment_line
 from checker.readiness import rule_kpis, rule_readiness, rule_shares
 from checker.shape import CheckInputError, validate
 from checker.trips import (
@@ -50,6 +51,7 @@ RULES: dict[str, Callable[[Ctx], list[Violation]]] = {
     "delivery": rule_delivery,
     "throughput": rule_throughput,
     "outage": rule_outage,
+    "deployment-line": rule_deployment_line,
     "depot": rule_depot,
     "readiness": rule_readiness,
     "kpis": rule_kpis,

@@ -114,6 +114,25 @@ def airfield_outage(factor: float, from_day: int, to_day: int,
     return doc
 
 
+def deployment_line(**line: Any) -> dict[str, Any]:
+    """one_force_one_fleet over 8 days, with a second airfield B (H->B 800 km, B->S 100 km,
+    the same as through A) and the force's TPFDD line set to `line`. With ead_day 5 the
+    flights may not land before day 5: they leave at 120 h and land by 138 h, the trucks
+    arrive at 152 h (day 6): gap on days 0-5 -> 6 gap-days. With pod B every flight lands at
+    B, at no cost (1 gap-day, as through A). With activation_day 1 and lad_day 0 the force
+    cannot debark by its LAD: it lands on day 1, and the plan says the LAD was missed."""
+    doc = one_force_one_fleet()
+    doc["scenario"]["horizon_days"] = 8
+    doc["places"].append(place("B"))
+    c17 = next(f for f in doc["fleets"] if f["id"] == "c17")
+    truck = next(f for f in doc["fleets"] if f["id"] == "truck")
+    doc["legs"] += [leg("H", "B", "air", 800.0, [c17]), leg("B", "S", "road", 100.0, [truck])]
+    force_doc = doc["forces"][0]
+    force_doc["activation_day"] = line.pop("activation_day", 0)
+    force_doc["line"] = {"mode": "any", **line}
+    return doc
+
+
 def two_forces_one_aircraft() -> dict[str, Any]:
     """One aircraft flies 8,000 km at 800 km/h: 12 h transit (arrives the day it leaves), 26 h
     cycle, so it can leave on day 0 and again on day 2. Force A (armor 2) and B (armor 1),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from contracts.errors import Problem, ScenarioError, quoted
 from contracts.scenario import Scenario, cross_check
+from contracts.tables import ForceTable, read_force_table, validate_with_table
 
 _ALIASES = {"from_": "from"}
 
@@ -27,13 +29,14 @@ MAX_DEPTH = 100
 MAX_VALUES = 1_000_000
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, forces_table: str | Path | None = None) -> Scenario:
     """Parse and validate a scenario file; raise ScenarioError listing every problem.
 
-    The scenario's fingerprint (`Scenario.fingerprint`, the sha256 of the file) is taken here,
-    once, from the very bytes that were parsed."""
+    `forces_table`: a force table (contracts/tables.py) whose lines replace the file's forces
+    (`mobilize import`). The scenario's fingerprint (`Scenario.fingerprint`, the sha256 of the
+    file) is taken here, once, from the very bytes that were parsed."""
     data = _read_bytes(path, ScenarioError)
-    scenario = parse_scenario(_decoded(data, str(path), ScenarioError), str(path))
+    scenario = parse_scenario(_decoded(data, str(path), ScenarioError), str(path), forces_table)
     scenario.set_fingerprint(hashlib.sha256(data).hexdigest())
     return scenario
 
@@ -62,23 +65,28 @@ def _decoded(data: bytes, name: str, error: type[ScenarioError]) -> str:
         raise error([Problem(name, None, "", f"cannot read file: {exc}")]) from None
 
 
-def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
+def parse_scenario(text: str, name: str = "<scenario>",
+                   forces_table: str | Path | None = None) -> Scenario:
     """Parse and validate scenario text; ScenarioError listing every problem."""
     try:
-        return _parse(text, name)
+        return _parse(text, name, forces_table)
     except RecursionError:  # a fallback: _read and _measure refuse deep nesting first
         raise ScenarioError(
             [Problem(name, None, "", f"nested too deeply (keep it under {MAX_DEPTH} levels)")]
         ) from None
 
 
-def _parse(text: str, name: str) -> Scenario:
+def _parse(text: str, name: str, forces_table: str | Path | None = None) -> Scenario:
     doc = _read(text, name)
     if not isinstance(doc, CommentedMap):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a YAML mapping of fields")])
     _measure(doc, name)
+    data = _plain(doc)
+    table = _forces_table(data, doc, name, forces_table)
+    if table is not None:  # errors in its rows name the table's file, row and column
+        return validate_with_table(data, table, lambda p, msg: _problem(name, doc, p, msg))
     try:
-        scenario = Scenario.model_validate(_plain(doc))
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(
             [_problem(name, doc, _loc(e["loc"]), _message(e)) for e in exc.errors()]
@@ -87,6 +95,36 @@ def _parse(text: str, name: str) -> Scenario:
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _forces_table(data: dict[str, Any], doc: CommentedMap, name: str,
+                  given: str | Path | None) -> ForceTable | None:
+    """The force table the scenario's forces come from: `given`, else `forces: {table: PATH}`
+    (relative to the scenario file); None when the forces are written inline."""
+    ref = data.get("forces")
+    if given is not None:
+        path = Path(given)
+    elif isinstance(ref, dict) and "table" in ref:
+        if set(ref) != {"table"} or not isinstance(ref["table"], str) or not ref["table"]:
+            raise ScenarioError([_problem(name, doc, ("forces",), (
+                "give the forces as a list, or as {table: FILE}: a .csv or .xlsx force table, "
+                "its path relative to the scenario file (docs/tables.md)"))])
+        path = Path(name).parent / ref["table"]
+    else:
+        return None
+    return read_force_table(path, _c_day(data.get("c_day")))
+
+
+def _c_day(value: Any) -> dt.date | None:
+    """The scenario's C-day as a date, or None if it has none (the schema will say so)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _read(text: str, name: str) -> Any:

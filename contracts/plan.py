@@ -75,6 +75,10 @@ class ForceResult:
     late: bool
     reason: str | None
     sustained_by: tuple[str, ...]
+    # debarkation: the last air or sea leg carrying it lands (or, moving overland, its
+    # closure); LAD met when that is on or before its line's lad_day (None: no LAD)
+    debark_h: float | None = None
+    lad_met: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,7 @@ class Plan:
                     f["force"], f["member"], f.get("sector"), f.get("ready_h"),
                     f.get("closure_h"), float(f.get("delivered_t") or 0.0), f.get("due_day"),
                     bool(f.get("late")), f.get("reason"), tuple(f.get("sustained_by") or ()),
+                    f.get("debark_h"), f.get("lad_met"),
                 )
                 for f in doc["forces"]
             ],
@@ -214,7 +219,8 @@ class Plan:
             "forces": [
                 {"force": f.force, "member": f.member, "sector": f.sector, "ready_h": f.ready_h,
                  "closure_h": f.closure_h, "delivered_t": f.delivered_t, "due_day": f.due_day,
-                 "late": f.late, "reason": f.reason, "sustained_by": list(f.sustained_by)}
+                 "late": f.late, "reason": f.reason, "sustained_by": list(f.sustained_by),
+                 "debark_h": f.debark_h, "lad_met": f.lad_met}
                 for f in self.forces
             ],
             "supply": [

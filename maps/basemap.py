@@ -69,6 +69,7 @@ def outline_features(bounds: Bounds, ally: str, detail: Bounds | None = None
 
 def add_basemap(m: folium.Map, bounds: Bounds, ally: str, detail: Bounds | None = None
                 ) -> None:
+    """Country outlines (the ally highlighted) under everything, and optional online tiles."""
     folium.map.CustomPane(BASEMAP_PANE, z_index=BASEMAP_Z, pointer_events=False).add_to(m)
     folium.GeoJson(
         outline_features(bounds, ally, detail),

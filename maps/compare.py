@@ -30,8 +30,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from contracts.files import write_text
-from maps.planview import Json, PlanView
-from maps.render import read_outputs, solver_line
+from contracts.network import Network
+from contracts.plan import Kpis, MemberShare, Plan, SolverInfo
+from maps.planview import PlanView, read_outputs
+from maps.render import solver_line
 from maps.report import CSS
 from maps.style import esc, short_name
 
@@ -48,24 +50,28 @@ class Run:
 
     folder: Path
     label: str
-    resolved: Json
-    plan: Json
+    network: Network
+    plan: Plan
 
     @cached_property
     def view(self) -> PlanView:
-        return PlanView(self.resolved, self.plan)
+        """The plan over its network, indexed for the tables."""
+        return PlanView(self.network, self.plan)
 
     @property
-    def kpis(self) -> Json:
-        return dict(self.plan.get("kpis") or {})
+    def kpis(self) -> Kpis:
+        """The plan's key numbers."""
+        return self.plan.kpis
 
     @property
     def gap_days(self) -> float:
-        return float(self.kpis.get("gap_days") or 0.0)
+        """Weighted gap-days of the plan."""
+        return self.kpis.gap_days
 
     @property
-    def solver(self) -> Json:
-        return dict(self.plan.get("solver") or {})
+    def solver(self) -> SolverInfo:
+        """How the plan was found."""
+        return self.plan.solver
 
     @property
     def tolerance(self) -> float | None:
@@ -73,7 +79,7 @@ class Run:
         (or gap x objective); None when the planner proves no bound (greedy, or no LP bound
         within the work budget)."""
         s = self.solver
-        obj, bound, gap = s.get("objective"), s.get("bound"), s.get("gap")
+        obj, bound, gap = s.objective, s.bound, s.gap
         if obj is not None and bound is not None:
             return max(0.0, float(obj) - float(bound))
         if obj is not None and gap is not None:
@@ -81,7 +87,8 @@ class Run:
         return None
 
     def closure_h(self) -> dict[str, float | None]:
-        return {f["force"]: f.get("closure_h") for f in self.plan.get("forces", [])}
+        """Closure hour of each force in the plan (None: not closed)."""
+        return {f.force: f.closure_h for f in self.plan.forces}
 
     def daily_use(self) -> dict[tuple[str, str], list[float]]:
         """(kind, id) -> use over capacity on each day it is used, for every fleet, place and
@@ -95,23 +102,28 @@ class Run:
             if uses:
                 out[("place", pid)] = uses
         for did, shipped in v.depot_days.items():
-            tpd = v.depots.get(did, {}).get("throughput_tpd")
-            if tpd:
-                out[("depot", did)] = [t / float(tpd) for t in shipped.values()]
+            depot = v.depots.get(did)
+            if depot is not None and depot.throughput_tpd:
+                out[("depot", did)] = [t / depot.throughput_tpd for t in shipped.values()]
         return out
 
     def name_of(self, kind: str, rid: str) -> str:
+        """A resource's name: a fleet's or place's, a depot's id and where it is."""
+        v = self.view
         if kind == "depot":  # depots have no name: their id and where they are
-            place = self.view.places.get(self.view.depots.get(rid, {}).get("place", ""), {})
-            return f"{rid} ({place['name']})" if place.get("name") else rid
-        table = self.view.fleets if kind == "fleet" else self.view.places
-        return str(table.get(rid, {}).get("name") or rid)
+            depot = v.depots.get(rid)
+            place = v.places.get(depot.place) if depot is not None else None
+            return f"{rid} ({place.name})" if place is not None and place.name else rid
+        named = v.fleets.get(rid) if kind == "fleet" else v.places.get(rid)
+        return named.name if named is not None and named.name else rid
 
     def legs_used(self) -> dict[str, float]:
+        """Tons moved over each leg the plan uses."""
         return {leg_id: u.tons for leg_id, u in self.view.leg_use.items()}
 
-    def shares(self) -> dict[str, Json]:
-        return {m["member"]: m for m in self.plan.get("members", [])}
+    def shares(self) -> dict[str, MemberShare]:
+        """Each member's delivered share, by member code."""
+        return {m.member: m for m in self.plan.members}
 
 
 def read_run(folder: Path) -> Run:
@@ -121,20 +133,23 @@ def read_run(folder: Path) -> Run:
         if not (folder / name).is_file():
             raise FileNotFoundError(f"{folder / name} not found: run `mobilize solve` or "
                                     "`mobilize whatif` into that folder first")
-    resolved, plan = read_outputs(folder)
-    label = str(resolved.get("scenario", {}).get("name") or folder.name)
+    network, plan = read_outputs(folder)
+    label = network.name or folder.name
     meta = folder / "whatif.json"
     if meta.is_file():
         label = str(json.loads(meta.read_text(encoding="utf-8")).get("name") or label)
-    return Run(folder, label, resolved, plan)
+    return Run(folder, label, network, plan)
 
 
 @dataclass
 class Comparison:
+    """Plans side by side; the first is the reference the others are compared with."""
+
     runs: list[Run]
 
     @property
     def ref(self) -> Run:
+        """The reference run (the first)."""
         return self.runs[0]
 
     def gap_delta(self, run: Run) -> tuple[float, str]:
@@ -169,8 +184,10 @@ class Comparison:
                 (d is None) != (ref is None) or (x is not None and abs(x) > CLOSURE_EPS_DAYS)
                 for d, x in zip(days, deltas, strict=True))
             if changed:
-                force = next((r.view.forces[fid] for r in self.runs if fid in r.view.forces), {})
-                rows.append((fid, str(force.get("name") or fid), days, deltas))
+                force = next((r.view.forces[fid] for r in self.runs if fid in r.view.forces),
+                             None)
+                rows.append((fid, force.name if force is not None and force.name else fid,
+                             days, deltas))
 
         def size(row: tuple[str, str, list[float | None], list[float | None]]) -> float:
             return max((abs(x) if x is not None else math.inf) for x in row[3][1:] or [0.0])
@@ -199,9 +216,8 @@ class Comparison:
         codes = list(dict.fromkeys(c for s in shares for c in s))
         rows = []
         for code in codes:
-            fair = next((s[code].get("fair_share") for s in shares if code in s), None)
-            rows.append((code, fair, [
-                (float(s[code].get("share") or 0.0) if code in s else None) for s in shares]))
+            fair = next((s[code].fair_share for s in shares if code in s), None)
+            rows.append((code, fair, [(s[code].share if code in s else None) for s in shares]))
         return rows
 
     def leg_rows(self) -> list[tuple[str, str, list[float | None]]]:
@@ -214,8 +230,8 @@ class Comparison:
             if any(t is None for t in tons):
                 run = next(r for r, u in zip(self.runs, used, strict=True) if leg_id in u)
                 leg = run.view.legs[leg_id]
-                a, b = run.view.node(leg["from"]).name, run.view.node(leg["to"]).name
-                rows.append((leg_id, f"{leg.get('mode', '')}: {a} \u2192 {b}", tons))
+                a, b = run.view.node(leg.from_).name, run.view.node(leg.to).name
+                rows.append((leg_id, f"{leg.mode}: {a} \u2192 {b}", tons))
         rows.sort(key=lambda r: -max(t or 0.0 for t in r[2]))
         return rows
 
@@ -225,6 +241,7 @@ def _hours_to_days(hours: float | None) -> float | None:
 
 
 def compare_runs(folders: list[Path]) -> Comparison:
+    """The solve folders read as runs, the first the reference (see `read_run`)."""
     return Comparison([read_run(Path(f)) for f in folders])
 
 
@@ -239,7 +256,8 @@ def closure_overlay(cmp: Comparison) -> go.Figure:
         for sid in r.view.sector_gap_by_day:
             if sid not in names:
                 sectors.append(sid)
-                names[sid] = str(r.view.sectors.get(sid, {}).get("name") or sid)
+                sector = r.view.sectors.get(sid)
+                names[sid] = sector.name if sector is not None and sector.name else sid
     title = "Closure by sector: share of the requirement covered, each plan overlaid"
     cols = min(3, max(1, len(sectors)))
     n_rows = max(1, math.ceil(len(sectors) / cols))
@@ -291,6 +309,7 @@ def _head(cmp: Comparison, first: str) -> str:
 
 
 def kpi_table(cmp: Comparison, page_dir: Path) -> str:
+    """Key numbers of every plan, differences from the reference, links to maps and reports."""
     rows = []
     planner = []
     for r in cmp.runs:
@@ -313,13 +332,12 @@ def kpi_table(cmp: Comparison, page_dir: Path) -> str:
     rows.append(("solver tolerance (objective &minus; bound)",
                  [_num(r.tolerance, ",.1f", "none proven") for r in cmp.runs]))
     rows.append(("closure day", [
-        f"C+{r.kpis['closure_day']}" if r.kpis.get("closure_day") is not None
+        f"C+{r.kpis.closure_day}" if r.kpis.closure_day is not None
         else "not reached" for r in cmp.runs]))
     rows.append(("late or undelivered forces",
-                 [f"{int(r.kpis.get('late_forces') or 0)} of {len(r.plan.get('forces', []))}"
-                  for r in cmp.runs]))
+                 [f"{r.kpis.late_forces} of {len(r.plan.forces)}" for r in cmp.runs]))
     rows.append(("requirements short on the last day",
-                 [str(len(r.plan.get("unmet") or [])) for r in cmp.runs]))
+                 [str(len(r.plan.unmet)) for r in cmp.runs]))
     rows.append(("plan", [
         f"<a href='{esc(_rel(r.folder / 'map.html', page_dir))}'>map</a> &middot; "
         f"<a href='{esc(_rel(r.folder / 'report.html', page_dir))}'>report</a> &middot; "
@@ -338,6 +356,7 @@ def _rel(target: Path, page_dir: Path) -> str:
 
 
 def force_table(cmp: Comparison) -> str:
+    """Forces whose closure differs between plans, with the difference."""
     rows = cmp.force_rows()
     if not rows:
         return "<p>Every force closes at the same time in every plan.</p>"
@@ -351,6 +370,7 @@ def force_table(cmp: Comparison) -> str:
 
 
 def binding_table(cmp: Comparison) -> str:
+    """Resources binding in some plan: peak daily use per plan and days at that level."""
     rows = cmp.binding_rows()
     if not rows:
         return f"<p>No fleet, place or depot reaches {BINDING:.0%} of its capacity on any day.</p>"
@@ -366,6 +386,7 @@ def binding_table(cmp: Comparison) -> str:
 
 
 def share_table(cmp: Comparison) -> str:
+    """Each member's delivered share per plan, beside its fair share."""
     rows = cmp.share_rows()
     if not rows:
         return "<p>No member delivers anything.</p>"
@@ -378,6 +399,7 @@ def share_table(cmp: Comparison) -> str:
 
 
 def leg_table(cmp: Comparison) -> str:
+    """Legs used by only some of the plans, most tons first."""
     rows = cmp.leg_rows()
     if not rows:
         return "<p>Every plan uses the same legs.</p>"
@@ -440,8 +462,7 @@ throughput or aircraft hours / MOG; depots: tons shipped / throughput), shaded a
 """
 
 
-def write_compare(folders: list[Path], target: Path) -> tuple[Path, Comparison]:
-    """Read the solve folders, write the comparison page to `target` atomically."""
-    cmp = compare_runs(folders)
+def write_compare(cmp: Comparison, target: Path) -> Path:
+    """Write the comparison page to `target` atomically; returns its path."""
     page = build_compare(cmp, Path(target).parent)
-    return write_text(Path(target), page), cmp
+    return write_text(Path(target), page)

@@ -16,6 +16,8 @@ from maps.basemap import Bounds
 
 
 class ViewSwitch(MacroElement):
+    """Buttons that fit the map to the theatre or to every route."""
+
     _template = Template(
         """
         {% macro script(this, kwargs) %}

@@ -1,6 +1,6 @@
 """Export a plan for GIS tools, Google Earth and spreadsheets.
 
-`export_plan(out_dir, fmt)` reads DIR/resolved.json and DIR/plan.json and writes:
+`export_plan(network, plan, out_dir, fmt)` writes into the solve folder DIR:
 
 - geojson: DIR/plan.geojson, routes and places in one FeatureCollection (property `layer`
   is "routes" or "places"); times as ISO 8601 UTC strings.
@@ -10,6 +10,10 @@
 - csv: DIR/plan-routes.csv and DIR/plan-places.csv (geometry as WKT). Not plan.csv:
   `mobilize solve` already writes that file (one row per force per trip).
 - xlsx: DIR/plan.xlsx with sheets `routes` and `places`.
+- tpfdd: DIR/tpfdd.csv, one row per unit line: its legs, POD arrival, closure against RDD
+  and LAD (maps/tpfdd.py).
+- node-load: DIR/node-load.csv, per place and day: tons arriving, aircraft ground hours and
+  that day's throughput and MOG limits (maps/tpfdd.py).
 
 A route is one trip: `vehicles` vehicles of `fleet` from `from` to `to`, along the leg's
 path (lon/lat, WGS84), departing and arriving at C-day 00:00 UTC plus the plan's hours.
@@ -26,14 +30,16 @@ import pandas as pd
 import shapely
 
 from contracts.files import write_atomic
+from contracts.network import Network
+from contracts.plan import Plan
 from maps.places_layer import place_use
 from maps.planview import PlanView
-from maps.render import read_outputs
 from maps.style import member_color
+from maps.tpfdd import write_node_load, write_tpfdd
 
 Frame = TypeVar("Frame", bound=pd.DataFrame)
 
-FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
+FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx", "tpfdd", "node-load")
 CRS = "EPSG:4326"
 
 # KML line widths by mode, in pixels.
@@ -48,30 +54,29 @@ def route_frame(view: PlanView) -> gpd.GeoDataFrame:
     """One row per trip, in plan order, with the leg's path as a LineString."""
     rows = []
     for i, t in enumerate(view.trips):
-        cargo = t.get("cargo", [])
         members = view.trip_tons_by_member(t)
-        path = view.leg_path(t["leg"]) if t["leg"] in view.legs else [
-            (view.node(t["from"]).lat, view.node(t["from"]).lon),
-            (view.node(t["to"]).lat, view.node(t["to"]).lon)]
+        path = view.leg_path(t.leg) if t.leg in view.legs else [
+            view.node(t.from_).latlon, view.node(t.to).latlon]
+        fleet = view.fleets.get(t.fleet)
         rows.append({
             "trip": i,
-            "leg": t["leg"],
-            "fleet": t["fleet"],
-            "fleet_name": str(view.fleets.get(t["fleet"], {}).get("name") or t["fleet"]),
-            "mode": t["mode"],
-            "from": t["from"],
-            "to": t["to"],
-            "from_name": view.node(t["from"]).name if view.has_node(t["from"]) else t["from"],
-            "to_name": view.node(t["to"]).name if view.has_node(t["to"]) else t["to"],
-            "depart": _utc(view, float(t["depart_h"])),
-            "arrive": _utc(view, float(t["arrive_h"])),
-            "return": _utc(view, float(t.get("return_h") or t["arrive_h"])),
-            "depart_h": float(t["depart_h"]),
-            "arrive_h": float(t["arrive_h"]),
-            "vehicles": int(t["vehicles"]),
-            "tons": float(t["tons"]),
-            "pax": float(t.get("pax") or 0.0),
-            "forces": ";".join(c["force"] for c in cargo),
+            "leg": t.leg,
+            "fleet": t.fleet,
+            "fleet_name": fleet.name if fleet is not None and fleet.name else t.fleet,
+            "mode": t.mode,
+            "from": t.from_,
+            "to": t.to,
+            "from_name": view.node(t.from_).name if view.has_node(t.from_) else t.from_,
+            "to_name": view.node(t.to).name if view.has_node(t.to) else t.to,
+            "depart": _utc(view, t.depart_h),
+            "arrive": _utc(view, t.arrive_h),
+            "return": _utc(view, t.return_h or t.arrive_h),
+            "depart_h": t.depart_h,
+            "arrive_h": t.arrive_h,
+            "vehicles": t.vehicles,
+            "tons": t.tons,
+            "pax": t.pax,
+            "forces": ";".join(c.force for c in t.cargo),
             "members": ";".join(sorted(members)),
             "geometry": shapely.LineString([(lon, lat) for lat, lon in path]),
         })
@@ -88,21 +93,21 @@ def place_frame(view: PlanView) -> gpd.GeoDataFrame:
     for pid, p in view.places.items():
         u = uses[pid]
         rows.append({
-            "id": pid, "name": str(p.get("name") or pid), "kind": str(p.get("kind") or ""),
-            "country": str(p.get("country") or ""),
-            "throughput_tpd": p.get("throughput_tpd"), "mog": p.get("mog"),
-            "closed": bool(p.get("closed")), "used": u.used, "tons_in": u.tons,
+            "id": pid, "name": p.name or pid, "kind": p.kind, "country": p.country,
+            "throughput_tpd": p.throughput_tpd, "mog": p.mog,
+            "closed": p.closed, "used": u.used, "tons_in": u.tons,
             "peak_use": u.peak, "peak_day": u.peak_day,
-            "geometry": shapely.Point(float(p["lon"]), float(p["lat"])),
+            "geometry": shapely.Point(p.lon, p.lat),
         })
-    for sid, s in view.sectors.items():
+    for sid in view.sectors:
         if sid in view.places:
             continue
-        rows.append({"id": sid, "name": str(s.get("name") or sid), "kind": "sector",
-                     "country": view.ally, "throughput_tpd": None, "mog": None,
+        s = view.sector_place(sid)
+        rows.append({"id": sid, "name": s.name or sid, "kind": s.kind,
+                     "country": s.country, "throughput_tpd": None, "mog": None,
                      "closed": False, "used": True, "tons_in": None, "peak_use": None,
                      "peak_day": None,
-                     "geometry": shapely.Point(float(s["lon"]), float(s["lat"]))})
+                     "geometry": shapely.Point(s.lon, s.lat)})
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     for col in ("throughput_tpd", "mog", "tons_in", "peak_use"):
         frame[col] = pd.to_numeric(frame[col]).astype("float64")
@@ -129,6 +134,7 @@ def _naive_times(frame: Frame) -> Frame:
 
 
 def write_geojson(view: PlanView, path: Path) -> Path:
+    """Routes and places in one FeatureCollection, property `layer` telling which."""
     features: list[dict[str, Any]] = []
     for layer, frame in (("routes", route_frame(view)), ("places", place_frame(view))):
         collection = json.loads(_iso_times(frame).to_json(drop_id=True, na="null"))
@@ -143,6 +149,7 @@ def write_geojson(view: PlanView, path: Path) -> Path:
 
 
 def write_gpkg(view: PlanView, path: Path) -> Path:
+    """A GeoPackage with layers `routes` and `places` (times as datetime fields)."""
     def write(tmp: Path) -> None:
         route_frame(view).to_file(tmp, layer="routes", driver="GPKG")
         place_frame(view).to_file(tmp, layer="places", driver="GPKG", mode="a")
@@ -150,6 +157,7 @@ def write_gpkg(view: PlanView, path: Path) -> Path:
 
 
 def write_csv(view: PlanView, routes_path: Path, places_path: Path) -> Path:
+    """Routes and places as two CSV files, geometry as WKT; returns the routes file."""
     for frame, target in ((route_frame(view), routes_path), (place_frame(view), places_path)):
         table = _iso_times(pd.DataFrame(frame.to_wkt()))
 
@@ -160,6 +168,7 @@ def write_csv(view: PlanView, routes_path: Path, places_path: Path) -> Path:
 
 
 def write_xlsx(view: PlanView, path: Path) -> Path:
+    """A workbook with sheets `routes` and `places` (ends and points as lat/lon columns)."""
     routes = _naive_times(route_frame(view))
     routes["from_lat"] = [view.node(i).lat for i in routes["from"]]
     routes["from_lon"] = [view.node(i).lon for i in routes["from"]]
@@ -220,12 +229,16 @@ def write_kml(view: PlanView, path: Path) -> Path:
     return write_atomic(path, lambda tmp: kml.save(str(tmp)))
 
 
-def export_plan(out_dir: Path, fmt: str) -> Path:
-    """Write the plan in `fmt` (geojson, gpkg, kml, csv or xlsx); returns the file written."""
+def export_plan(network: Network, plan: Plan, out_dir: Path, fmt: str) -> Path:
+    """Write the plan in `fmt` (one of FORMATS) into DIR; returns the file."""
     if fmt not in FORMATS:
         raise ValueError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out_dir = Path(out_dir)
-    view = PlanView(*read_outputs(out_dir))
+    if fmt == "tpfdd":
+        return write_tpfdd(network, plan, out_dir / "tpfdd.csv")
+    if fmt == "node-load":
+        return write_node_load(network, plan, out_dir / "node-load.csv")
+    view = PlanView(network, plan)
     if fmt == "geojson":
         return write_geojson(view, out_dir / "plan.geojson")
     if fmt == "gpkg":

@@ -16,21 +16,22 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from contracts.met import is_met
-from maps.planview import Json, PlanView
+from contracts.network import Sector
+from contracts.plan import ForceResult
+from maps.planview import PlanView
 from maps.style import esc, gap_color, short_name
 
 SECTOR_OUTLINE = "#3a3a3a"
 
 
-def sector_geometry(sector: Json) -> shapely.Polygon | shapely.MultiPolygon:
+def sector_geometry(sector: Sector) -> shapely.Polygon | shapely.MultiPolygon:
     """The sector's area in lon/lat degrees: its polygon if given, else a circle."""
-    poly = sector.get("polygon")
-    if poly:
-        geom = shape(poly)
+    if sector.polygon:
+        geom = shape(sector.polygon)
         if not geom.is_valid:
             geom = shapely.make_valid(geom)
         return geom
-    return _circle(float(sector["lat"]), float(sector["lon"]), float(sector.get("radius_km") or 25))
+    return _circle(sector.lat, sector.lon, float(sector.radius_km or 25))
 
 
 @functools.lru_cache(maxsize=256)
@@ -49,29 +50,27 @@ def gap_fraction(gap: float, required: float) -> float:
 def sector_day_text(view: PlanView, sid: str, day: int) -> str:
     """'armor 2.0 / 3 · infantry 1.0 / 1' for a sector on a day, escaped."""
     parts = []
-    for r in view.plan.get("readiness", []):
-        if r["sector"] == sid and int(r["day"]) == day:
-            parts.append(
-                f"{esc(r['capability'])} {float(r['delivered']):.1f} / {float(r['required']):g}"
-            )
+    for r in view.plan.readiness:
+        if r.sector == sid and r.day == day:
+            parts.append(f"{esc(r.capability)} {r.delivered:.1f} / {r.required:g}")
     return " &middot; ".join(parts)
 
 
-def requirements_table(view: PlanView, sector: Json) -> str:
+def requirements_table(view: PlanView, sector: Sector) -> str:
     """Requirements with delivered capability on their day and at the end of the horizon."""
     delivered: dict[tuple[str, int], float] = {}
-    for r in view.plan.get("readiness", []):
-        if r["sector"] == sector["id"]:
-            delivered[(r["capability"], int(r["day"]))] = float(r["delivered"])
+    for r in view.plan.readiness:
+        if r.sector == sector.id:
+            delivered[(r.capability, r.day)] = r.delivered
     last = view.horizon_days - 1
     rows = []
-    for q in sector.get("requirements", []):
-        cap, day = q["capability"], int(q["by_day"])
+    for q in sector.requirements:
+        cap, day = q.capability, int(q.by_day)
         on_day = delivered.get((cap, min(day, last)), 0.0)
-        ok = is_met(float(q["amount"]), on_day)
+        ok = is_met(float(q.amount), on_day)
         mark = "&#10003;" if ok else "<b style='color:#d7301f'>short</b>"
         rows.append(
-            f"<tr><td>{esc(cap)}</td><td>{float(q['amount']):g}</td><td>C+{day}</td>"
+            f"<tr><td>{esc(cap)}</td><td>{float(q.amount):g}</td><td>C+{day}</td>"
             f"<td>{on_day:.1f} {mark}</td><td>{delivered.get((cap, last), 0.0):.1f}</td></tr>"
         )
     head = ("<tr><th>capability</th><th>need</th><th>by</th><th>there by then</th>"
@@ -79,17 +78,22 @@ def requirements_table(view: PlanView, sector: Json) -> str:
     return f"<table class='mbz-days'>{head}{''.join(rows)}</table>"
 
 
-def forces_in(view: PlanView, sid: str) -> list[Json]:
-    return [f for f in view.plan.get("forces", []) if f.get("sector") == sid]
+def forces_in(view: PlanView, sid: str) -> list[ForceResult]:
+    """The plan's forces assigned to a sector."""
+    return [f for f in view.plan.forces if f.sector == sid]
 
 
-def sector_popup(view: PlanView, sector: Json) -> str:
-    forces = forces_in(view, sector["id"])
-    names = ", ".join(
-        esc(view.forces.get(f["force"], {}).get("name") or f["force"]) for f in forces
-    )
+def _force_name(view: PlanView, force_id: str) -> str:
+    force = view.forces.get(force_id)
+    return force.name if force is not None and force.name else force_id
+
+
+def sector_popup(view: PlanView, sector: Sector) -> str:
+    """A sector's popup: its requirements, what is there on time, and its forces."""
+    forces = forces_in(view, sector.id)
+    names = ", ".join(esc(_force_name(view, f.force)) for f in forces)
     return (
-        f"<b>{esc(sector.get('name') or sector['id'])}</b> <code>{esc(sector['id'])}</code>"
+        f"<b>{esc(sector.name or sector.id)}</b> <code>{esc(sector.id)}</code>"
         f"{requirements_table(view, sector)}"
         f"forces assigned: {names or 'none'}"
     )
@@ -101,16 +105,16 @@ def add_sectors(m: folium.Map, view: PlanView) -> folium.FeatureGroup | None:
         return None
     group = folium.FeatureGroup(name="Sectors (outline, requirements)", show=True)
     for sid, s in view.sectors.items():
-        label = short_name(s.get("name") or sid, 22, (" (", ", ", " / ", " and "))
+        label = short_name(s.name or sid, 22, (" (", ", ", " / ", " and "))
         style = {"color": SECTOR_OUTLINE, "weight": 1.6, "dashArray": "5 4", "fill": True,
                  "fillOpacity": 0.0}
         feature = {"type": "Feature", "geometry": mapping(sector_geometry(s)),
                    "properties": {"style": style}}
-        area = folium.GeoJson(feature, tooltip=folium.Tooltip(esc(s.get("name") or sid)))
+        area = folium.GeoJson(feature, tooltip=folium.Tooltip(esc(s.name or sid)))
         folium.Popup(sector_popup(view, s), max_width=420).add_to(area)
         area.add_to(group)
         folium.Marker(
-            (float(s["lat"]), float(s["lon"])),
+            (s.lat, s.lon),
             icon=folium.DivIcon(
                 html=f"<div class='mbz-sector-label'>{label}</div>",
                 icon_size=(160, 16), icon_anchor=(80, 8), class_name="mbz-label-icon"),
@@ -134,7 +138,7 @@ def gap_features(view: PlanView) -> list[dict[str, Any]]:
         # Each day repeats the outline: a coarser one keeps the page small.
         geom = sector_geometry(sector).simplify(0.01)
         parts = list(geom.geoms) if isinstance(geom, shapely.MultiPolygon) else [geom]
-        name = esc(sector.get("name") or sid)
+        name = esc(sector.name or sid)
         for day, (gap, req) in sorted(days.items()):
             frac = gap_fraction(gap, req)
             color = gap_color(frac)

@@ -66,6 +66,8 @@ CSS = """
 
 @dataclass(frozen=True)
 class LegendMember:
+    """A member row of the legend: code, full name, tons delivered."""
+
     code: str
     name: str
     tons: float
@@ -73,6 +75,8 @@ class LegendMember:
 
 @dataclass(frozen=True)
 class LegendInfo:
+    """What the legend shows: title, key numbers, a warning, members and modes."""
+
     title: str
     subtitle: str
     warning: str | None
@@ -109,6 +113,7 @@ class Legend(MacroElement):
 
 
 def legend_css(n_members: int, sea: str) -> str:
+    """The page CSS, with one rule per member hiding its routes when its box is unticked."""
     hide = "\n".join(f".mbz-hide-m{i} .mbz-m{i} {{ display: none; }}" for i in range(n_members))
     return CSS % {"sea": sea, "g0": gap_color(0), "g5": gap_color(0.5), "g1": gap_color(1),
                   "hide": hide}
@@ -133,6 +138,7 @@ def _mode_sample(mode: str) -> str:
 
 
 def legend_body(info: LegendInfo) -> str:
+    """The legend box's HTML (the subtitle and warning are already escaped)."""
     parts = [f"<h4>{esc(info.title)}</h4><div class='sub'>{info.subtitle}</div>"]
     if info.warning:
         parts.append(f"<div class='warn'>{info.warning}</div>")
@@ -167,6 +173,7 @@ def legend_body(info: LegendInfo) -> str:
 
 
 def add_legend(m: folium.Map, info: LegendInfo, sea: str) -> Legend:
+    """Add the legend and the page CSS to the map."""
     legend = Legend(legend_body(info), legend_css(len(info.members), sea))
     legend.add_to(m)
     return legend

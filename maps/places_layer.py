@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import folium
 
-from maps.planview import Json, PlanView
+from contracts.network import Place
+from maps.planview import PlaceDay, PlanView
 from maps.style import (
     CONGESTION_COLOR,
     UNUSED_COLOR,
@@ -47,6 +48,7 @@ class PlaceUse:
 
 
 def place_use(view: PlanView) -> dict[str, PlaceUse]:
+    """Per place: peak daily use over capacity (and its day), tons received, used or not."""
     days = view.place_days
     depots = depot_use(view)
     used = view.used_node_ids
@@ -67,9 +69,8 @@ def place_use(view: PlanView) -> dict[str, PlaceUse]:
 
 def _has_limit(view: PlanView, pid: str) -> bool:
     p = view.places[pid]
-    depot_limit = any(d.get("place") == pid and d.get("throughput_tpd")
-                      for d in view.depots.values())
-    return bool(p.get("throughput_tpd") or p.get("mog") or depot_limit)
+    depot_limit = any(d.place == pid and d.throughput_tpd for d in view.depots.values())
+    return bool(p.throughput_tpd or p.mog or depot_limit)
 
 
 def depot_use(view: PlanView) -> dict[str, dict[int, float]]:
@@ -78,11 +79,11 @@ def depot_use(view: PlanView) -> dict[str, dict[int, float]]:
     out: dict[str, dict[int, float]] = {}
     for did, days in shipped.items():
         depot = view.depots.get(did)
-        if depot is None or not depot.get("throughput_tpd"):
+        if depot is None or not depot.throughput_tpd:
             continue
-        row = out.setdefault(str(depot["place"]), {})
+        row = out.setdefault(depot.place, {})
         for d, tons in days.items():
-            row[d] = max(row.get(d, 0.0), tons / float(depot["throughput_tpd"]))
+            row[d] = max(row.get(d, 0.0), tons / depot.throughput_tpd)
     return out
 
 
@@ -90,38 +91,38 @@ def roles(view: PlanView) -> dict[str, list[str]]:
     """'embarkation (sea)', 'debarkation (air)', ... per place, from the trips."""
     out: dict[str, set[str]] = {}
     for t in view.trips:
-        out.setdefault(t["from"], set()).add(f"embarkation ({mode_label(t['mode'])})")
-        out.setdefault(t["to"], set()).add(f"debarkation ({mode_label(t['mode'])})")
-    homes = {f["home"] for f in view.forces.values()}
+        out.setdefault(t.from_, set()).add(f"embarkation ({mode_label(t.mode)})")
+        out.setdefault(t.to, set()).add(f"debarkation ({mode_label(t.mode)})")
+    homes = {f.home for f in view.forces.values()}
     for h in homes:
         out.setdefault(h, set()).add("home of forces")
     return {k: sorted(v) for k, v in out.items()}
 
 
-def place_popup(view: PlanView, p: Json, use: PlaceUse, role: list[str]) -> str:
-    pid = str(p["id"])
+def place_popup(view: PlanView, p: Place, use: PlaceUse, role: list[str]) -> str:
+    """A place's popup: kind, roles, limits, peak use, busiest days and depots."""
+    pid = p.id
     rows = view.place_days.get(pid, {})
     lines = [
-        f"<b>{esc(p.get('name') or pid)}</b> <code>{esc(pid)}</code><br>",
-        f"{esc(KIND_LABEL.get(str(p.get('kind')), p.get('kind')))}, {esc(p.get('country'))}",
+        f"<b>{esc(p.name or pid)}</b> <code>{esc(pid)}</code><br>",
+        f"{esc(KIND_LABEL.get(p.kind, p.kind))}, {esc(p.country)}",
     ]
-    if p.get("closed"):
+    if p.closed:
         lines.append(" &mdash; <b style='color:#d7301f'>CLOSED</b>")
     if role:
         lines.append(f"<br>{esc(', '.join(role))}")
     limits = []
-    if p.get("throughput_tpd"):
-        limits.append(f"throughput {fmt_t(float(p['throughput_tpd']))}/day")
-    if p.get("mog"):
-        limits.append(f"MOG {float(p['mog']):g}")
+    if p.throughput_tpd:
+        limits.append(f"throughput {fmt_t(float(p.throughput_tpd))}/day")
+    if p.mog:
+        limits.append(f"MOG {float(p.mog):g}")
     if limits:
         lines.append(f"<br>limits: {', '.join(limits)}")
-    gauges = p.get("gauges_mm") or []
-    if gauges:
-        lines.append("<br>rail gauge " + " / ".join(f"{int(g):,} mm" for g in gauges))
-    if p.get("handling_h"):
+    if p.gauges_mm:
+        lines.append("<br>rail gauge " + " / ".join(f"{int(g):,} mm" for g in p.gauges_mm))
+    if p.handling_h:
         # e.g. reloading between 1,435 and 1,520 mm wagons at a gauge break
-        lines.append(f"<br>transfer adds {float(p['handling_h']):g} h")
+        lines.append(f"<br>transfer adds {p.handling_h:g} h")
     if use.peak is not None and use.peak_day is not None:
         lines.append(f"<br>peak use <b>{use.peak:.0%}</b> on C+{use.peak_day}")
     lines.append(f"<br>received {fmt_t(use.tons)} in all")
@@ -130,18 +131,18 @@ def place_popup(view: PlanView, p: Json, use: PlaceUse, role: list[str]) -> str:
     return "".join(lines)
 
 
-def _day_table(view: PlanView, p: Json, rows: dict) -> str:
+def _day_table(view: PlanView, p: Place, rows: dict[int, PlaceDay]) -> str:
     if not rows:
         return ""
     busiest = sorted(rows, key=lambda d: -rows[d].tons)[:MAX_POPUP_DAYS]
     head = "<tr><th>day</th><th>tons in</th><th>use</th>"
-    head += "<th>MOG h</th></tr>" if p.get("mog") else "</tr>"
+    head += "<th>MOG h</th></tr>" if p.mog else "</tr>"
     body = []
     for d in sorted(busiest):
         r = rows[d]
-        u = view.place_utilisation(str(p["id"]), r)
+        u = view.place_utilisation(p.id, r)
         cell = f"{u:.0%}" if u is not None else "&ndash;"
-        mog = f"<td>{r.mog_h:,.0f} / {24 * float(p['mog']):,.0f}</td>" if p.get("mog") else ""
+        mog = f"<td>{r.mog_h:,.0f} / {24 * float(p.mog):,.0f}</td>" if p.mog else ""
         body.append(f"<tr><td>C+{d}</td><td>{r.tons:,.0f}</td><td>{cell}</td>{mog}</tr>")
     more = "" if len(rows) <= MAX_POPUP_DAYS else f"<br><i>busiest {MAX_POPUP_DAYS} days</i>"
     return f"{more}<table class='mbz-days'>{head}{''.join(body)}</table>"
@@ -151,20 +152,21 @@ def _depot_lines(view: PlanView, pid: str) -> str:
     shipped = view.depot_days
     out = []
     for did, d in sorted(view.depots.items()):
-        if d.get("place") != pid:
+        if d.place != pid:
             continue
         days = shipped.get(did, {})
         peak = max(days.values()) if days else 0.0
-        tpd = d.get("throughput_tpd")
+        tpd = d.throughput_tpd
         cap = f" of {fmt_t(float(tpd))}/day" if tpd else ""
         out.append(
-            f"<br>depot <code>{esc(did)}</code> ({esc(', '.join(d.get('provides') or []))}): "
+            f"<br>depot <code>{esc(did)}</code> ({esc(', '.join(d.provides))}): "
             f"ships {fmt_t(sum(days.values()))}, peak {fmt_t(peak)}/day{cap}"
         )
     return "".join(out)
 
 
 def marker_icon(kind: str, use: PlaceUse, closed: bool) -> folium.DivIcon:
+    """A disc with the kind's letter, its ring coloured by peak congestion (grey: unused)."""
     color = CONGESTION_COLOR[congestion_level(use.peak)] if use.used else UNUSED_COLOR
     letter = "&times;" if closed else KIND_LETTER.get(kind, "&bull;")
     size = 18 if use.used else 13
@@ -179,17 +181,18 @@ def marker_icon(kind: str, use: PlaceUse, closed: bool) -> folium.DivIcon:
 def labelled(view: PlanView, uses: dict[str, PlaceUse]) -> list[str]:
     """The busiest places by tons received: named on the map, the rest on hover only."""
     busy = [pid for pid, u in uses.items() if u.used and u.tons > 0
-            and view.places[pid].get("kind") != "sector"]
+            and view.places[pid].kind != "sector"]
     return sorted(busy, key=lambda pid: -uses[pid].tons)[:MAX_LABELS]
 
 
 def add_labels(group: folium.FeatureGroup, view: PlanView, uses: dict[str, PlaceUse]) -> None:
+    """Name the busiest places (see `labelled`) beside their markers."""
     for pid in labelled(view, uses):
         p = view.places[pid]
         folium.Marker(
-            (float(p["lat"]), float(p["lon"])),
+            p.latlon,
             icon=folium.DivIcon(
-                html=f"<div class='mbz-place-label'>{short_name(p.get('name') or pid, 26)}</div>",
+                html=f"<div class='mbz-place-label'>{short_name(p.name or pid, 26)}</div>",
                 icon_size=(180, 14), icon_anchor=(-11, 7), class_name="mbz-label-icon"),
             interactive=False,
         ).add_to(group)
@@ -203,14 +206,14 @@ def add_places(m: folium.Map, view: PlanView) -> folium.FeatureGroup:
     role = roles(view)
     # Least busy first, so the congested places are drawn on top.
     # Sectors are drawn as areas by maps.gaps, not as points.
-    points = [pid for pid, p in view.places.items() if p.get("kind") != "sector"]
+    points = [pid for pid, p in view.places.items() if p.kind != "sector"]
     order = sorted(points, key=lambda pid: (uses[pid].used, uses[pid].peak or 0.0, pid))
     for pid in order:
         p, use = view.places[pid], uses[pid]
         folium.Marker(
-            (float(p["lat"]), float(p["lon"])),
-            icon=marker_icon(str(p.get("kind")), use, bool(p.get("closed"))),
-            tooltip=folium.Tooltip(esc(p.get("name") or pid)),
+            p.latlon,
+            icon=marker_icon(p.kind, use, p.closed),
+            tooltip=folium.Tooltip(esc(p.name or pid)),
             popup=folium.Popup(place_popup(view, p, use, role.get(pid, [])), max_width=360),
         ).add_to(used_group if use.used else other_group)
     add_labels(used_group, view, uses)

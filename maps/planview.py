@@ -1,42 +1,55 @@
-"""One read-only view over resolved.json and plan.json for the map, the report and exports.
+"""One read-only view over the resolved network and the plan for the map, report and exports.
 
-It indexes the two files (docs/contracts.md) by id and computes what every renderer needs:
-which legs the plan uses and by whom, daily use of places, daily use of fleets, and
-calendar times. Nothing here draws or escapes text; positions are (lat, lon) degrees WGS84.
+It holds the typed contracts (`contracts.network.Network`, `contracts.plan.Plan`), indexes
+them by id and computes what every renderer needs: which legs the plan uses and by whom,
+daily use of places, daily use of fleets, and calendar times. `read_outputs` is the one
+place a solve folder's resolved.json and plan.json are read. Nothing here draws or escapes
+text; positions are (lat, lon) degrees WGS84.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 from contracts.calendar import at_hour, c_day_start, c_label, iso_minute
+from contracts.network import (
+    Depot,
+    Fleet,
+    Force,
+    LatLon,
+    Leg,
+    Member,
+    Network,
+    Place,
+    Sector,
+)
+from contracts.plan import Plan, Trip
 
-Json = dict[str, Any]
-LatLon = tuple[float, float]
+__all__ = ["LatLon", "LegUse", "PlaceDay", "PlanView", "read_outputs"]
+
+# What a sector node is made from (geodata.places.sector_node uses the same source).
+SECTOR_SOURCE = "sector"
 
 
-@dataclass(frozen=True)
-class Node:
-    """A place or a sector: anything a leg can start or end at."""
-
-    id: str
-    name: str
-    kind: str
-    country: str
-    lat: float
-    lon: float
+def read_outputs(out_dir: Path) -> tuple[Network, Plan]:
+    """resolved.json and plan.json of a `mobilize solve` folder, read through the contracts."""
+    out_dir = Path(out_dir)
+    resolved = json.loads((out_dir / "resolved.json").read_text(encoding="utf-8"))
+    plan = json.loads((out_dir / "plan.json").read_text(encoding="utf-8"))
+    return Network.from_json(resolved), Plan.from_json(plan)
 
 
 @dataclass
 class LegUse:
     """What the plan moves over one leg, summed over its trips."""
 
-    leg: Json
+    leg: Leg
     trips: int = 0
     vehicle_trips: int = 0
     tons: float = 0.0
@@ -56,25 +69,29 @@ class PlaceDay:
 
 
 class PlanView:
-    """resolved.json + plan.json, indexed by id."""
+    """The network and the plan, indexed by id."""
 
-    def __init__(self, resolved: Json, plan: Json) -> None:
-        self.resolved = resolved
+    def __init__(self, network: Network, plan: Plan) -> None:
+        self.network = network
         self.plan = plan
-        sc = resolved["scenario"]
-        self.name: str = str(sc.get("name") or plan.get("scenario", {}).get("name") or "")
-        self.ally: str = str(sc.get("ally") or "")
-        self.c_day = c_day_start(str(sc["c_day"]))
-        self.horizon_days: int = int(sc["horizon_days"])
-        self.period_hours: int = int(plan.get("period_hours") or sc.get("period_hours") or 24)
-        self.places: dict[str, Json] = {p["id"]: p for p in resolved.get("places", [])}
-        self.sectors: dict[str, Json] = {s["id"]: s for s in resolved.get("sectors", [])}
-        self.legs: dict[str, Json] = {leg["id"]: leg for leg in resolved.get("legs", [])}
-        self.fleets: dict[str, Json] = {f["id"]: f for f in resolved.get("fleets", [])}
-        self.forces: dict[str, Json] = {f["id"]: f for f in resolved.get("forces", [])}
-        self.members: dict[str, Json] = {m["code"]: m for m in resolved.get("members", [])}
-        self.depots: dict[str, Json] = {d["id"]: d for d in resolved.get("depots", [])}
-        self.trips: list[Json] = list(plan.get("trips", []))
+        self.name: str = network.name or plan.scenario_name
+        self.ally: str = network.scenario.ally
+        self.c_day = c_day_start(network.scenario.c_day)
+        self.horizon_days: int = network.horizon_days
+        self.period_hours: int = plan.period_hours or network.period_hours
+        self.places: dict[str, Place] = network.places
+        self.sectors: dict[str, Sector] = network.sectors
+        self.legs: dict[str, Leg] = network.leg_by_id
+        self.fleets: dict[str, Fleet] = network.fleets
+        self.forces: dict[str, Force] = network.forces
+        self.members: dict[str, Member] = network.members
+        self.depots: dict[str, Depot] = network.depots
+        self.trips: list[Trip] = plan.trips
+
+    @classmethod
+    def read(cls, out_dir: Path) -> PlanView:
+        """The view of a `mobilize solve` folder (see `read_outputs`)."""
+        return cls(*read_outputs(out_dir))
 
     # --- time -------------------------------------------------------------------------
 
@@ -92,41 +109,42 @@ class PlanView:
 
     # --- nodes and paths --------------------------------------------------------------
 
-    def node(self, node_id: str) -> Node:
-        """A place or sector by id; KeyError if neither."""
+    def sector_place(self, sector_id: str) -> Place:
+        """The node of a sector as a Place of kind "sector" in the ally; KeyError if none."""
+        s = self.sectors[sector_id]
+        return Place(s.id, s.name, "sector", self.ally, s.lat, s.lon, SECTOR_SOURCE)
+
+    def node(self, node_id: str) -> Place:
+        """A place, or a sector's node, by id; KeyError if neither."""
         p = self.places.get(node_id)
-        if p is not None:
-            return Node(p["id"], str(p.get("name") or p["id"]), str(p.get("kind") or "place"),
-                        str(p.get("country") or ""), float(p["lat"]), float(p["lon"]))
-        s = self.sectors[node_id]
-        return Node(s["id"], str(s.get("name") or s["id"]), "sector", self.ally,
-                    float(s["lat"]), float(s["lon"]))
+        return p if p is not None else self.sector_place(node_id)
 
     def has_node(self, node_id: str) -> bool:
+        """True if the id is a place or a sector."""
         return node_id in self.places or node_id in self.sectors
 
     def leg_path(self, leg_id: str) -> list[LatLon]:
         """The leg's drawn path, or the straight segment between its ends if it has none."""
         leg = self.legs[leg_id]
-        path = leg.get("path") or []
-        if len(path) >= 2:
-            return [(float(a), float(b)) for a, b in path]
-        a, b = self.node(leg["from"]), self.node(leg["to"])
-        return [(a.lat, a.lon), (b.lat, b.lon)]
+        if len(leg.path) >= 2:
+            return list(leg.path)
+        return [self.node(leg.from_).latlon, self.node(leg.to).latlon]
 
     # --- who moves what ---------------------------------------------------------------
 
     def member_of_force(self, force_id: str) -> str:
+        """The member a force belongs to, '?' for a force not in the network."""
         f = self.forces.get(force_id)
-        return str(f["member"]) if f else "?"
+        return f.member if f else "?"
 
-    def trip_tons_by_member(self, trip: Json) -> dict[str, float]:
+    def trip_tons_by_member(self, trip: Trip) -> dict[str, float]:
+        """Tons on a trip per member, in cargo order."""
         out: dict[str, float] = defaultdict(float)
-        for c in trip.get("cargo", []):
-            out[self.member_of_force(c["force"])] += float(c["tons"])
+        for c in trip.cargo:
+            out[self.member_of_force(c.force)] += c.tons
         return dict(out)
 
-    def trip_main_member(self, trip: Json) -> str:
+    def trip_main_member(self, trip: Trip) -> str:
         """The member with most tons on the trip (ties: alphabetical), for colouring."""
         by = self.trip_tons_by_member(trip)
         return min(by, key=lambda m: (-by[m], m)) if by else "?"
@@ -136,19 +154,19 @@ class PlanView:
         """Legs the plan uses, in plan order of first use."""
         out: dict[str, LegUse] = {}
         for t in self.trips:
-            leg = self.legs.get(t["leg"])
+            leg = self.legs.get(t.leg)
             if leg is None:
                 continue
-            u = out.setdefault(t["leg"], LegUse(leg))
+            u = out.setdefault(t.leg, LegUse(leg))
             u.trips += 1
-            u.vehicle_trips += int(t["vehicles"])
-            u.tons += float(t["tons"])
-            u.pax += float(t.get("pax") or 0.0)
-            u.fleets.add(t["fleet"])
+            u.vehicle_trips += t.vehicles
+            u.tons += t.tons
+            u.pax += t.pax
+            u.fleets.add(t.fleet)
             for m, tons in self.trip_tons_by_member(t).items():
                 u.tons_by_member[m] += tons
-            u.first_depart_h = min(u.first_depart_h, float(t["depart_h"]))
-            u.last_arrive_h = max(u.last_arrive_h, float(t["arrive_h"]))
+            u.first_depart_h = min(u.first_depart_h, t.depart_h)
+            u.last_arrive_h = max(u.last_arrive_h, t.arrive_h)
         return out
 
     @functools.cached_property
@@ -156,9 +174,9 @@ class PlanView:
         """Every node a used leg touches, plus force homes and depot places."""
         ids: set[str] = set()
         for t in self.trips:
-            ids.update((t["from"], t["to"]))
-        ids.update(f["home"] for f in self.forces.values() if f.get("home"))
-        ids.update(d["place"] for d in self.depots.values() if d.get("place"))
+            ids.update((t.from_, t.to))
+        ids.update(f.home for f in self.forces.values() if f.home)
+        ids.update(d.place for d in self.depots.values() if d.place)
         return {i for i in ids if self.has_node(i)}
 
     # --- daily use --------------------------------------------------------------------
@@ -169,11 +187,11 @@ class PlanView:
         tons: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         mog: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         for t in self.trips:
-            day = math.floor(float(t["arrive_h"]) / 24.0)
-            tons[t["to"]][day] += float(t["tons"])
-            fleet = self.fleets.get(t["fleet"])
-            if t["mode"] == "air" and fleet is not None:
-                mog[t["to"]][day] += int(t["vehicles"]) * float(fleet.get("unload_h") or 0.0)
+            day = math.floor(t.arrive_h / 24.0)
+            tons[t.to][day] += t.tons
+            fleet = self.fleets.get(t.fleet)
+            if t.mode == "air" and fleet is not None:
+                mog[t.to][day] += t.vehicles * fleet.unload_h
         out: dict[str, dict[int, PlaceDay]] = {}
         for pid in set(tons) | set(mog):
             days = set(tons[pid]) | set(mog[pid])
@@ -182,22 +200,22 @@ class PlanView:
 
     def place_utilisation(self, place_id: str, day: PlaceDay) -> float | None:
         """Use over capacity on a day: the larger of throughput and MOG use; None if no limit."""
-        p = self.places.get(place_id) or {}
+        p = self.places.get(place_id)
+        if p is None:
+            return None
         ratios = []
-        tpd = p.get("throughput_tpd")
-        if tpd:
-            ratios.append(day.tons / float(tpd))
-        mog = p.get("mog")
-        if mog:
-            ratios.append(day.mog_h / (24.0 * float(mog)))
+        if p.throughput_tpd:
+            ratios.append(day.tons / float(p.throughput_tpd))
+        if p.mog:
+            ratios.append(day.mog_h / (24.0 * float(p.mog)))
         return max(ratios) if ratios else None
 
     @functools.cached_property
     def depot_days(self) -> dict[str, dict[int, float]]:
         """Tons each depot ships per day (supply rows by ship_day)."""
         out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        for s in self.plan.get("supply", []):
-            out[s["depot"]][int(s.get("ship_day", s["day"]))] += float(s["tons"])
+        for s in self.plan.supply:
+            out[s.depot][s.ship_day] += s.tons
         return {k: dict(v) for k, v in out.items()}
 
     @functools.cached_property
@@ -206,23 +224,22 @@ class PlanView:
         n = self.horizon_days
         out: dict[str, list[float]] = {}
         for t in self.trips:
-            fleet = self.fleets.get(t["fleet"])
-            if fleet is None or not fleet.get("count"):
+            fleet = self.fleets.get(t.fleet)
+            if fleet is None or not fleet.count:
                 continue
-            row = out.setdefault(t["fleet"], [0.0] * n)
-            start, end = float(t["depart_h"]), float(t.get("return_h") or t["arrive_h"])
+            row = out.setdefault(t.fleet, [0.0] * n)
+            start, end = t.depart_h, t.return_h or t.arrive_h
             for d in range(max(0, math.floor(start / 24)), min(n, math.ceil(end / 24))):
                 overlap = min(end, 24.0 * (d + 1)) - max(start, 24.0 * d)
                 if overlap > 0:
-                    row[d] += int(t["vehicles"]) * overlap / (24.0 * float(fleet["count"]))
+                    row[d] += t.vehicles * overlap / (24.0 * float(fleet.count))
         return out
 
     @functools.cached_property
     def sector_gap_by_day(self) -> dict[str, dict[int, tuple[float, float]]]:
         """Per sector and day: (sum of gaps, sum of required) over its capabilities."""
         out: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
-        for r in self.plan.get("readiness", []):
-            gap, req = out[r["sector"]].get(int(r["day"]), (0.0, 0.0))
-            out[r["sector"]][int(r["day"])] = (
-                gap + float(r["gap"]), req + float(r["required"]))
+        for r in self.plan.readiness:
+            gap, req = out[r.sector].get(r.day, (0.0, 0.0))
+            out[r.sector][r.day] = (gap + r.gap, req + r.required)
         return dict(out)

@@ -8,13 +8,14 @@ escaped (`maps.style.esc`) before it reaches the page.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import cast
 
 import folium
 from branca.element import Figure
 
+from contracts.network import Network
+from contracts.plan import Plan
 from geodata.distance import distance_km
 from maps.basemap import SEA_COLOR, Bounds, add_basemap
 from maps.controls import ViewSwitch
@@ -22,7 +23,7 @@ from maps.gaps import add_sectors, sector_geometry
 from maps.legend import LegendInfo, LegendMember, add_legend
 from maps.offline import save_offline
 from maps.places_layer import add_places
-from maps.planview import Json, LatLon, PlanView
+from maps.planview import LatLon, PlanView
 from maps.routes import add_routes
 from maps.style import esc
 from maps.timeline import add_timeline
@@ -51,13 +52,6 @@ class PlanMap(folium.Map):
     default_css = [css for css in folium.Map.default_css if css[0] == "leaflet_css"]
 
 
-def read_outputs(out_dir: Path) -> tuple[Json, Json]:
-    """resolved.json and plan.json from a `mobilize solve` folder."""
-    resolved = json.loads((out_dir / "resolved.json").read_text(encoding="utf-8"))
-    plan = json.loads((out_dir / "plan.json").read_text(encoding="utf-8"))
-    return resolved, plan
-
-
 def _box(pts: list[LatLon]) -> Bounds:
     lats, lons = [p[0] for p in pts], [p[1] for p in pts]
     return (min(lats), min(lons)), (max(lats), max(lons))
@@ -73,21 +67,20 @@ def _sector_corners(view: PlanView) -> list[LatLon]:
 
 def plan_bounds(view: PlanView) -> Bounds:
     """South-west and north-east corners of every place, leg path and sector used."""
-    pts = [(n.lat, n.lon) for n in map(view.node, view.used_node_ids)]
+    pts = [n.latlon for n in map(view.node, view.used_node_ids)]
     for leg_id in view.leg_use:
         pts.extend(view.leg_path(leg_id))
     pts.extend(_sector_corners(view))
     if not pts:
-        pts = [(float(p["lat"]), float(p["lon"])) for p in view.places.values()] or [(50.0, 10.0)]
+        pts = [p.latlon for p in view.places.values()] or [(50.0, 10.0)]
     return _box(pts)
 
 
 def ally_centre(view: PlanView) -> LatLon | None:
     """Mean position of the ally's sectors, else of its places."""
-    pts = [(float(s["lat"]), float(s["lon"])) for s in view.sectors.values()]
+    pts = [(s.lat, s.lon) for s in view.sectors.values()]
     if not pts:
-        pts = [(float(p["lat"]), float(p["lon"])) for p in view.places.values()
-               if p.get("country") == view.ally]
+        pts = [p.latlon for p in view.places.values() if p.country == view.ally]
     if not pts:
         return None
     return sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
@@ -98,23 +91,22 @@ def theatre_bounds(view: PlanView) -> Bounds:
     centre = ally_centre(view)
     if centre is None:
         return plan_bounds(view)
-    pts = [(n.lat, n.lon) for n in map(view.node, view.used_node_ids)
-           if distance_km(centre, (n.lat, n.lon)) <= OPENING_VIEW_KM]
+    pts = [n.latlon for n in map(view.node, view.used_node_ids)
+           if distance_km(centre, n.latlon) <= OPENING_VIEW_KM]
     pts.extend(_sector_corners(view))
     pts.append(centre)
     return _box(pts) if len(pts) >= 2 else plan_bounds(view)
 
 
-def solver_line(plan: Json) -> tuple[str, str | None]:
+def solver_line(plan: Plan) -> tuple[str, str | None]:
     """'optimal, gap 0.0 %, 4.2 s' and a warning when the plan is not proven optimal."""
-    s = plan.get("solver", {})
-    status = str(s.get("status") or "unknown")
-    gap = s.get("gap")
-    parts = [f"{esc(s.get('planner') or '')} {esc(status)}".strip()]
+    s = plan.solver
+    status = s.status or "unknown"
+    gap = s.gap
+    parts = [f"{esc(s.planner)} {esc(status)}".strip()]
     if gap is not None:
         parts.append(f"gap {float(gap):.1%}")
-    if s.get("seconds") is not None:
-        parts.append(f"{float(s['seconds']):.0f} s")
+    parts.append(f"{s.seconds:.0f} s")
     warning = None
     within = (f" (up to {float(gap):.1%} from the best bound)." if gap is not None else ".")
     if status == "time_limit":
@@ -131,32 +123,38 @@ def solver_line(plan: Json) -> tuple[str, str | None]:
 def delivered_tons(view: PlanView) -> dict[str, float]:
     """Cargo each member has delivered to its sectors (plan.forces[].delivered_t)."""
     out: dict[str, float] = {}
-    for f in view.plan.get("forces", []):
-        out[f["member"]] = out.get(f["member"], 0.0) + float(f.get("delivered_t") or 0.0)
+    for f in view.plan.forces:
+        out[f.member] = out.get(f.member, 0.0) + f.delivered_t
     return out
 
 
 def legend_info(view: PlanView) -> LegendInfo:
+    """The legend's title, key numbers, members (biggest first) and modes."""
     tons = delivered_tons(view)
-    kpis = view.plan.get("kpis", {})
+    kpis = view.plan.kpis
     solver, warning = solver_line(view.plan)
-    closure = kpis.get("closure_day")
+    closure = kpis.closure_day
     subtitle = (
         f"C-day {view.c_day:%d %b %Y}, {view.horizon_days} days &middot; ally "
-        f"{esc(view.ally)}<br>{solver}<br>gap-days {float(kpis.get('gap_days') or 0):,.1f}"
+        f"{esc(view.ally)}<br>{solver}<br>gap-days {kpis.gap_days:,.1f}"
         f" &middot; closure {esc('C+' + str(closure)) if closure is not None else 'not reached'}"
-        f" &middot; late forces {esc(str(kpis.get('late_forces', 0)))}"
+        f" &middot; late forces {esc(str(kpis.late_forces))}"
     )
     return LegendInfo(
         title=view.name,
         subtitle=subtitle,
         warning=warning,
         members=[
-            LegendMember(m, str(view.members.get(m, {}).get("name") or m), tons.get(m, 0.0))
+            LegendMember(m, _member_name(view, m), tons.get(m, 0.0))
             for m in route_members(view)
         ],
-        modes=sorted({str(u.leg["mode"]) for u in view.leg_use.values()}),
+        modes=sorted({u.leg.mode for u in view.leg_use.values()}),
     )
+
+
+def _member_name(view: PlanView, code: str) -> str:
+    member = view.members.get(code)
+    return member.name if member is not None and member.name else code
 
 
 def member_tons(view: PlanView) -> dict[str, float]:
@@ -174,9 +172,9 @@ def route_members(view: PlanView) -> list[str]:
     return sorted(tons, key=lambda m: (-tons[m], m))
 
 
-def build_map(resolved: Json, plan: Json) -> folium.Map:
-    """The deployment map of a plan (docs/contracts.md inputs); nothing is written."""
-    view = PlanView(resolved, plan)
+def build_map(network: Network, plan: Plan) -> folium.Map:
+    """The deployment map of a plan over its network; nothing is written."""
+    view = PlanView(network, plan)
     bounds = plan_bounds(view)
     theatre = theatre_bounds(view)
     (s, w), (n, e) = theatre
@@ -208,8 +206,6 @@ def build_map(resolved: Json, plan: Json) -> folium.Map:
     return m
 
 
-def write_map(out_dir: Path) -> Path:
-    """Read DIR/resolved.json and DIR/plan.json, write DIR/map.html (works offline)."""
-    out_dir = Path(out_dir)
-    resolved, plan = read_outputs(out_dir)
-    return save_offline(build_map(resolved, plan), out_dir / "map.html")
+def write_map(network: Network, plan: Plan, out_dir: Path) -> Path:
+    """Write the plan's map to DIR/map.html (works offline); returns its path."""
+    return save_offline(build_map(network, plan), Path(out_dir) / "map.html")

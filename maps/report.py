@@ -13,10 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from contracts.files import write_text
+from contracts.network import Network
+from contracts.plan import ForceResult, Plan, Unmet
 from maps.charts import all_figures
 from maps.offline import make_offline
-from maps.planview import Json, PlanView
-from maps.render import build_map, read_outputs, solver_line
+from maps.planview import PlanView
+from maps.render import build_map, solver_line
 from maps.style import esc, fmt_t
 
 CSS = """
@@ -44,19 +46,19 @@ footer { color: #777; font-size: 12px; text-align: center; padding: 12px; }
 
 
 def kpi_boxes(view: PlanView) -> str:
-    kpis = view.plan.get("kpis", {})
-    closure = kpis.get("closure_day")
-    delivered = sum(float(f.get("delivered_t") or 0.0) for f in view.plan.get("forces", []))
-    cargo = sum(float(f.get("cargo_t") or 0.0) for f in view.forces.values()
-                if f.get("activation_day") is not None)
+    """The key numbers: readiness gap, closure, late forces, cargo delivered, trips."""
+    kpis = view.plan.kpis
+    closure = kpis.closure_day
+    delivered = sum(f.delivered_t for f in view.plan.forces)
+    cargo = sum(f.cargo_t for f in view.forces.values() if f.activation_day is not None)
     boxes = [
-        ("readiness gap", f"{float(kpis.get('gap_days') or 0):,.1f}", "capability-point-days"),
+        ("readiness gap", f"{kpis.gap_days:,.1f}", "capability-point-days"),
         ("closure", f"C+{closure}" if closure is not None else "not reached",
          "all requirements met from then on"),
-        ("late forces", f"{kpis.get('late_forces', 0)} of {len(view.plan.get('forces', []))}",
+        ("late forces", f"{kpis.late_forces} of {len(view.plan.forces)}",
          "late or not delivered"),
         ("cargo delivered", fmt_t(delivered), f"of {fmt_t(cargo)} to sectors"),
-        ("trips", f"{len(view.trips):,}", f"{sum(int(t['vehicles']) for t in view.trips):,} "
+        ("trips", f"{len(view.trips):,}", f"{sum(t.vehicles for t in view.trips):,} "
          "vehicle-trips"),
     ]
     return "".join(f"<div class='kpi'>{esc(a)}<b>{esc(b)}</b><span>{esc(c)}</span></div>"
@@ -66,46 +68,48 @@ def kpi_boxes(view: PlanView) -> str:
 def late_rows(view: PlanView) -> list[tuple[str, str, str, str, str, str]]:
     """(force, member, sector, due, closure, reason) for every force not on time."""
     unreachable: dict[str, list[str]] = {}
-    for u in view.resolved.get("unreachable", []):
-        unreachable.setdefault(str(u.get("force")), []).append(str(u.get("reason") or ""))
+    for u in view.network.unreachable:
+        unreachable.setdefault(u.force, []).append(u.reason)
     rows = []
     listed = set()
-    for f in view.plan.get("forces", []):
-        fid = f["force"]
+    for f in view.plan.forces:
+        fid = f.force
         listed.add(fid)
-        if not f.get("late") and f.get("closure_h") is not None:
+        if not f.late and f.closure_h is not None:
             continue
         rows.append(_late_row(view, f, unreachable.get(fid, [])))
     for fid, reasons in sorted(unreachable.items()):
         if fid not in listed:
-            force = view.forces.get(fid, {})
-            rows.append((esc(force.get("name") or fid), esc(force.get("member") or ""),
+            force = view.forces.get(fid)
+            rows.append((esc(force.name if force is not None else fid),
+                         esc(force.member if force is not None else ""),
                          "", "", "not moved", esc("; ".join(reasons))))
     return rows
 
 
-def _late_row(view: PlanView, f: Json, unreachable: list[str]
+def _late_row(view: PlanView, f: ForceResult, unreachable: list[str]
               ) -> tuple[str, str, str, str, str, str]:
-    force = view.forces.get(f["force"], {})
-    cargo = float(force.get("cargo_t") or 0.0)
-    due = f.get("due_day")
-    closure_h = f.get("closure_h")
+    force = view.forces.get(f.force)
+    cargo = force.cargo_t if force is not None else 0.0
+    due = f.due_day
+    closure_h = f.closure_h
     reasons = [esc(r) for r in unreachable]
-    if force.get("activation_day") is None and f["force"] in view.forces:
+    if force is not None and force.activation_day is None:
         reasons.append("its member opted out or never decides: the force does not move")
     elif closure_h is None:
-        reasons.append(f"only {fmt_t(float(f.get('delivered_t') or 0.0))} of {fmt_t(cargo)} "
+        reasons.append(f"only {fmt_t(f.delivered_t)} of {fmt_t(cargo)} "
                        f"reach its sector by the end of C+{view.horizon_days - 1}")
     elif due is not None:
         late_days = float(closure_h) / 24.0 - (int(due) + 1)
         reasons.append(f"closes {late_days:.1f} days after its due day")
-    if f.get("reason"):  # the planner's own explanation, when it gives one
-        reasons.append(esc(f["reason"]))
-    sector = f.get("sector")
-    sector_name = view.sectors.get(sector, {}).get("name") if sector else None
+    if f.reason:  # the planner's own explanation, when it gives one
+        reasons.append(esc(f.reason))
+    sector = f.sector
+    in_sector = view.sectors.get(sector) if sector else None
+    sector_name = in_sector.name if in_sector is not None else None
     return (
-        esc(force.get("name") or f["force"]),
-        esc(f.get("member") or ""),
+        esc(force.name if force is not None else f.force),
+        esc(f.member or ""),
         esc(sector_name or sector or "none assigned"),
         f"C+{due}" if due is not None else "&ndash;",
         view.day_label(float(closure_h)) if closure_h is not None else "not closed",
@@ -114,6 +118,7 @@ def _late_row(view: PlanView, f: Json, unreachable: list[str]
 
 
 def late_table(view: PlanView) -> str:
+    """The late or undelivered forces as a table, or a line saying there are none."""
     rows = late_rows(view)
     if not rows:
         return "<p>Every force closes on its sector by its due day.</p>"
@@ -123,16 +128,15 @@ def late_table(view: PlanView) -> str:
     return f"<table class='list'>{head}{body}</table>"
 
 
-def unmet_table(plan: Json) -> str:
-    """Requirements still short on the last day, with the binding reason."""
-    rows = plan.get("unmet") or []
+def unmet_table(rows: list[Unmet]) -> str:
+    """Requirements still short on the last day (plan.unmet), with the binding reason."""
     if not rows:
         return "<p>Every requirement is met by the last day of the horizon.</p>"
     head = "<tr><th>sector</th><th>capability</th><th>delivered / required</th><th>why</th></tr>"
     body = "".join(
-        f"<tr><td>{esc(str(u['sector']))}</td><td>{esc(str(u['capability']))}</td>"
-        f"<td>{float(u['delivered']):.2f} / {float(u['required']):g}</td>"
-        f"<td>{esc(str(u['reason']))}</td></tr>"
+        f"<tr><td>{esc(u.sector)}</td><td>{esc(u.capability)}</td>"
+        f"<td>{u.delivered:.2f} / {u.required:g}</td>"
+        f"<td>{esc(u.reason)}</td></tr>"
         for u in rows
     )
     return f"<table class='list'>{head}{body}</table>"
@@ -148,20 +152,20 @@ def chart_sections(view: PlanView) -> list[str]:
     return parts
 
 
-def map_iframe(resolved: Json, plan: Json) -> str:
+def map_iframe(network: Network, plan: Plan) -> str:
     """The offline map page inside an iframe's srcdoc.
 
     The attribute is single-quoted, so only '&' and "'" need escaping: the page's JSON is
     full of double quotes, and escaping those too would add about half a megabyte.
     """
-    page = make_offline(build_map(resolved, plan).get_root().render())
+    page = make_offline(build_map(network, plan).get_root().render())
     doc = page.replace("&", "&amp;").replace("'", "&#39;")
     return (f"<iframe class='map' title='Deployment map' srcdoc='{doc}'></iframe>")
 
 
-def build_report(resolved: Json, plan: Json) -> str:
+def build_report(network: Network, plan: Plan) -> str:
     """The report page as one HTML string that needs no network."""
-    view = PlanView(resolved, plan)
+    view = PlanView(network, plan)
     solver, warning = solver_line(plan)
     warn = f"<div class='warn'>{warning}</div>" if warning else ""
     # Closure and the late forces first: "are we ready in time, and if not, who is late".
@@ -183,20 +187,17 @@ ally {esc(view.ally)} &middot; solver: {solver}</div></header>
 <a href="#shares">burden sharing</a></nav></section>
 {charts[0]}
 <section id="late"><h2>Late or undelivered forces</h2>{late_table(view)}
-<h2>Requirements still short on the last day</h2>{unmet_table(plan)}</section>
-<section id="map"><h2>Deployment map</h2>{map_iframe(resolved, plan)}</section>
+<h2>Requirements still short on the last day</h2>{unmet_table(plan.unmet)}</section>
+<section id="map"><h2>Deployment map</h2>{map_iframe(network, plan)}</section>
 {"".join(charts[1:])}
 </main>
-<footer>mobilize &middot; scenario sha256 {esc(str(resolved['scenario'].get('sha256', ''))[:12])}
+<footer>mobilize &middot; scenario sha256 {esc(network.scenario.sha256[:12])}
 &middot; times are UTC from C-day 00:00</footer>
 </body></html>
 """
 
 
-def write_report(out_dir: Path) -> Path:
-    """Read DIR/resolved.json and DIR/plan.json, write DIR/report.html atomically."""
-    out_dir = Path(out_dir)
-    resolved, plan = read_outputs(out_dir)
-    page = build_report(resolved, plan)
-    return write_text(out_dir / "report.html", page)
+def write_report(network: Network, plan: Plan, out_dir: Path) -> Path:
+    """Write the plan's report to DIR/report.html atomically; returns its path."""
+    return write_text(Path(out_dir) / "report.html", build_report(network, plan))
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import folium
 
-from maps.planview import Json, LegUse, PlanView
+from contracts.network import Leg
+from maps.planview import LegUse, PlanView
 from maps.style import MODE_STYLE, MODES, esc, fmt_t, member_color, mode_label
 
 ROUTE_CLASS = "mbz-route"
@@ -38,7 +39,7 @@ def member_class(members: list[str], code: str) -> str:
 def route_lines(view: PlanView) -> list[RouteLine]:
     """The lines to draw, biggest flows first (drawn first, so underneath)."""
     lines = [
-        RouteLine(leg_id, str(use.leg["mode"]), member, tons)
+        RouteLine(leg_id, use.leg.mode, member, tons)
         for leg_id, use in view.leg_use.items()
         for member, tons in use.tons_by_member.items()
         if tons > 0
@@ -48,15 +49,16 @@ def route_lines(view: PlanView) -> list[RouteLine]:
 
 def route_weight(mode: str, tons: float) -> float:
     """Base weight of the mode, up to doubled for the largest flows (log scale)."""
-    base = float(MODE_STYLE.get(mode, MODE_STYLE["road"])["weight"])  # type: ignore[arg-type]
+    base = MODE_STYLE.get(mode, MODE_STYLE["road"])["weight"]
     return base * (1.0 + min(1.0, math.log10(1.0 + tons / 500.0) / 2.5))
 
 
 def leg_tooltip(view: PlanView, use: LegUse, member: str) -> str:
+    """A route line's tooltip: the leg, its fleets, the member's tons and the timing."""
     leg = use.leg
-    a, b = view.node(leg["from"]), view.node(leg["to"])
+    a, b = view.node(leg.from_), view.node(leg.to)
     fleets = ", ".join(
-        esc(view.fleets[f].get("name") or f) if f in view.fleets else esc(f)
+        esc(view.fleets[f].name or f) if f in view.fleets else esc(f)
         for f in sorted(use.fleets)
     )
     members = ", ".join(
@@ -64,8 +66,8 @@ def leg_tooltip(view: PlanView, use: LegUse, member: str) -> str:
     )
     return (
         f"<b>{esc(a.name)} &rarr; {esc(b.name)}</b><br>"
-        f"leg <code>{esc(leg['id'])}</code>, {mode_label(str(leg['mode']))}, "
-        f"{float(leg.get('km') or 0):,.0f} km{_gauge(leg)}<br>"
+        f"leg <code>{esc(leg.id)}</code>, {mode_label(leg.mode)}, "
+        f"{leg.km:,.0f} km{_gauge(leg)}<br>"
         f"fleet(s): {fleets}<br>"
         f"{esc(member)}: {fmt_t(use.tons_by_member[member])} of {fmt_t(use.tons)} on this leg<br>"
         f"{use.vehicle_trips:,} vehicle-trips in {use.trips:,} departures<br>"
@@ -75,8 +77,8 @@ def leg_tooltip(view: PlanView, use: LegUse, member: str) -> str:
     )
 
 
-def _gauge(leg: Json) -> str:
-    g = leg.get("gauge_mm")
+def _gauge(leg: Leg) -> str:
+    g = leg.gauge_mm
     return f", {int(g):,} mm gauge" if g else ""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import zlib
+from typing import NotRequired, TypedDict
 
 MODES: tuple[str, ...] = ("sea", "air", "rail", "road")
 
@@ -21,12 +22,22 @@ MODE_LABEL: dict[str, str] = {
 
 
 def mode_label(mode: str) -> str:
+    """'Airlift', 'Sealift', ... for a mode; an unknown mode escaped and capitalised."""
     return MODE_LABEL.get(mode, esc(mode).title())
 
 
 # Leaflet path options per mode: a planner must tell the modes apart in black and white
 # too, so they differ by dash pattern and weight, not only by colour.
-MODE_STYLE: dict[str, dict[str, object]] = {
+class LineStyle(TypedDict):
+    """How a mode's routes are drawn: width in pixels, SVG dash pattern, opacity, line cap."""
+
+    weight: float
+    dash_array: str | None
+    opacity: float
+    line_cap: NotRequired[str]
+
+
+MODE_STYLE: dict[str, LineStyle] = {
     "sea": {"weight": 5.0, "dash_array": None, "opacity": 0.85},
     "air": {"weight": 1.8, "dash_array": "8 6", "opacity": 0.9},
     "rail": {"weight": 4.0, "dash_array": "1 7", "opacity": 0.95, "line_cap": "round"},
@@ -85,6 +96,7 @@ _FALLBACK = (
 
 
 def member_color(code: str) -> str:
+    """A member's colour: its own if it has one, else a fixed pick from a palette."""
     return MEMBER_COLOR.get(code) or _FALLBACK[zlib.crc32(code.encode()) % len(_FALLBACK)]
 
 

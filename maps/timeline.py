@@ -21,9 +21,10 @@ import shapely
 from folium.plugins import TimestampedGeoJson
 from folium.template import Template
 
+from contracts.plan import Trip
 from geodata.distance import distance_km
 from maps.gaps import gap_features
-from maps.planview import Json, LatLon, PlanView
+from maps.planview import LatLon, PlanView
 from maps.style import MODE_STYLE, esc, fmt_t, member_color, mode_label
 
 STEP_H = 6  # slider step; movement is sampled at least this often
@@ -103,6 +104,7 @@ def _point_at(path: list[LatLon], cum: list[float], km: float) -> LatLon:
 
 
 def simplified_path(view: PlanView, leg_id: str) -> list[LatLon]:
+    """The leg's path simplified to SIMPLIFY_DEG: enough at theatre scale, smaller page."""
     path = view.leg_path(leg_id)
     if len(path) <= 2:
         return path
@@ -130,34 +132,35 @@ def timed_path(path: list[LatLon], depart_h: float, arrive_h: float
     return out
 
 
-def _group_trips(view: PlanView) -> dict[tuple[str, str, int], list[Json]]:
+def _group_trips(view: PlanView) -> dict[tuple[str, str, int], list[Trip]]:
     """Trips of one fleet on one leg leaving in the same slider step move as one feature."""
-    groups: dict[tuple[str, str, int], list[Json]] = defaultdict(list)
+    groups: dict[tuple[str, str, int], list[Trip]] = defaultdict(list)
     for t in view.trips:
-        if t["leg"] in view.legs:
-            groups[(t["leg"], t["fleet"], math.floor(float(t["depart_h"]) / STEP_H))].append(t)
+        if t.leg in view.legs:
+            groups[(t.leg, t.fleet, math.floor(t.depart_h / STEP_H))].append(t)
     return groups
 
 
 def trip_features(view: PlanView, paths: dict[str, list[LatLon]]) -> list[dict[str, Any]]:
+    """Lift on the move: one timed line per fleet, leg and slider step (paths: a cache)."""
     out = []
     for (leg_id, fleet_id, _), trips in sorted(_group_trips(view).items()):
         if leg_id not in paths:
             paths[leg_id] = simplified_path(view, leg_id)
-        depart = min(float(t["depart_h"]) for t in trips)
-        arrive = max(float(t["arrive_h"]) for t in trips)
-        tons = sum(float(t["tons"]) for t in trips)
-        vehicles = sum(int(t["vehicles"]) for t in trips)
+        depart = min(t.depart_h for t in trips)
+        arrive = max(t.arrive_h for t in trips)
+        tons = sum(t.tons for t in trips)
+        vehicles = sum(t.vehicles for t in trips)
         by_member: dict[str, float] = defaultdict(float)
         for t in trips:
             for m, v in view.trip_tons_by_member(t).items():
                 by_member[m] += v
         member = min(by_member, key=lambda k: (-by_member[k], k)) if by_member else "?"
-        mode = str(view.legs[leg_id]["mode"])
+        mode = view.legs[leg_id].mode
         color = member_color(member)
         timed = timed_path(paths[leg_id], depart, arrive)
-        a, b = view.node(trips[0]["from"]), view.node(trips[0]["to"])
-        fleet = view.fleets.get(fleet_id, {}).get("name") or fleet_id
+        a, b = view.node(trips[0].from_), view.node(trips[0].to)
+        fleet = _fleet_name(view, fleet_id)
         out.append({
             "type": "Feature",
             "geometry": {
@@ -166,7 +169,7 @@ def trip_features(view: PlanView, paths: dict[str, list[LatLon]]) -> list[dict[s
             },
             "properties": {
                 "times": [view.iso(h) for h, _ in timed],
-                "style": {"color": color, "weight": float(MODE_STYLE[mode]["weight"]) + 1.0,  # type: ignore[arg-type]
+                "style": {"color": color, "weight": MODE_STYLE[mode]["weight"] + 1.0,
                           "opacity": 0.95},
                 "iconstyle": {"radius": 5, "color": "#ffffff", "weight": 1.5,
                               "fillColor": color, "fillOpacity": 1.0},
@@ -181,12 +184,17 @@ def trip_features(view: PlanView, paths: dict[str, list[LatLon]]) -> list[dict[s
     return out
 
 
+def _fleet_name(view: PlanView, fleet_id: str) -> str:
+    fleet = view.fleets.get(fleet_id)
+    return fleet.name if fleet is not None and fleet.name else fleet_id
+
+
 def arrival_features(view: PlanView) -> list[dict[str, Any]]:
     """Per destination and day, a circle sized by the tons arriving that day."""
     days: dict[tuple[str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for t in view.trips:
-        if view.has_node(t["to"]):
-            key = (t["to"], math.floor(float(t["arrive_h"]) / 24.0))
+        if view.has_node(t.to):
+            key = (t.to, math.floor(t.arrive_h / 24.0))
             for m, v in view.trip_tons_by_member(t).items():
                 days[key][m] += v
     out = []
@@ -213,19 +221,21 @@ def busiest_hour(view: PlanView) -> float:
     """The slider step with the most tons on the move: the map opens there."""
     steps: dict[int, float] = defaultdict(float)
     for t in view.trips:
-        d, a = float(t["depart_h"]), float(t["arrive_h"])
+        d, a = t.depart_h, t.arrive_h
         for k in range(math.ceil(d / STEP_H), math.floor(a / STEP_H) + 1):
-            steps[k] += float(t["tons"])
+            steps[k] += t.tons
     return float(STEP_H * max(steps, key=lambda k: (steps[k], -k))) if steps else 0.0
 
 
 def timeline_data(view: PlanView) -> dict[str, Any]:
+    """The slider's FeatureCollection: sector gaps, lift on the move, arrivals."""
     # Gaps first: features are drawn in order, so trips and arrivals stay on top.
     features = gap_features(view) + trip_features(view, {}) + arrival_features(view)
     return {"type": "FeatureCollection", "features": features}
 
 
 def add_timeline(m: folium.Map, view: PlanView) -> PlanTimeline | None:
+    """Add the time slider to the map; None if the plan has nothing to show on it."""
     data = timeline_data(view)
     if not data["features"]:
         return None

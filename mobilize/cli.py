@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.markup import escape
 
 from contracts.errors import MobilizeError
 from contracts.plan import Plan
+
+if TYPE_CHECKING:
+    from whatif.sweep import SampleResult, Sweep
 
 app = typer.Typer(
     add_completion=False,
@@ -90,6 +93,7 @@ def _resolve(scenario: Path) -> dict[str, Any]:
 def inspect(scenario: ScenarioArg, out: OutOpt = Path("out")) -> None:
     """Validate a scenario, resolve its places and legs, print a summary, write resolved.json."""
     from contracts.files import write_json
+    from contracts.network import Network
     from mobilize.summary import print_network_summary
 
     _check_out(out)
@@ -100,7 +104,7 @@ def inspect(scenario: ScenarioArg, out: OutOpt = Path("out")) -> None:
     _warn_coverage(resolved)
     with _os_errors(f"cannot write the results into {out}"):
         path = write_json(out / "resolved.json", resolved)
-    print_network_summary(out_console, resolved)
+    print_network_summary(out_console, Network.from_json(resolved))
     out_console.print(f"wrote {path}")
 
 
@@ -120,6 +124,7 @@ def solve(
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
 ) -> None:
     """Plan the reinforcement: writes resolved.json, plan.json and plan.csv, checks the plan."""
+    from contracts.network import Network
     from mobilize.summary import print_plan_summary
 
     opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet)
@@ -129,7 +134,7 @@ def solve(
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     violations = _write_plan(out, resolved, plan)
-    print_plan_summary(out_console, plan.to_json(), resolved)
+    print_plan_summary(out_console, plan, Network.from_json(resolved))
     if map_:
         _write_map(out)
     out_console.print(f"wrote {out / 'plan.json'} and {out / 'plan.csv'}")
@@ -246,24 +251,52 @@ def report(out: DirArg) -> None:
     _write_report(out)
 
 
-FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
+FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx", "tpfdd", "node-load")
 
 
 @app.command()
 def export(
     out: DirArg,
-    format_: Annotated[str, typer.Option("--format", help="geojson, gpkg, kml, csv or xlsx.")
-                       ] = "geojson",
+    format_: Annotated[str, typer.Option("--format", help=(
+        "geojson, gpkg, kml, csv or xlsx (routes and places); tpfdd (one row per unit line) "
+        "or node-load (each place's load per day), as CSV."))] = "geojson",
 ) -> None:
-    """Export the plan's routes and places for GIS (QGIS, Google Earth) and spreadsheets."""
+    """Export the plan's routes and places for GIS (QGIS, Google Earth) and spreadsheets, or
+    its unit lines (TPFDD) and node load as tables."""
     from maps.export import export_plan
+    from maps.planview import read_outputs
 
     if format_ not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
     _needs_plan(out)
     with _os_errors(f"cannot export into {out}"):
-        path = export_plan(out, format_)
+        path = export_plan(*read_outputs(out), out, format_)
     out_console.print(f"wrote {path}")
+
+
+@app.command("import")
+def import_(
+    table: Annotated[Path, typer.Argument(
+        help="Force table, .csv or .xlsx: one row per unit line (docs/tables.md).",
+        show_default=False)],
+    base: Annotated[Path, typer.Option(
+        "--base", help="Scenario YAML whose forces the table replaces.", show_default=False)],
+    out: Annotated[Path, typer.Option(
+        "--out", help="Scenario YAML to write.", show_default=False)],
+) -> None:
+    """Write a scenario: BASE with its forces replaced by the table's unit lines. Validated
+    first: on any error nothing is written."""
+    from contracts.files import write_text
+    from contracts.loader import load_scenario
+    from whatif.apply import scenario_yaml
+
+    try:
+        scenario = load_scenario(base, forces_table=table)
+    except MobilizeError as exc:
+        raise _fail(str(exc)) from None
+    with _os_errors(f"cannot write {out}"):
+        path = write_text(out, scenario_yaml(scenario))
+    out_console.print(f"wrote {path}: {len(scenario.forces):,} forces from {table}")
 
 
 ListOpt = Annotated[list[str] | None, typer.Option(show_default=False)]
@@ -397,12 +430,13 @@ def compare(
 
 
 def _compare(dirs: list[Path], target: Path) -> None:
-    from maps.compare import write_compare
+    from maps.compare import compare_runs, write_compare
     from whatif.compare import print_comparison
 
     try:
         with _os_errors(f"cannot write {target}"):
-            path, cmp = write_compare(dirs, target)
+            cmp = compare_runs(dirs)
+            path = write_compare(cmp, target)
     except (MobilizeError, ValueError, KeyError) as exc:
         raise _fail(f"cannot compare {', '.join(map(str, dirs))}: {exc}") from None
     print_comparison(out_console, cmp)
@@ -440,9 +474,9 @@ def sweep(
     closure day, a tornado of the inputs, the curve of a range; writes DIR/sweep.csv,
     sweep.json and sweep.html (and sweep.parquet with pyarrow)."""
     from contracts.loader import load_scenario
-    from maps.sweep_page import write_sweep_page
     from optimizer.settings import SearchSettings
     from whatif.sweep import RunSettings, prepare_sweep, summarise, sweep_record, write_results
+    from whatif.sweep_page import write_sweep_page
 
     _solve_options(planner, solver, time_limit, gap, subproblems, True)
     if workers is not None and workers < 1:
@@ -472,29 +506,34 @@ def sweep(
                     "please report it): see sweep.csv", 3)
 
 
-def _run_sweep(sw: Any, dask: str | None, workers: int | None) -> list[Any]:
+def _run_sweep(sw: Sweep, dask: str | None, workers: int | None) -> list[SampleResult]:
     """Run the sweep's samples with a progress bar, on local processes or on a Dask cluster
     through its concurrent.futures interface: the same code path."""
+    from concurrent.futures import Executor
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from whatif.sweep import local_executor, run_sweep
 
-    n = workers or os.cpu_count() or 1
-    where = f"Dask at {dask}" if dask else f"{n} local process{'es' if n != 1 else ''}"
-    out_console.print(f"sweep: {len(sw.tasks)} samples on {escape(where)}")
-    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console) as bar:
-        task = bar.add_task("solving", total=len(sw.tasks))
-        if not dask:
-            with local_executor(workers) as ex:
-                return run_sweep(sw, ex, lambda _r: bar.advance(task))
-        from distributed import Client
+    with ExitStack() as stack:
+        ex: Executor
+        if dask:
+            from distributed import Client
 
-        try:
-            client = Client(dask, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise _fail(f"--dask {dask}: cannot reach the scheduler: {exc}") from None
-        with client, client.get_executor() as ex:
+            try:  # before the progress bar: an unreachable scheduler is one clear line
+                client = stack.enter_context(Client(dask, timeout="20s"))
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise _fail(f"--dask {dask}: cannot reach the scheduler: {exc}") from None
+            ex = stack.enter_context(client.get_executor())
+            where = f"Dask at {dask}"
+        else:
+            ex = stack.enter_context(local_executor(workers))
+            n = workers or os.cpu_count() or 1
+            where = f"{n} local process{'es' if n != 1 else ''}"
+        out_console.print(f"sweep: {len(sw.tasks)} samples on {escape(where)}")
+        with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err_console) as bar:
+            task = bar.add_task("solving", total=len(sw.tasks))
             return run_sweep(sw, ex, lambda _r: bar.advance(task))
 
 
@@ -614,15 +653,17 @@ def _needs_plan(out: Path) -> None:
 
 
 def _write_report(out: Path) -> None:
+    from maps.planview import read_outputs
     from maps.report import write_report
 
-    _write_page(out, write_report, "build the report")
+    _write_page(out, lambda d: write_report(*read_outputs(d), d), "build the report")
 
 
 def _write_map(out: Path) -> None:
+    from maps.planview import read_outputs
     from maps.render import write_map
 
-    _write_page(out, write_map, "draw the map")
+    _write_page(out, lambda d: write_map(*read_outputs(d), d), "draw the map")
 
 
 def _write_page(out: Path, write: Callable[[Path], Path], doing: str) -> None:

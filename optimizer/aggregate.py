@@ -7,9 +7,9 @@ sorties, and the plan is split back into forces in equal parts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from contracts.network import Force, Network
+from contracts.network import DeploymentLine, Force, Network
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Movement:
     needs: tuple[str, ...]
     sustainment_tpd_each: float
     activation_day: int
+    # what its forces' deployment lines ask of the route and dates (ids and priority aside)
+    line: DeploymentLine = field(default_factory=DeploymentLine)
 
     @property
     def copies(self) -> int:
@@ -53,8 +55,13 @@ class Movement:
 def _key(f: Force) -> tuple[object, ...]:
     return (
         f.member, f.home, f.cargo_t, f.personnel, f.outsize, tuple(sorted(f.capability)),
-        f.sector, tuple(sorted(f.needs)), f.sustainment_tpd, f.activation_day,
+        f.sector, tuple(sorted(f.needs)), f.sustainment_tpd, f.activation_day, _route_and_dates(f),
     )
+
+
+def _route_and_dates(f: Force) -> DeploymentLine:
+    """What of a force's deployment line binds the model: not its ids or priority."""
+    return replace(f.line, uln=None, uic=None, unit_type=None, priority=None)
 
 
 def movements(net: Network) -> list[Movement]:
@@ -83,6 +90,7 @@ def movements(net: Network) -> list[Movement]:
                 needs=tuple(sorted(first.needs)),
                 sustainment_tpd_each=first.sustainment_tpd,
                 activation_day=first.activation_day,
+                line=_route_and_dates(first),
             )
         )
     return out

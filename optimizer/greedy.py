@@ -26,6 +26,7 @@ from optimizer.timing import (
     NEVER,
     Group,
     Timing,
+    before_ead,
     blocked,
     busy_periods,
     ground_hours,
@@ -124,6 +125,7 @@ def _usable_timings(net: Network, timings: list[Timing], force: Force) -> list[T
     return [
         tm for tm in timings
         if net.fleets[tm.fleet].may_carry(force) and tm.leg.to != force.home
+        and force.line.may_use(tm.leg.mode, tm.leg.from_, tm.leg.to)
     ]
 
 
@@ -244,7 +246,9 @@ def _first_open_group(
         if period not in loaded and any(q in full for q in range(period, period + tm.busy)):
             continue
         g = Group(tm, period)
-        if g not in banned and not blocked(net, g) and _group_room(net, residual, g, force) > EPS_T:
+        if g in banned or blocked(net, g) or before_ead(net, force.line, g):
+            continue
+        if _group_room(net, residual, g, force) > EPS_T:
             return g
     return None
 

@@ -22,8 +22,11 @@ from optimizer.timing import (
     Group,
     Timing,
     Window,
+    before_ead,
     blocked,
     busy_periods,
+    days_after_lad,
+    debarks,
     ground_hours,
     leg_timings,
     movement_window,
@@ -34,6 +37,7 @@ from optimizer.timing import (
 LATE_WEIGHT = 0.1  # a gap-day after the deadline counts 10% more: lateness breaks ties
 COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
 FORCE_DAY_WEIGHT = 0.01  # a whole force awaited for a day: a hundredth of a gap-day
+LAD_WEIGHT = 0.1  # a whole force debarking a day after its LAD: a tenth of a gap-day
 KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few decades
 WAIT_DAYS = 21  # a movement may leave a place up to this long after it could first be there
 
@@ -108,6 +112,7 @@ def build_model(
     add_readiness_gaps(model)
     add_burden_sharing(model)
     add_force_days_awaited(model)
+    add_late_debarkation(model)
     add_transport_cost(model)
     return model
 
@@ -144,7 +149,7 @@ def add_movement_flows(model: Model) -> None:
         into: dict[tuple[str, int], list[int]] = defaultdict(list)  # (node, available period)
         for tm in w.timings:
             fleet_start = net.period_of_day(net.fleets[tm.fleet].activation_day or 0)
-            first = max(w.earliest[tm.leg.from_], fleet_start)
+            first = max(w.earliest[tm.leg.from_], fleet_start, _ead_start(net, m, tm))
             last = min(
                 horizon - tm.offset - w.to_sector[tm.leg.to],
                 first + net.period_of_day(WAIT_DAYS),
@@ -155,7 +160,7 @@ def add_movement_flows(model: Model) -> None:
             }
             for t in sorted(periods):
                 g = Group(tm, t)
-                if blocked(net, g):
+                if blocked(net, g) or before_ead(net, m.line, g):
                     continue
                 col = lp.add_var(f"tons[{m.id}|{_group_name(g)}]", ub=m.tons / KT)
                 model.tonnage.add(col)
@@ -167,6 +172,14 @@ def add_movement_flows(model: Model) -> None:
             _conserve_at(model, m, node, out_of, into)
         for s in w.sectors:
             _accumulate_in(model, m, s, into)
+
+
+def _ead_start(net: Network, m: Movement, tm: Timing) -> int:
+    """The first period a leg that debarks the movement, or brings it into a sector, may start
+    without arriving before its EAD (the waiting window counts from there)."""
+    if m.line.ead_day is None or not (debarks(net, m.line, tm.leg) or tm.leg.to in net.sectors):
+        return 0
+    return max(0, net.period_of_day(m.line.ead_day) - tm.offset)
 
 
 def _conserve_at(
@@ -427,6 +440,18 @@ def add_force_days_awaited(model: Model) -> None:
                 col = model.delivered.get((m.id, s, q))
                 if col is not None:
                     lp.add_cost(col, -per_kt)
+
+
+def add_late_debarkation(model: Model) -> None:
+    """A deployment line debarking after its LAD costs LAD_WEIGHT gap-days per whole force and
+    day late (a share of a force: that share)."""
+    net, lp = model.net, model.lp
+    by_id = {m.id: m for m in model.movements if m.line.lad_day is not None}
+    for (mid, g), col in model.flow.items():
+        m = by_id.get(mid)
+        late = 0 if m is None else days_after_lad(net, m.line, g)
+        if m is not None and late > 0:
+            lp.add_cost(col, LAD_WEIGHT * late * KT / m.tons_each)
 
 
 def add_transport_cost(model: Model) -> None:

@@ -113,8 +113,12 @@ def _trip_rows(net: Network, schedule: Schedule) -> list[Trip]:
 def _force_rows(net: Network, schedule: Schedule) -> list[ForceResult]:
     delivered: dict[str, float] = defaultdict(float)
     arrivals: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    landed: dict[str, float] = {}  # force -> hour its last air or sea leg lands
     for trip in schedule.trips:
-        to = net.leg_by_id[trip.leg].to
+        leg = net.leg_by_id[trip.leg]
+        to = leg.to
+        for f in trip.cargo if leg.mode in ("air", "sea") else ():
+            landed[f] = max(landed.get(f, 0.0), trip.arrive_h)
         for f, tons in trip.cargo.items():
             if schedule.sectors.get(f) == to:
                 delivered[f] += tons
@@ -126,7 +130,9 @@ def _force_rows(net: Network, schedule: Schedule) -> list[ForceResult]:
     for fid, force in sorted(net.forces.items()):
         sector = schedule.sectors.get(fid)
         closure_h = _closure_h(arrivals[fid], force.cargo_t)
-        due = _due_day(net, force.capability, sector)
+        due = (force.line.rdd_day if force.line.rdd_day is not None
+               else _due_day(net, force.capability, sector))
+        debark = closure_h if force.line.overland or fid not in landed else landed[fid]
         late = force.activation_day is not None and (
             closure_h is None or (due is not None and closure_h > 24.0 * (due + 1))
         )
@@ -141,6 +147,9 @@ def _force_rows(net: Network, schedule: Schedule) -> list[ForceResult]:
             late=late,
             reason=_why_late(net, fid, sector) if late else None,
             sustained_by=tuple(sorted(depots[fid])),
+            debark_h=debark,
+            lad_met=None if force.line.lad_day is None else (
+                debark is not None and net.day_of_hour(debark) <= force.line.lad_day),
         ))
     return rows
 

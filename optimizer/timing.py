@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from contracts.network import Leg, Network
+from contracts.network import DeploymentLine, Leg, Network
 from optimizer.aggregate import Movement
 
 NEVER = 10**9
@@ -64,6 +64,32 @@ def blocked(net: Network, g: Group) -> bool:
                 end is not None and end.closed_on(deliver)):
             return True
     return False
+
+
+def debarks(net: Network, line: DeploymentLine, leg: Leg) -> bool:
+    """Does this leg end the line's move to its debarkation: an air or sea leg, or for a line
+    moving overland, the leg into its sector (contracts.network.DeploymentLine)."""
+    if line.overland:
+        return leg.to in net.sectors
+    return leg.mode in ("air", "sea")
+
+
+def before_ead(net: Network, line: DeploymentLine, g: Group) -> bool:
+    """A trip of the group would debark the line, or bring it into a sector, before its EAD."""
+    if line.ead_day is None or not (debarks(net, line, g.timing.leg)
+                                    or g.timing.leg.to in net.sectors):
+        return False
+    ph = net.period_hours
+    return any(net.day_of_hour(g.timing.arrive_h(g.period, ph, j)) < line.ead_day
+               for j in range(g.timing.trips))
+
+
+def days_after_lad(net: Network, line: DeploymentLine, g: Group) -> int:
+    """Days the group's last trip debarks the line after its LAD (0 if none, or on time)."""
+    if line.lad_day is None or not debarks(net, line, g.timing.leg):
+        return 0
+    last = g.timing.arrive_h(g.period, net.period_hours, g.timing.trips - 1)
+    return max(0, net.day_of_hour(last) - line.lad_day)
 
 
 def busy_periods(net: Network, g: Group) -> range:
@@ -182,6 +208,7 @@ def movement_window(net: Network, m: Movement, timings: list[Timing]) -> Window:
     usable = [
         tm for tm in timings
         if net.fleets[tm.fleet].may_carry(force) and tm.leg.to != m.home
+        and m.line.may_use(tm.leg.mode, tm.leg.from_, tm.leg.to)
     ]
     targets = [m.sector] if m.sector is not None else sorted(net.sectors)
     start = net.period_of_day(m.activation_day)

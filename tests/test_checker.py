@@ -165,11 +165,35 @@ CASES: list[tuple[str, Mutation, str]] = [
     # Ramstein at 5% on day 1: 50 t a day and 1.2 aircraft-hours, against 100 t landing
     ("degraded-that-day", _set(lambda r, p: _place(r, "ETAR"), "outages",
                                [{"from_day": 1, "to_day": 3, "factor": 0.05}]), "throughput"),
+    # its deployment line: flown into Ramstein on day 1 (28 h), in S-1 on day 1 (41 h)
+    ("pod", _set(lambda r, p: r["forces"][0], "line", {"mode": "air", "pod": "EYKA"}),
+     "deployment-line"),
+    ("poe", _set(lambda r, p: r["forces"][0], "line", {"poe": "KDMA"}), "deployment-line"),
+    ("sealift-line-flown", _set(lambda r, p: r["forces"][0], "line", {"mode": "sea"}),
+     "deployment-line"),
+    ("overland-line-flown", _set(lambda r, p: r["forces"][0], "line", {"mode": "road"}),
+     "deployment-line"),
+    ("ead", _set(lambda r, p: r["forces"][0], "line", {"ead_day": 2}), "deployment-line"),
 ]
 
 
 def test_valid_plan_passes(docs: tuple[Json, Json]) -> None:
     resolved, plan = docs
+    assert check_plan(resolved, plan) == []
+
+
+def test_a_line_the_plan_keeps_passes(docs: tuple[Json, Json]) -> None:
+    resolved, plan = docs
+    resolved["forces"][0]["line"] = {"mode": "air", "poe": "KDOV", "pod": "ETAR", "ead_day": 1,
+                                     "lad_day": 0, "rdd_day": 1}
+    assert check_plan(resolved, plan) == []  # a missed LAD costs, it is not a violation
+
+
+def test_rdd_decides_late(docs: tuple[Json, Json]) -> None:
+    resolved, plan = docs
+    resolved["forces"][0]["line"] = {"rdd_day": 0}  # closes at 41 h, day 1: late
+    assert {v.rule for v in check_plan(resolved, plan)} == {"kpis"}
+    plan["kpis"]["late_forces"] = 1
     assert check_plan(resolved, plan) == []
 
 

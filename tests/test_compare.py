@@ -4,6 +4,7 @@ differences within the solver's own tolerance marked as such, all scenario text 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from contracts.network import Network
+from contracts.plan import Plan
 from maps.compare import Comparison, Run, build_compare, compare_runs
 from mobilize.cli import app
 
@@ -94,7 +97,7 @@ def _run(folder: Path, label: str, **solver: Any) -> Run:
     plan = json.loads((folder / "plan.json").read_text())
     plan = copy.deepcopy(plan)
     plan["solver"].update(solver)
-    return Run(folder, label, resolved, plan)
+    return Run(folder, label, Network.from_json(resolved), Plan.from_json(plan))
 
 
 def test_differences_within_solver_tolerance_are_marked(hostile: Path) -> None:
@@ -120,11 +123,11 @@ def test_force_rows_binding_shares_and_legs(hostile: Path) -> None:
     assert {r[0] for r in cmp.share_rows()} == {"LT", "PL", "US"}
     # make the late plan's trucks look full: the fleet is binding there only
     late = cmp.runs[1]
-    for t in late.plan["trips"]:
-        t["vehicles"] = late.view.fleets[t["fleet"]]["count"]
-        t["return_h"] = float(t["depart_h"]) + 48
+    late.plan.trips[:] = [
+        dataclasses.replace(t, vehicles=late.view.fleets[t.fleet].count, return_h=t.depart_h + 48)
+        for t in late.plan.trips]
     cmp = Comparison([compare_runs([hostile / "base"]).runs[0],
-                      Run(late.folder, late.label, late.resolved, late.plan)])
+                      Run(late.folder, late.label, late.network, late.plan)])
     binding = cmp.binding_rows()
     assert binding and all(row[3][1] is not None and row[3][1] >= 0.95 for row in binding)
     assert cmp.leg_rows() == []  # the same legs, only more of them

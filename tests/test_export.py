@@ -15,6 +15,7 @@ import pytest
 from test_maps import EVIL, evil_case, write_case
 
 from maps.export import FORMATS, export_plan
+from maps.planview import read_outputs
 
 Json = dict[str, Any]
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -30,13 +31,18 @@ def out(tmp_path: Path) -> Path:
     return write_case(tmp_path)
 
 
+def export(out: Path, fmt: str) -> Path:
+    """export_plan on the solve folder `out`, as `mobilize export` calls it."""
+    return export_plan(*read_outputs(out), out, fmt)
+
+
 def _counts(case: tuple[Json, Json]) -> tuple[int, int]:
     resolved, plan = case
     return len(plan["trips"]), len(resolved["places"]) + len(resolved["sectors"])
 
 
 def test_geojson(out: Path, case: tuple[Json, Json]) -> None:
-    path = export_plan(out, "geojson")
+    path = export(out, "geojson")
     assert path == out / "plan.geojson"
     frame = gpd.read_file(path)
     trips, places = _counts(case)
@@ -51,7 +57,7 @@ def test_geojson(out: Path, case: tuple[Json, Json]) -> None:
 
 
 def test_gpkg_has_two_layers(out: Path, case: tuple[Json, Json]) -> None:
-    path = export_plan(out, "gpkg")
+    path = export(out, "gpkg")
     assert set(gpd.list_layers(path)["name"]) == {"routes", "places"}
     routes = gpd.read_file(path, layer="routes")
     places = gpd.read_file(path, layer="places")
@@ -67,7 +73,7 @@ def test_gpkg_has_two_layers(out: Path, case: tuple[Json, Json]) -> None:
 
 
 def test_kml_animates_each_trip(out: Path, case: tuple[Json, Json]) -> None:
-    path = export_plan(out, "kml")
+    path = export(out, "kml")
     root = ET.parse(path).getroot()  # well-formed despite the scenario's names
     marks = list(root.iter(f"{KML}Placemark"))
     lines = [m for m in marks if m.find(f"{KML}LineString") is not None]
@@ -82,7 +88,7 @@ def test_kml_animates_each_trip(out: Path, case: tuple[Json, Json]) -> None:
 
 
 def test_csv(out: Path, case: tuple[Json, Json]) -> None:
-    path = export_plan(out, "csv")
+    path = export(out, "csv")
     assert path == out / "plan-routes.csv"
     routes = pd.read_csv(path)
     places = pd.read_csv(out / "plan-places.csv")
@@ -92,7 +98,7 @@ def test_csv(out: Path, case: tuple[Json, Json]) -> None:
 
 
 def test_xlsx(out: Path, case: tuple[Json, Json]) -> None:
-    path = export_plan(out, "xlsx")
+    path = export(out, "xlsx")
     book = openpyxl.load_workbook(path, read_only=True)
     assert book.sheetnames == ["routes", "places"]
     trips, n_places = _counts(case)
@@ -105,9 +111,9 @@ def test_xlsx(out: Path, case: tuple[Json, Json]) -> None:
 
 
 def test_every_format_listed_is_written(out: Path) -> None:
-    assert [export_plan(out, f).exists() for f in FORMATS] == [True] * len(FORMATS)
+    assert [export(out, f).exists() for f in FORMATS] == [True] * len(FORMATS)
 
 
 def test_unknown_format(out: Path) -> None:
     with pytest.raises(ValueError, match="geojson, gpkg, kml, csv or xlsx|one of"):
-        export_plan(out, "shp")
+        export(out, "shp")

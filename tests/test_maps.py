@@ -23,10 +23,12 @@ import pytest
 from folium.plugins import TimestampedGeoJson
 
 from contracts import examples as tiny
+from contracts.network import Network
+from contracts.plan import Plan
 from geodata.distance import distance_km
 from maps.gaps import sector_geometry
 from maps.places_layer import place_use
-from maps.planview import PlanView
+from maps.planview import PlanView, read_outputs
 from maps.render import build_map, write_map
 from maps.style import congestion_level, esc, gap_color
 from optimizer.planner import plan_with_mip
@@ -124,6 +126,11 @@ def evil_case() -> tuple[Json, Json]:
     return json.loads(resolved), json.loads(plan)
 
 
+def typed(resolved: Json, plan: Json) -> tuple[Network, Plan]:
+    """The two documents read through the contracts, as the maps take them."""
+    return Network.from_json(resolved), Plan.from_json(plan)
+
+
 def write_case(out_dir: Path) -> Path:
     """resolved.json and plan.json of evil_case() in out_dir, as `mobilize solve` leaves them."""
     resolved, plan = evil_case()
@@ -140,7 +147,7 @@ def case() -> tuple[Json, Json]:
 
 @pytest.fixture(scope="module")
 def built(case: tuple[Json, Json]) -> folium.Map:
-    return build_map(*case)
+    return build_map(*typed(*case))
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +187,8 @@ def test_case_uses_every_mode(case: tuple[Json, Json]) -> None:
 
 def test_one_route_line_per_leg_and_member(built: folium.Map, case: tuple[Json, Json]) -> None:
     resolved, plan = case
-    view = PlanView(resolved, plan)
-    pairs = {(t["leg"], m) for t in plan["trips"] for m in view.trip_tons_by_member(t)}
+    view = PlanView(*typed(resolved, plan))
+    pairs = {(t.leg, m) for t in view.trips for m in view.trip_tons_by_member(t)}
     lines = [c for g in _route_groups(built).values() for c in g._children.values()
              if isinstance(c, folium.PolyLine)]
     assert len(lines) == len(pairs)
@@ -269,10 +276,9 @@ def test_timeline_shades_every_sector_every_day(built: folium.Map, case: tuple[J
 
 
 def test_sector_circle_has_its_radius(case: tuple[Json, Json]) -> None:
-    resolved, _ = case
-    s1 = next(s for s in resolved["sectors"] if s["id"] == "S1")
+    s1 = typed(*case)[0].sectors["S1"]
     ring = sector_geometry(s1).exterior.coords
-    dists = [distance_km((s1["lat"], s1["lon"]), (lat, lon)) for lon, lat in ring]
+    dists = [distance_km((s1.lat, s1.lon), (lat, lon)) for lon, lat in ring]
     assert min(dists) == pytest.approx(40.0, rel=0.01)
     assert max(dists) == pytest.approx(40.0, rel=0.01)
 
@@ -299,7 +305,7 @@ def test_depot_shipping_counts_as_place_use(case: tuple[Json, Json]) -> None:
                            "stock_t": 100.0, "throughput_tpd": 10.0}]
     plan["supply"] = [{"depot": "D-1", "sector": "S1", "force": "us-abct", "day": 2,
                        "ship_day": 1, "tons": 9.0}]
-    use = place_use(PlanView(resolved, plan))["UNUSED"]
+    use = place_use(PlanView(*typed(resolved, plan)))["UNUSED"]
     assert use.used and use.peak == pytest.approx(0.9) and use.peak_day == 1
 
 
@@ -332,20 +338,21 @@ def test_scenario_text_is_escaped_everywhere(html: str) -> None:
 def test_time_limit_is_flagged(case: tuple[Json, Json]) -> None:
     resolved, plan = copy.deepcopy(case)
     plan["solver"].update(status="time_limit", gap=0.123)
-    html = build_map(resolved, plan).get_root().render()
+    html = build_map(*typed(resolved, plan)).get_root().render()
     assert "time limit" in html and "12.3%" in html
 
 
 def test_plan_with_no_trips_still_maps(case: tuple[Json, Json]) -> None:
     resolved, plan = copy.deepcopy(case)
     plan["trips"] = []
-    m = build_map(resolved, plan)
+    m = build_map(*typed(resolved, plan))
     assert _route_groups(m) == {}
     assert "leaflet" in m.get_root().render()
 
 
 def test_write_map_saves_an_offline_page(tmp_path: Path) -> None:
-    page = write_map(write_case(tmp_path))
+    out = write_case(tmp_path)
+    page = write_map(*read_outputs(out), out)
     assert page == tmp_path / "map.html"
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", text)
@@ -360,7 +367,8 @@ def test_map_and_report_work_in_chromium_offline(tmp_path: Path, offline_browser
     from maps.report import write_report
 
     out = write_case(tmp_path / "out")
-    map_page, report_page = write_map(out), write_report(out)
+    map_page = write_map(*read_outputs(out), out)
+    report_page = write_report(*read_outputs(out), out)
     page = offline_browser.open(map_page.as_uri())
     page.wait_for_selector(".leaflet-bar-timecontrol", timeout=15_000)
     page.wait_for_timeout(500)

@@ -174,3 +174,40 @@ def test_outage_at_the_transfer_airfield(
     plan = solved(tiny.airfield_outage(*outage))
     assert plan["kpis"]["gap_days"] == pytest.approx(gap_days)
     assert plan["forces"][0]["closure_h"] == pytest.approx(closure_h)
+
+
+@pytest.mark.parametrize("planner", ["mip", "greedy"])
+def test_a_unit_that_may_not_land_before_day_5_lands_on_day_5(planner: str) -> None:
+    resolved = tiny.deployment_line(ead_day=5)
+    plan = (solved(resolved) if planner == "mip"
+            else plan_with_greedy(resolved).to_json())
+    assert check_plan(resolved, plan) == []
+    landings = [t["arrive_h"] for t in plan["trips"] if t["mode"] == "air"]
+    assert min(landings) // 24 == 5  # day 5, not before
+    assert plan["kpis"]["gap_days"] == pytest.approx(6.0)
+    (force,) = plan["forces"]
+    assert force["closure_h"] == pytest.approx(152.0)
+
+
+def test_a_pod_routes_every_flight_through_it() -> None:
+    plan = solved(tiny.deployment_line(pod="B"))
+    assert {t["to"] for t in plan["trips"] if t["mode"] == "air"} == {"B"}
+    assert plan["kpis"]["gap_days"] == pytest.approx(1.0)
+    free = solved(tiny.deployment_line())
+    assert {t["to"] for t in free["trips"] if t["mode"] == "air"} <= {"A", "B"}
+
+
+def test_a_lad_that_cannot_be_met_is_reported() -> None:
+    plan = solved(tiny.deployment_line(activation_day=1, lad_day=0))
+    (force,) = plan["forces"]
+    assert force["debark_h"] // 24 == 1
+    assert force["lad_met"] is False
+    met = solved(tiny.deployment_line(lad_day=0))
+    assert met["forces"][0]["lad_met"] is True
+
+
+def test_rdd_is_the_lines_due_day() -> None:
+    plan = solved(tiny.deployment_line(rdd_day=0))  # closes at 32 h, day 1: a day late
+    (force,) = plan["forces"]
+    assert force["due_day"] == 0 and force["late"] is True
+    assert plan["kpis"]["late_forces"] == 1

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_maps import EVIL, evil_case, write_case
+from test_maps import EVIL, evil_case, typed, write_case
 
+from contracts.plan import Unmet
 from maps.charts import all_figures, closure_figure, gantt_figure, lift_figure
-from maps.planview import PlanView
+from maps.planview import PlanView, read_outputs
 from maps.report import build_report, late_rows, write_report
 
 Json = dict[str, Any]
@@ -25,7 +26,7 @@ def case() -> tuple[Json, Json]:
 
 @pytest.fixture(scope="module")
 def page(case: tuple[Json, Json]) -> str:
-    return build_report(*case)
+    return build_report(*typed(*case))
 
 
 def test_report_embeds_plotly_once_and_loads_nothing(page: str) -> None:
@@ -51,13 +52,13 @@ def test_header_names_the_solver_status(page: str, case: tuple[Json, Json]) -> N
     assert "time limit" not in page
     resolved, plan = copy.deepcopy(case)
     plan["solver"].update(status="time_limit", gap=0.05)
-    limited = build_report(resolved, plan)
+    limited = build_report(*typed(resolved, plan))
     assert "class='warn'" in limited and "time limit" in limited and "5.0%" in limited
 
 
 def test_late_table_gives_reasons(case: tuple[Json, Json]) -> None:
     resolved, plan = case
-    rows = late_rows(PlanView(resolved, plan))
+    rows = late_rows(PlanView(*typed(resolved, plan)))
     late = [f["force"] for f in plan["forces"] if f["late"]]
     assert len(rows) == len(late) + 1  # + the unreachable force
     names = [r[0] for r in rows]
@@ -70,12 +71,12 @@ def test_undelivered_force_says_how_much_arrived(case: tuple[Json, Json]) -> Non
     resolved, plan = copy.deepcopy(case)
     f = next(f for f in plan["forces"] if f["force"] == "us-abct")
     f.update(closure_h=None, late=True, delivered_t=1200.0, reason=None)
-    (row,) = [r for r in late_rows(PlanView(resolved, plan)) if "1,200 t" in r[5]]
+    (row,) = [r for r in late_rows(PlanView(*typed(resolved, plan))) if "1,200 t" in r[5]]
     assert row[4] == "not closed" and "3,000 t" in row[5]
 
 
 def test_charts(case: tuple[Json, Json]) -> None:
-    view = PlanView(*case)
+    view = PlanView(*typed(*case))
     figs = dict(all_figures(view))
     assert set(figs) == {"closure", "gantt", "lift", "congestion", "shares"}
     # no geo charts: plotly.js would fetch their outlines from cdn.plot.ly
@@ -93,7 +94,8 @@ def test_charts(case: tuple[Json, Json]) -> None:
 
 
 def test_write_report(tmp_path: Path) -> None:
-    out = write_report(write_case(tmp_path))
+    folder = write_case(tmp_path)
+    out = write_report(*read_outputs(folder), folder)
     assert out == tmp_path / "report.html"
     assert out.stat().st_size > 1_000_000  # plotly.js and the map are inside
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json", "report.html",
@@ -103,9 +105,8 @@ def test_write_report(tmp_path: Path) -> None:
 def test_report_lists_unmet_requirements_escaped() -> None:
     from maps.report import unmet_table
 
-    html = unmet_table({"unmet": [{"sector": "<b>S</b>", "capability": "armor",
-                                   "required": 5, "delivered": 3.0, "gap": 2.0,
-                                   "reason": "forces offer 3 < 5"}]})
+    html = unmet_table([Unmet(sector="<b>S</b>", capability="armor", required=5,
+                              delivered=3.0, gap=2.0, reason="forces offer 3 < 5")])
     assert "&lt;b&gt;S&lt;/b&gt;" in html and "<b>S</b>" not in html
     assert "3.00 / 5" in html and "forces offer 3 &lt; 5" in html
-    assert "Every requirement is met" in unmet_table({"unmet": []})
+    assert "Every requirement is met" in unmet_table([])

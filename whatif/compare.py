@@ -27,9 +27,8 @@ def print_comparison(console: Console, cmp: Comparison) -> None:
     planner = []
     for r in cmp.runs:
         s = r.solver
-        gap = s.get("gap")
-        planner.append(f"{s.get('planner', '')} {s.get('status', '')}"
-                       + (f" ({float(gap):.1%})" if gap is not None else ""))
+        planner.append(f"{s.planner} {s.status}"
+                       + (f" ({float(s.gap):.1%})" if s.gap is not None else ""))
     t.add_row("planner", *(escape(p) for p in planner))
     cells = []
     for r in cmp.runs:
@@ -46,9 +45,9 @@ def print_comparison(console: Console, cmp: Comparison) -> None:
     t.add_row("solver tolerance", *(
         f"{r.tolerance:,.1f}" if r.tolerance is not None else "none proven" for r in cmp.runs))
     t.add_row("closure day", *(
-        f"C+{r.kpis['closure_day']}" if r.kpis.get("closure_day") is not None
+        f"C+{r.kpis.closure_day}" if r.kpis.closure_day is not None
         else "not reached" for r in cmp.runs))
-    t.add_row("late forces", *(str(int(r.kpis.get("late_forces") or 0)) for r in cmp.runs))
+    t.add_row("late forces", *(str(r.kpis.late_forces) for r in cmp.runs))
     binding = cmp.binding_rows()
     t.add_row(f"resources at >= {BINDING:.0%}", *(
         str(sum(1 for row in binding if (row[3][k] or 0.0) >= BINDING))

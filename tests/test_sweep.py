@@ -1,0 +1,351 @@
+"""Sweeps (whatif.sweep, whatif.sweep_page, `mobilize sweep`): the --vary grammar and its
+errors, draws fixed by the seed, the same statistics on local processes and on a Dask
+cluster, statistics worked out by hand, more lift never hurting an optimal plan, and an
+offline page that escapes the scenario's text."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from contracts.loader import load_scenario, parse_scenario
+from contracts.scenario import Scenario
+from mobilize.cli import app
+from whatif.sweep import (
+    RunSettings,
+    SampleResult,
+    SweepError,
+    draw_samples,
+    local_executor,
+    parse_vary,
+    prepare_sweep,
+    quantile,
+    run_sweep,
+    summarise,
+    sweep_record,
+)
+from whatif.sweep_page import build_sweep_page, write_sweep_page
+
+DATA = Path(__file__).parent / "data"
+GEO = DATA / "geo" / "reinforce.yaml"
+MINI = DATA / "mini.yaml"
+GREEDY = RunSettings(planner="greedy")
+runner = CliRunner()
+
+# One US brigade flown from Dover to Kaunas, trucked the last few km: only the C-17s limit
+# how fast it arrives, so with more of them the optimal plan can only be as good or better.
+AIRLIFT = """
+name: {name}
+alliance: NATO
+c_day: 2027-03-01
+horizon_days: 8
+ally: LT
+members:
+  - {{code: LT, name: Lithuania}}
+  - {{code: US, name: United States}}
+places:
+  - {{id: KDOV, kind: airfield, icao: KDOV, country: US}}
+  - {{id: EYKA, kind: airfield, icao: EYKA, country: LT}}
+sectors:
+  - {{id: S-KAUNAS, name: {name}, place: EYKA, radius_km: 30,
+     requirements: [{{capability: infantry, amount: 1, by_day: 0}}]}}
+forces:
+  - {{id: us-bde, name: {name}, member: US, home: KDOV, personnel: 1000, cargo_t: 1000,
+     capability: {{infantry: 1}}, sector: S-KAUNAS}}
+fleets:
+  - {{id: us-c17, name: {name}, member: US, mode: air, count: 2, payload_t: 77.5, pax: 102,
+     speed_kmh: 830, range_km: 8300}}
+  - {{id: lt-trucks, member: LT, mode: road, count: 200, payload_t: 20, speed_kmh: 50}}
+"""
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def airlift(name: str = "Airlift only") -> Scenario:
+    return parse_scenario(AIRLIFT.format(name=json.dumps(name)), "airlift.yaml")
+
+
+@pytest.fixture(scope="module")
+def mini() -> Scenario:
+    return load_scenario(MINI)
+
+
+@pytest.fixture(scope="module")
+def geo() -> Scenario:
+    return load_scenario(GEO)
+
+
+# --- the grammar ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "key", "dist", "values"), [
+    ("members.US.decision_delay_days=uniform(0,10)", "delay", "US", "uniform", (0, 10)),
+    ("members.PL.opt_out=choice(false,true)", "opt_out", "PL", "choice", (0, 1)),
+    ("fleets.us-c17.count=range(20,60,5)", "fleet_count", "us-c17", "range",
+     tuple(range(20, 61, 5))),
+    ("places.EPRZ.closed=choice(0,1)", "place_closed", "EPRZ", "choice", (0, 1)),
+    ("places.EYKA.capacity_factor=range(0.5,1,0.25)", "place_capacity", "EYKA", "range",
+     (0.5, 0.75, 1.0)),
+    ("passages.bosporus=choice(open,closed)", "passage", "bosporus", "choice", (0, 1)),
+    ("airspace.SE=choice(open,closed)", "airspace", "SE", "choice", (0, 1)),
+    ("sectors.south.requirements.infantry.amount=uniform(1,3)", "requirement",
+     "south/infantry", "uniform", (1, 3)),
+    (" fleets.us-c17.count = choice( 1 , 2 ) ", "fleet_count", "us-c17", "choice", (1, 2)),
+])
+def test_vary_grammar(mini: Scenario, text: str, kind: str, key: str, dist: str,
+                      values: tuple[float, ...]) -> None:
+    (spec,) = parse_vary([text], mini)
+    assert (spec.target.kind, spec.target.key, spec.dist.kind) == (kind, key, dist)
+    assert spec.dist.values == pytest.approx(values)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("fleets.us-c17.count", "write PATH=DIST"),
+    ("fleets.us-c5m.count=range(1,4,1)", "unknown fleet 'us-c5m'; did you mean one of ['us-c17']"),
+    ("members.DE.decision_delay_days=uniform(0,3)", "unknown member 'DE'"),
+    ("places.EYVI.closed=choice(0,1)", "unknown place 'EYVI'"),
+    ("passages.kiel=choice(open,closed)", "unknown passage 'kiel'"),
+    ("airspace.Sweden=choice(open,closed)", "not an ISO 3166-1 alpha-2"),
+    ("sectors.south.requirements.armor.amount=uniform(1,2)", "unknown capability"),
+    ("fleets.us-c17.speed_kmh=uniform(500,900)", "unknown input 'fleets.us-c17.speed_kmh'"),
+    ("fleets.us-c17.count=normal(2,1)", "unknown distribution 'normal'"),
+    ("fleets.us-c17.count=uniform(5,1)", "two values a < b"),
+    ("fleets.us-c17.count=uniform(1,2.5)", "'2.5': this input takes whole numbers"),
+    ("fleets.us-c17.count=choice(1)", "two values or more"),
+    ("fleets.us-c17.count=range(1,5,0)", "a step > 0"),
+    ("fleets.us-c17.count=choice(-1,2)", "-1 is out of range"),
+    ("places.EYKA.capacity_factor=choice(0,0.5)", "0 is out of range: this input takes "
+                                                  "values in (0, 1]"),
+    ("places.ORZYSZ.capacity_factor=choice(0.5,1)", "has no throughput_tpd or mog"),
+    ("places.EPRZ.closed=choice(0,maybe)", "this input is on/off"),
+    ("members.LT.opt_out=choice(0,1)", "the ally itself"),
+    ("members.US.decision_delay_days=uniform(0,x)", "'x' is not a number"),
+])
+def test_bad_spec_is_one_clear_line(mini: Scenario, text: str, words: str) -> None:
+    with pytest.raises(SweepError) as err:
+        parse_vary([text], mini)
+    message = str(err.value)
+    assert message.count("\n") == 0
+    assert message.startswith(f"--vary {text!r}: ")
+    assert words in message
+
+
+def test_every_bad_spec_is_reported_and_nothing_runs(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    result = runner.invoke(app, [
+        "sweep", str(MINI), "--vary", "fleets.nope.count=range(1,3,1)",
+        "--vary", "members.US.decision_delay_days=uniform(0,2)",
+        "--vary", "members.US.decision_delay_days=uniform(0,3)", "--planner", "greedy",
+        "--out", str(out)])
+    assert result.exit_code == 2
+    assert "unknown fleet 'nope'" in result.output
+    assert "'members.US.decision_delay_days': varied twice" in result.output
+    assert not out.exists()
+
+
+def test_no_vary_is_an_error(mini: Scenario) -> None:
+    with pytest.raises(SweepError, match="give at least one input to vary"):
+        parse_vary([], mini)
+
+
+# --- drawing ----------------------------------------------------------------------------
+
+
+def test_draws_follow_the_seed(mini: Scenario) -> None:
+    specs = parse_vary(["members.US.decision_delay_days=uniform(0,10)",
+                        "places.EYKA.capacity_factor=uniform(0.2,1)",
+                        "places.EPRZ.closed=choice(0,1)"], mini)
+    a, b = draw_samples(specs, 50, seed=7), draw_samples(specs, 50, seed=7)
+    assert a == b
+    c = draw_samples(specs, 50, seed=8)
+    assert [s.inputs for s in c] != [s.inputs for s in a]
+    delays = [s.inputs["members.US.decision_delay_days"] for s in a]
+    assert all(isinstance(d, int) and 0 <= d <= 10 for d in delays)
+    assert {0, 10} <= set(delays)  # both ends included
+    factors = [s.inputs["places.EYKA.capacity_factor"] for s in a]
+    assert all(0.2 <= f < 1 for f in factors) and len(set(factors)) == 50
+    # an input added after the others leaves their draws as they were
+    more = draw_samples([*specs, *parse_vary(["fleets.us-c17.count=uniform(1,3)"], mini)],
+                        50, seed=7)
+    assert [{k: s.inputs[k] for k in a[0].inputs} for s in more] == [s.inputs for s in a]
+
+
+def test_grid_is_walked_point_by_point(mini: Scenario) -> None:
+    specs = parse_vary(["fleets.us-c17.count=range(1,3,1)",
+                        "members.US.decision_delay_days=uniform(0,5)"], mini)
+    samples = draw_samples(specs, 4, seed=1)
+    assert [s.inputs["fleets.us-c17.count"] for s in samples] == [1] * 4 + [2] * 4 + [3] * 4
+    grid_only = parse_vary(["fleets.us-c17.count=range(1,3,1)"], mini)
+    assert len(draw_samples(grid_only, None, seed=1)) == 3
+    with pytest.raises(SweepError, match="every input is a range"):
+        draw_samples(grid_only, 10, seed=1)
+
+
+def test_samples_are_what_if_changes_of_a_widened_base(mini: Scenario) -> None:
+    """Counts above the base's 2 C-17s, and a delay below the base's 1 day, are reached by
+    raising the fleet and shortening the delay in the sweep's base, then taking away."""
+    sw = prepare_sweep(mini, ["fleets.us-c17.count=range(0,6,3)",
+                              "members.US.decision_delay_days=choice(0,4)",
+                              "places.EPRZ.closed=choice(0,1)"], 2, 3, GREEDY)
+    base = sw.tasks[0].scenario
+    assert next(f for f in base["fleets"] if f["id"] == "us-c17")["count"] == 6
+    assert next(m for m in base["members"] if m["code"] == "US")["decision_delay_days"] == 0
+    for task in sw.tasks:
+        v = task.sample.inputs
+        kinds = {next(iter(c)): c[next(iter(c))] for c in task.changes}
+        if v["fleets.us-c17.count"] < 6:
+            assert kinds["fleet_loss"] == {"fleet": "us-c17",
+                                           "count": 6 - v["fleets.us-c17.count"]}
+        else:
+            assert "fleet_loss" not in kinds
+        assert ("member_delay" in kinds) == (v["members.US.decision_delay_days"] == 4)
+        assert ("close_place" in kinds) == (v["places.EPRZ.closed"] == 1)
+
+
+# --- statistics, by hand ------------------------------------------------------------------
+
+
+def test_quantiles_are_sampled_values() -> None:
+    xs = [float(x) for x in range(1, 11)]  # 1..10
+    assert [quantile(xs, q) for q in (0.1, 0.5, 0.9)] == [1.0, 5.0, 9.0]
+    assert quantile([3.0, math.inf, 1.0], 0.9) == math.inf
+
+
+def test_statistics_by_hand(mini: Scenario) -> None:
+    """Six made-up results: closure and gap-days quantiles, tornado groups and swings."""
+    sw = prepare_sweep(mini, ["members.US.decision_delay_days=choice(0,1,2)",
+                              "places.EPRZ.closed=choice(0,1)"], 6, 0, GREEDY)
+    rows = [(0, 0, 10.0, 2), (1, 0, 20.0, 4), (2, 0, 30.0, None),
+            (0, 1, 12.0, 3), (1, 1, 22.0, 5), (2, 1, 50.0, None)]
+    results = [SampleResult(i, {"members.US.decision_delay_days": d, "places.EPRZ.closed": c},
+                            g, day, 0, "optimal", True) for i, (d, c, g, day) in enumerate(rows)]
+    results.append(SampleResult(6, results[0].inputs, None, None, None, "error", None,
+                                error="no plan"))
+    s = summarise(sw, results)
+    assert (s["samples"], s["solved"], s["errors"]) == (7, 6, 1)
+    assert s["gap_days"] == {"p10": 10.0, "p50": 20.0, "p90": 50.0}
+    # closure days 2, 3, 4, 5, never, never: P90 falls on "never"
+    assert s["closure_day"] == {"p10": 2, "p50": 4, "p90": None}
+    assert s["closure_not_reached"] == 2
+    bars = {b["input"]: b for b in s["tornado"]}
+    delay = bars["members.US.decision_delay_days"]
+    # delays 0,1,2 twice each: 1/3 quantile 0, 2/3 quantile 1 -> low {0}, high {1, 2}
+    assert (delay["low"], delay["high"]) == ([0, 0], [1, 2])
+    assert delay["gap_days_swing"] == pytest.approx((20 + 22 + 30 + 50) / 4 - (10 + 12) / 2)
+    horizon = mini.horizon_days  # never closed counts as the horizon
+    assert delay["closure_day_swing"] == pytest.approx((4 + 5 + 2 * horizon) / 4 - 2.5)
+    closed = bars["places.EPRZ.closed"]
+    assert (closed["n_low"], closed["n_high"]) == (3, 3)
+    assert closed["gap_days_swing"] == pytest.approx((12 + 22 + 50) / 3 - (10 + 20 + 30) / 3)
+    assert s["tornado"][0]["input"] == "members.US.decision_delay_days"  # largest first
+    assert s["curve"] is None
+
+
+# --- running: the same statistics on any engine -------------------------------------------
+
+
+def test_processes_and_dask_give_the_same_statistics(geo: Scenario) -> None:
+    from distributed import Client, LocalCluster
+
+    sw = prepare_sweep(geo, ["members.DE.decision_delay_days=uniform(0,10)",
+                             "fleets.us-c17.count=uniform(5,30)",
+                             "places.SESTOKAI.closed=choice(0,1)"], 10, 1, GREEDY)
+    with local_executor(2) as pool:
+        arrived: list[int] = []
+        local = run_sweep(sw, pool, lambda r: arrived.append(r.id))
+    assert sorted(arrived) == list(range(10)) and [r.id for r in local] == list(range(10))
+    with (LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                       dashboard_address=None) as cluster,
+          Client(cluster) as client, client.get_executor() as ex):
+        remote = run_sweep(sw, ex)
+    assert remote == local
+    assert summarise(sw, remote) == summarise(sw, local)
+    assert all(r.status == "feasible" and r.checker_ok for r in local)
+    assert len({r.gap_days for r in local}) > 1  # the inputs do move the outcome
+    # and another seed draws another sweep
+    other = prepare_sweep(geo, ["members.DE.decision_delay_days=uniform(0,10)",
+                                "fleets.us-c17.count=uniform(5,30)",
+                                "places.SESTOKAI.closed=choice(0,1)"], 10, 2, GREEDY)
+    assert [t.sample for t in other.tasks] != [t.sample for t in sw.tasks]
+
+
+def test_more_lift_never_hurts_an_optimal_plan() -> None:
+    """Only the C-17s limit the brigade: every optimal plan with k aircraft is a plan with
+    k + 2, so the proven-optimal gap-days cannot rise along the range."""
+    sw = prepare_sweep(airlift(), ["fleets.us-c17.count=range(1,13,2)"], None, 0,
+                       RunSettings(planner="mip"))
+    with local_executor(2) as pool:
+        results = run_sweep(sw, pool)
+    assert all(r.status == "optimal" and r.checker_ok for r in results)
+    curve = summarise(sw, results)["curve"]
+    assert [p["value"] for p in curve] == [1, 3, 5, 7, 9, 11, 13]
+    gaps = [p["gap_days"]["p50"] for p in curve]
+    assert all(b <= a + 1e-9 for a, b in zip(gaps, gaps[1:], strict=False))
+    assert gaps[-1] < gaps[0] - 1  # and lift does matter here
+
+
+# --- the page and the command -------------------------------------------------------------
+
+
+def _page(tmp_path: Path, scenario: Scenario) -> Path:
+    """A small sweep's page, from real solves (greedy, two local processes)."""
+    sw = prepare_sweep(scenario, ["fleets.us-c17.count=range(1,9,4)",
+                                  "fleets.lt-trucks.count=choice(50,200)"], 2, 5, GREEDY)
+    with local_executor(2) as pool:
+        results = run_sweep(sw, pool)
+    record = sweep_record(sw, summarise(sw, results))
+    return write_sweep_page(tmp_path / "sweep.html", record, results)
+
+
+def test_page_opens_offline_and_escapes_the_scenario(tmp_path: Path, offline_browser: Any
+                                                     ) -> None:
+    path = _page(tmp_path, airlift(HOSTILE))
+    html = path.read_text(encoding="utf-8")
+    assert HOSTILE not in html and "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert html.count("plotly.js v") == 1  # embedded once
+    page = offline_browser.open(path.as_uri(), console=True)
+    page.wait_for_selector(".plotly-graph-div .main-svg")
+    assert page.locator(".plotly-graph-div").count() == 3  # distribution, tornado, curve
+    assert HOSTILE in page.locator("h1").inner_text()  # shown as text, not run
+    assert page.locator("img").count() == 0
+    assert offline_browser.errors == []
+    assert offline_browser.requested == []
+
+
+def test_page_without_curve_or_tornado(mini: Scenario) -> None:
+    sw = prepare_sweep(mini, ["places.EPRZ.closed=choice(0,1)"], 3, 0, GREEDY)
+    results = [SampleResult(i, {"places.EPRZ.closed": 0}, 1.0, 1, 0, "feasible", True)
+               for i in range(3)]
+    html = build_sweep_page(sweep_record(sw, summarise(sw, results)), results)
+    assert "No input took more than one value" in html
+    assert "id='curve'" not in html
+
+
+def test_sweep_command_writes_results(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, [
+        "sweep", str(MINI), "--vary", "fleets.us-c17.count=range(1,3,1)",
+        "--vary", "places.EPRZ.closed=choice(0,1)", "--samples", "2", "--seed", "4",
+        "--planner", "greedy", "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "6 samples on 1 local process" in result.output
+    lines = (out / "sweep.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("sample,fleets.us-c17.count,places.EPRZ.closed,gap_days,")
+    assert len(lines) == 7
+    record = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    assert record["seed"] == 4 and record["statistics"]["solved"] == 6
+    assert [p["value"] for p in record["statistics"]["curve"]] == [1, 2, 3]
+    assert (out / "sweep.html").is_file()
+
+
+def test_sweep_command_refuses_workers_with_dask(tmp_path: Path) -> None:
+    result = runner.invoke(app, [
+        "sweep", str(MINI), "--vary", "places.EPRZ.closed=choice(0,1)", "--workers", "2",
+        "--dask", "tcp://127.0.0.1:1", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "--workers is for local processes" in result.output
