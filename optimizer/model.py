@@ -7,6 +7,8 @@ carries a readable name (`sorties[us-c17|air:KDOV>EYKA|p12]`) so a surprising mo
 Objective (see README, "How the plan is scored"):
     sum over sectors, capabilities, periods of  weight x gap x period-days
         x (1 + LATE_WEIGHT if the day is on or after the requirement's by_day)
+    + FORCE_DAY_WEIGHT per whole force and day not yet in its sector
+    + LAD_WEIGHT per whole force and day debarked after its deployment line's LAD
     + a ton-km cost scaled so that all of it is worth less than COST_BUDGET gap-days.
 """
 
