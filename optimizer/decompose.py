@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from optimizer.aggregate import Movement
 from optimizer.model import Model
 from optimizer.readiness import arrived_by_day
-from optimizer.schedule import Schedule, Supply, Trip
+from optimizer.schedule import Dispatch, Schedule, Shipment
 from optimizer.timing import Group, vehicles_needed
 
 EPS_T = 1e-6  # tons below this are solver noise
@@ -130,7 +130,7 @@ def _split_among_forces(
 
 def _trips(
     model: Model, values: list[float], loads: dict[Group, dict[str, float]]
-) -> list[Trip]:
+) -> list[Dispatch]:
     net, period = model.net, model.net.period_hours
     trips = []
     for g, cargo in sorted(loads.items(), key=lambda kv: (kv[0].period, kv[0].timing.leg.id,
@@ -144,7 +144,7 @@ def _trips(
         vehicles = max(1, min(need, int(round(values[model.vehicles[g]]))))
         for j in range(k):
             trips.append(
-                Trip(
+                Dispatch(
                     fleet=fleet.id,
                     leg=g.timing.leg.id,
                     depart_h=g.timing.depart_h(g.period, period, j),
@@ -157,7 +157,7 @@ def _trips(
     return trips
 
 
-def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Supply]:
+def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Shipment]:
     """Hand each (sector, standards, day)'s supply to the forces there: first what the model
     counted ready, then the rest towards each force's full need, split across depots in
     proportion to what each shipped."""
@@ -197,7 +197,7 @@ def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Suppl
                 tons = given[f] * shipped / total
                 if tons > EPS_T:
                     lag = model.supply_lag[(dep, s)]
-                    out.append(Supply(dep, s, f, day, day - lag, tons))
+                    out.append(Shipment(dep, s, f, day, day - lag, tons))
     return out
 
 
@@ -205,7 +205,7 @@ def _model_allocation(
     model: Model, moves: dict[str, Movement], values: list[float], sector: str, day: int,
     need: dict[str, float],
 ) -> dict[str, float]:
-    """Supply the model itself counted, per force: sustainment per ton x ready tons."""
+    """Shipment the model itself counted, per force: sustainment per ton x ready tons."""
     net = model.net
     last_period = (day + 1) * 24 // net.period_hours - 1
     given = dict.fromkeys(need, 0.0)

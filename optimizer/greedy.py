@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from contracts.network import Force, Network
 from optimizer.readiness import arrived_by_day
-from optimizer.schedule import Schedule, Supply, Trip
+from optimizer.schedule import Dispatch, Schedule, Shipment
 from optimizer.timing import (
     NEVER,
     Group,
@@ -411,7 +411,7 @@ def _points_by_member(
 # --- trips ----------------------------------------------------------------------------------
 
 
-def _trips(net: Network, residual: Residual) -> list[Trip]:
+def _trips(net: Network, residual: Residual) -> list[Dispatch]:
     """Each loaded group as `trips` trips of the fewest vehicles that carry its load."""
     out = []
     ordered = sorted(
@@ -426,7 +426,7 @@ def _trips(net: Network, residual: Residual) -> list[Trip]:
         k, ph = g.timing.trips, net.period_hours
         for j in range(k):
             out.append(
-                Trip(
+                Dispatch(
                     fleet=g.timing.fleet, leg=g.timing.leg.id,
                     depart_h=g.timing.depart_h(g.period, ph, j),
                     arrive_h=g.timing.arrive_h(g.period, ph, j),
@@ -441,8 +441,8 @@ def _trips(net: Network, residual: Residual) -> list[Trip]:
 
 
 def _sustainment(
-    net: Network, trips: list[Trip], sectors: dict[str, str | None], order: list[Force]
-) -> list[Supply]:
+    net: Network, trips: list[Dispatch], sectors: dict[str, str | None], order: list[Force]
+) -> list[Shipment]:
     """Day by day, in dispatch order, each force in its sector gets sustainment_tpd x the
     fraction of it arrived, from the nearest depots providing all its needs (nearest first,
     the next one for what the nearest cannot ship), within stock and daily throughput."""
@@ -469,7 +469,7 @@ def _sustainment(
                 stock[depot_id] -= tons
                 shipped[(depot_id, ship_day)] += tons
                 need -= tons
-                out.append(Supply(depot_id, sector, force.id, day, ship_day, tons))
+                out.append(Shipment(depot_id, sector, force.id, day, ship_day, tons))
     return out
 
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from contracts.met import clean
 from contracts.network import Network
-from optimizer.schedule import Schedule, Trip
+from optimizer.schedule import Dispatch, Schedule
 
 
-def arrived_by_day(net: Network, trips: list[Trip], sectors: dict[str, str | None]) -> dict[
+def arrived_by_day(net: Network, trips: list[Dispatch], sectors: dict[str, str | None]) -> dict[
     str, list[float]
 ]:
     """force -> cumulative tons in its sector by the end of each day of the horizon."""

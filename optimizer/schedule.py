@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 
 @dataclass
-class Trip:
-    """A trip in the optimizer's working form (cargo by force); contracts.plan.Trip is the
-    contract."""
+class Dispatch:
+    """Vehicles of one fleet leaving together over one leg, with cargo by force: the
+    optimizer's working form of what the plan writes as a contracts.plan.Trip."""
     fleet: str
     leg: str
     depart_h: float
@@ -24,8 +24,9 @@ class Trip:
 
 
 @dataclass(frozen=True)
-class Supply:
-    """A supply shipment in the optimizer's working form; contracts.plan.Supply is the contract."""
+class Shipment:
+    """Supplies a depot ships for a force in a sector: the optimizer's working form of what the
+    plan writes as a contracts.plan.Supply."""
     depot: str
     sector: str
     force: str
@@ -37,6 +38,6 @@ class Supply:
 @dataclass
 class Schedule:
     """Trips, the sector each force goes to, and supply: what build_plan turns into a Plan."""
-    trips: list[Trip]
+    trips: list[Dispatch]
     sectors: dict[str, str | None]  # force id -> sector (None: not sent anywhere)
-    supply: list[Supply]
+    supply: list[Shipment]
