@@ -8,8 +8,10 @@ For each scenario: build the network, plan with the greedy baseline and with the
 under the time limit, check both plans with the independent checker, and print one markdown
 row: scenario, alliance, members, forces, tons of cargo, closure day, gap-days (MIP, and
 greedy for comparison), gap to the best bound, solve time and the checker's verdict. The
-table goes to stdout and to benchmarks/library.md (or --out). Files under scenarios/ that are
-not scenarios (a what-if variants file) are skipped.
+table goes to stdout and to benchmarks/library.md (or --out). Run with filters, it replaces
+only those scenarios' rows of an existing table and keeps the others, so rerunning the
+scenarios a change touched updates the table without solving the whole library again. Files
+under scenarios/ that are not scenarios (a what-if variants file) are skipped.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def scenario_files(filters: list[str]) -> list[Path]:
 
 
 def run_one(path: Path, limit_s: float) -> dict[str, Any]:
+    """Network, greedy and MIP plans of one scenario, both checked: the figures of its row."""
     from checker import check_plan
     from contracts.loader import load_scenario
     from geodata.network import build_network
@@ -61,7 +64,7 @@ def run_one(path: Path, limit_s: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     mip, _ = plan_with_mip(resolved, time_limit_s=limit_s)
     solve_s = time.perf_counter() - t0
-    violations = check_plan(resolved, mip) + check_plan(resolved, greedy)
+    violations = check_plan(resolved, mip.to_json()) + check_plan(resolved, greedy.to_json())
     active = [m for m in scenario.members if not m.opt_out]
     return {
         "scenario": path.name,
@@ -69,11 +72,11 @@ def run_one(path: Path, limit_s: float) -> dict[str, Any]:
         "members": len(active),
         "forces": len(scenario.forces),
         "tons": sum(f.cargo_t for f in scenario.forces),
-        "closure_day": mip["kpis"]["closure_day"],
-        "gap_days": mip["kpis"]["gap_days"],
-        "greedy_gap_days": greedy["kpis"]["gap_days"],
-        "gap": mip["solver"]["gap"],
-        "status": mip["solver"]["status"],
+        "closure_day": mip.kpis.closure_day,
+        "gap_days": mip.kpis.gap_days,
+        "greedy_gap_days": greedy.kpis.gap_days,
+        "gap": mip.solver.gap,
+        "status": mip.solver.status,
         "solve_s": solve_s,
         "limit_s": limit_s,
         "network_s": network_s,
@@ -82,6 +85,7 @@ def run_one(path: Path, limit_s: float) -> dict[str, Any]:
 
 
 def row(r: dict[str, Any]) -> str:
+    """The markdown row of one scenario's figures (see HEADER)."""
     closure = "not within horizon" if r["closure_day"] is None else f"C+{r['closure_day']}"
     gap = "-" if r["gap"] is None else f"{100 * r['gap']:.1f}%"
     checker = "pass" if r["violations"] == 0 else f"{r['violations']} violations"
@@ -91,7 +95,17 @@ def row(r: dict[str, Any]) -> str:
             f"{r['solve_s']:.1f} ({r['limit_s']:g}) | {r['network_s']:.1f} | {checker} |")
 
 
+def kept_rows(table: Path, replaced: set[str]) -> list[str]:
+    """Rows of an existing table whose scenario is not among `replaced` (file names)."""
+    if not table.exists():
+        return []
+    rows = [ln for ln in table.read_text(encoding="utf-8").splitlines()
+            if ln.startswith("| ") and ln not in (HEADER, RULE)]
+    return [ln for ln in rows if ln.split("|")[1].strip() not in replaced]
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Solve the chosen scenarios, print their rows and write the table; 2 if none matches."""
     ap = argparse.ArgumentParser(prog="python -m benchmarks.library", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("filters", nargs="*", help="only scenario files whose name contains one")
@@ -106,13 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print("no scenario matches", file=sys.stderr)
         return 2
-    lines = [HEADER, RULE]
+    rows = kept_rows(args.out, {p.name for p in files}) if args.filters else []
     print(HEADER)
     print(RULE)
     for path in files:
         line = row(run_one(path, args.limit))
-        lines.append(line)
+        rows.append(line)
         print(line, flush=True)
+    lines = [HEADER, RULE, *sorted(rows)]
     note = (f"\nMIP planner (HiGHS, fix-and-optimize) with `--limit {args.limit:g}` s per "
             "scenario, greedy baseline beside it; gap-days are readiness capability-point-days "
             "(plan.json `kpis.gap_days`); gap to bound is the MIP plan's gap to the best "

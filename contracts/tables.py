@@ -91,10 +91,16 @@ def read_force_table(path: str | Path, c_day: dt.date | None) -> ForceTable:
         values = dict(zip(columns, cells, strict=False))
         if all(_empty(v) for v in values.values()):
             continue
+        if any(not _empty(v) for v in cells[len(columns):]):
+            table.problems.append(Problem(name, number, "forces", (
+                f"{len(cells)} cells but {len(columns)} columns: a value holding a comma "
+                'needs quotes ("Boxer, M113")')))
+            continue  # its cells are shifted: what the schema would say of them is noise
         table.forces.append(_force_of_row(table, number, values, c_day))
         table.rows.append(number)
     if not table.forces:
-        raise ScenarioError([Problem(name, None, "forces", "the table has no unit lines")])
+        raise ScenarioError(table.problems or [
+            Problem(name, None, "forces", "the table has no unit lines")])
     return table
 
 
@@ -258,7 +264,8 @@ def validate_with_table(data: Json, table: ForceTable,
 
     Each row is validated as a Force first, so one bad cell does not hide the problems of
     other rows; the rows that pass make the scenario, whose cross-list checks (unknown
-    member, duplicate uln ...) run as for an inline scenario. Errors in a row name the table,
+    member, duplicate uln ...) run as for an inline scenario (a requirement that only a
+    refused row offers is then reported as offered by none). Errors in a row name the table,
     row and column; others go through `elsewhere` (the scenario file's own lines). Raises
     ScenarioError with every problem."""
     from contracts.loader import _loc, _message
@@ -405,9 +412,18 @@ def _csv_cell(value: Any) -> str:
 
 def _write_xlsx(rows: list[list[Any]], tmp: Path) -> None:
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(SHEET)
     for r in rows:
-        sheet.append(r)
+        cells: list[Any] = []
+        for v in r:
+            if isinstance(v, str) and v.startswith("="):
+                # openpyxl would store "=..." as a formula: keep a unit's name as text
+                cell = WriteOnlyCell(sheet, value=v)
+                cell.data_type = "s"
+                v = cell
+            cells.append(v)
+        sheet.append(cells)
     book.save(tmp)

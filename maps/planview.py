@@ -126,9 +126,10 @@ class PlanView:
     def leg_path(self, leg_id: str) -> list[LatLon]:
         """The leg's drawn path, or the straight segment between its ends if it has none."""
         leg = self.legs[leg_id]
-        if len(leg.path) >= 2:
-            return list(leg.path)
-        return [self.node(leg.from_).latlon, self.node(leg.to).latlon]
+        path = list(leg.path) if len(leg.path) >= 2 else [
+            self.node(leg.from_).latlon, self.node(leg.to).latlon]
+        return unwrapped(path)
+
 
     # --- who moves what ---------------------------------------------------------------
 
@@ -243,3 +244,14 @@ class PlanView:
             gap, req = out[r.sector].get(r.day, (0.0, 0.0))
             out[r.sector][r.day] = (gap + r.gap, req + r.required)
         return dict(out)
+
+
+def unwrapped(path: list[LatLon]) -> list[LatLon]:
+    """The path with longitudes made continuous across the antimeridian (179 -> 181, not
+    -179), so a Pacific crossing is drawn across the Pacific, not the long way round."""
+    out = path[:1]
+    for lat, lon in path[1:]:
+        prev = out[-1][1]
+        lon += 360.0 * round((prev - lon) / 360.0)
+        out.append((lat, lon))
+    return out

@@ -20,6 +20,7 @@ from maps.offline import make_offline
 from maps.planview import PlanView
 from maps.render import build_map, solver_line
 from maps.style import esc, fmt_t
+from maps.tpfdd import closure_against_rdd, late_lines, line_moves
 
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
@@ -142,6 +143,30 @@ def unmet_table(rows: list[Unmet]) -> str:
     return f"<table class='list'>{head}{body}</table>"
 
 
+def rdd_section(network: Network, plan: Plan) -> str:
+    """Closure against RDD for the deployment lines that have one: the share closed by their
+    RDD, day by day, and the late lines with the plan's reason. Empty without RDDs."""
+    lines = line_moves(network, plan)
+    if not any(x.rdd_day is not None for x in lines):
+        return ""
+    days = [d for d in closure_against_rdd(lines, network.horizon_days) if d.due]
+    steps = "".join(
+        f"<tr><td>C+{d.day}</td><td>{d.met} of {d.due}</td><td>{100 * (d.share or 0):.0f}%</td>"
+        "</tr>" for d in days)
+    late = late_lines(lines)
+    rows = "".join(
+        f"<tr><td>{esc(x.uln)}</td><td>{esc(x.member)}</td><td>C+{x.rdd_day}</td>"
+        f"<td>{'C+' + str(x.closure_day) if x.closure_day is not None else 'not closed'}</td>"
+        f"<td>{x.days_late if x.days_late is not None else '-'}</td>"
+        f"<td>{esc(x.reason or '')}</td></tr>" for x in late)
+    late_html = (f"<table class='list'><tr><th>uln</th><th>member</th><th>RDD</th>"
+                 f"<th>closure</th><th>days late</th><th>why</th></tr>{rows}</table>"
+                 if late else "<p>Every line closes by its RDD.</p>")
+    return (f"<section id='rdd'><h2>Deployment lines against their RDD</h2>"
+            f"<table class='list'><tr><th>day</th><th>lines due closed by their RDD</th>"
+            f"<th>share</th></tr>{steps}</table><h2>Late lines</h2>{late_html}</section>")
+
+
 def chart_sections(view: PlanView) -> list[str]:
     """Every chart as a section; plotly.js goes inline with the first one only."""
     parts = []
@@ -188,6 +213,7 @@ ally {esc(view.ally)} &middot; solver: {solver}</div></header>
 {charts[0]}
 <section id="late"><h2>Late or undelivered forces</h2>{late_table(view)}
 <h2>Requirements still short on the last day</h2>{unmet_table(plan.unmet)}</section>
+{rdd_section(network, plan)}
 <section id="map"><h2>Deployment map</h2>{map_iframe(network, plan)}</section>
 {"".join(charts[1:])}
 </main>

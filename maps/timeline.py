@@ -169,8 +169,10 @@ def trip_features(view: PlanView, paths: dict[str, list[LatLon]]) -> list[dict[s
             },
             "properties": {
                 "times": [view.iso(h) for h, _ in timed],
+                # the mode's line style, as on the route layer: a flight is dashed in the
+                # air too, so nobody reads it as a road across the water
                 "style": {"color": color, "weight": MODE_STYLE[mode]["weight"] + 1.0,
-                          "opacity": 0.95},
+                          "opacity": 0.95, "dashArray": MODE_STYLE[mode]["dash_array"]},
                 "iconstyle": {"radius": 5, "color": "#ffffff", "weight": 1.5,
                               "fillColor": color, "fillOpacity": 1.0},
                 "tooltip": (

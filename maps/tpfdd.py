@@ -58,11 +58,16 @@ class LineMove:
     member: str
     origin: str
     sector: str | None
+    mode: str  # the mode the line asks for (air, sea, rail, road or any)
     legs: tuple[LineLeg, ...]
     closure_h: float | None
     rdd_day: int | None
     lad_day: int | None
     reason: str | None  # the plan's reason, when the force is late
+    # the plan's own verdicts (contracts.plan.ForceResult), not recomputed here
+    debark_h: float | None = None  # its last air or sea leg lands; overland: its closure
+    lad_met: bool | None = None  # debarked by its LAD; None without one
+    due_late: bool = False  # closes after its due day (its RDD when it has one), or never
 
     @property
     def poe(self) -> str | None:
@@ -75,16 +80,9 @@ class LineMove:
         return next((g.to for g in reversed(self.legs) if g.mode in STRATEGIC), None)
 
     @property
-    def pod_arrival_h(self) -> float | None:
-        """Arrival of its last air or sea trip; its closure when it moves overland only."""
-        strategic = [g.arrive_h for g in self.legs if g.mode in STRATEGIC]
-        return max(strategic) if strategic else self.closure_h
-
-    @property
     def pod_arrival_day(self) -> int | None:
-        """The day of its POD arrival."""
-        h = self.pod_arrival_h
-        return None if h is None else day_of(h)
+        """The day it debarks (the plan's debark_h)."""
+        return None if self.debark_h is None else day_of(self.debark_h)
 
     @property
     def closure_day(self) -> int | None:
@@ -100,16 +98,8 @@ class LineMove:
 
     @property
     def late(self) -> bool:
-        """It has an RDD and closes after it, or not at all."""
-        return self.rdd_day is not None and (self.closure_day is None or self.days_late != 0)
-
-    @property
-    def lad_met(self) -> bool | None:
-        """Debarked by its LAD; None when it has no LAD."""
-        if self.lad_day is None:
-            return None
-        day = self.pod_arrival_day
-        return day is not None and day <= self.lad_day
+        """It has an RDD and the plan says it closes after it, or not at all."""
+        return self.rdd_day is not None and self.due_late
 
 
 def line_moves(network: Network, plan: Plan) -> list[LineMove]:
@@ -123,11 +113,14 @@ def line_moves(network: Network, plan: Plan) -> list[LineMove]:
         result = plan.force_by_id.get(f.id)
         out.append(LineMove(
             uln=f.line.uln or f.id, force=f.id, name=f.name, member=f.member, origin=f.home,
-            sector=result.sector if result else f.sector,
+            sector=result.sector if result else f.sector, mode=f.line.mode,
             legs=_legs(f.id, carried[f.id]),
             closure_h=result.closure_h if result else None,
             rdd_day=f.line.rdd_day, lad_day=f.line.lad_day,
             reason=result.reason if result and result.late else None,
+            debark_h=result.debark_h if result else None,
+            lad_met=result.lad_met if result else None,
+            due_late=result.late if result else False,
         ))
     return out
 
@@ -154,7 +147,8 @@ def tpfdd_frame(network: Network, plan: Plan) -> pd.DataFrame:
     for x in lines:
         row: dict[str, Any] = {
             "uln": x.uln, "force": x.force, "unit_name": x.name, "member": x.member,
-            "origin": x.origin, "poe": x.poe, "pod": x.pod, "sector": x.sector,
+            "origin": x.origin, "mode": x.mode, "poe": x.poe, "pod": x.pod,
+            "sector": x.sector,
             "pod_arrival_day": x.pod_arrival_day, "closure_day": x.closure_day,
             "rdd_day": x.rdd_day, "days_late": x.days_late, "lad_day": x.lad_day,
             "lad_met": x.lad_met, "late": x.late if x.rdd_day is not None else None,
@@ -217,6 +211,7 @@ class NodeDay:
     place: str
     day: int
     tons_in: float  # cargo available here this day (arrival hour), as throughput counts it
+    tons_out: float  # cargo leaving this day (departure hour); no limit in the model
     throughput_t: float | None  # tons that may arrive; None: no limit
     ground_h: float  # aircraft-hours on the ground: loading at departures, unloading at arrivals
     mog_h: float | None  # MOG x 24 x outage factor; None: no MOG
@@ -232,23 +227,29 @@ class NodeDay:
 
 
 def node_load(network: Network, plan: Plan) -> list[NodeDay]:
-    """Every place a trip touches, every day of the horizon (and any later day in use), with
-    what arrives and the aircraft ground time against that day's limits (docs/contracts.md:
-    `mog` counts load_h where an aircraft leaves and unload_h where it lands)."""
+    """Every place a trip touches (not sector nodes), every day of the horizon (and any later
+    day in use), with what arrives and the aircraft ground time against that day's limits
+    (docs/contracts.md: `mog` counts load_h where an aircraft leaves and unload_h where it
+    lands)."""
     tons: dict[tuple[str, int], float] = defaultdict(float)
+    out: dict[tuple[str, int], float] = defaultdict(float)
     ground: dict[tuple[str, int], float] = defaultdict(float)
     for t in plan.trips:
         arrive = (t.to, day_of(t.arrive_h))
         tons[arrive] += t.tons
+        out[(t.from_, day_of(t.depart_h))] += t.tons
         fleet = network.fleets.get(t.fleet)
         if t.mode == "air" and fleet is not None:
             ground[(t.from_, day_of(t.depart_h))] += t.vehicles * fleet.load_h
             ground[arrive] += t.vehicles * fleet.unload_h
-    used = {pid for pid, _ in [*tons, *ground] if pid in network.places}
-    last = max([network.horizon_days - 1, *(d for _, d in [*tons, *ground])])
+    # sector nodes have no capacity: what arrives there is closure, not load
+    touched = [*tons, *out, *ground]
+    used = {pid for pid, _ in touched
+            if pid in network.places and not network.places[pid].is_sector}
+    last = max([network.horizon_days - 1, *(d for _, d in touched)])
     return [
-        NodeDay(pid, day, tons.get((pid, day), 0.0), p.throughput_on(day),
-                ground.get((pid, day), 0.0), p.ground_hours_on(day))
+        NodeDay(pid, day, tons.get((pid, day), 0.0), out.get((pid, day), 0.0),
+                p.throughput_on(day), ground.get((pid, day), 0.0), p.ground_hours_on(day))
         for pid, p in network.places.items() if pid in used
         for day in range(last + 1)
     ]
@@ -259,11 +260,12 @@ def node_load_frame(network: Network, plan: Plan) -> pd.DataFrame:
     rows = [{
         "place": n.place, "name": network.places[n.place].name,
         "kind": network.places[n.place].kind, "day": n.day, "tons_in": round(n.tons_in, 3),
+        "tons_out": round(n.tons_out, 3),
         "throughput_t": n.throughput_t, "ground_h": round(n.ground_h, 3), "mog_h": n.mog_h,
         "share_used": None if n.share is None else round(n.share, 4),
     } for n in node_load(network, plan)]
-    columns = ["place", "name", "kind", "day", "tons_in", "throughput_t", "ground_h", "mog_h",
-               "share_used"]
+    columns = ["place", "name", "kind", "day", "tons_in", "tons_out", "throughput_t",
+               "ground_h", "mog_h", "share_used"]
     return pd.DataFrame(rows, columns=columns)
 
 
