@@ -595,10 +595,11 @@ def bottlenecks(
     from contracts.files import write_json
     from contracts.network import Network
     from contracts.plan import Plan
-    from optimizer.bottlenecks import bottleneck_values, scenario_resolver
-    from optimizer.bottlenecks import confirm as confirm_prices
+    from optimizer.bottlenecks import bottleneck_values
     from optimizer.settings import SearchSettings
     from optimizer.solve import stderr_progress
+    from whatif.bottlenecks import confirm as confirm_prices
+    from whatif.bottlenecks import scenario_resolver
 
     _needs_plan(out)
     _solve_options("mip", "highs", time_limit, gap, subproblems, quiet)

@@ -9,8 +9,8 @@ surcharge, the force-days and ton-km tie-breakers), so each row dual y is direct
 per unit of the row's bound. HiGHS's sign: y = d(gap-days) / d(bound), so raising a binding
 upper bound gives y <= 0, and a resource's saving is -y x the change in its rows' bounds.
 
-How each resource is valued, from which rows (`Model.rows`, `Model.capacity_rows`,
-`Model.conserve_rows`, recorded by the add_* functions of optimizer/model.py):
+How each resource is valued, from which rows (`Model.rows`, `Model.capacity_rows` and
+`Model.gap_rows`, row indices recorded by the add_* functions of optimizer/model.py):
 
 - place, 1,000 t/day more throughput: every `throughput` row of the place (one a day) gets
   1 kt more room: saving = -sum over days of y[throughput, place, day] x 1 kt.
@@ -25,26 +25,29 @@ How each resource is valued, from which rows (`Model.rows`, `Model.capacity_rows
   touch has room for its ground hours: its value is the best such sequence of groups, a
   longest path over periods (`_best_sequence`).
 - member, decision one day earlier. A member's decision day sets the activation day of its
-  forces (decision + readiness: a movement's tons appear at home then, as the right-hand
-  side of its first `conserve` row) and of the fleets it decides for (max(available_day, the
-  first owner's decision)). The fixed LP has no columns before an activation, so a day earlier
-  cannot be priced in it directly; its mirror, a day later, can, and is taken as the
-  estimate: each movement's tons appearing a day later at home cost
-  tons x (y[conserve, home, start + 1 day] - y[conserve, home, start]), and each fleet it
-  activates loses the vehicles the plan starts on its first day, sum of w_g x vehicles_g.
-  Members that decide on C-day already, or opt out, have no entry. A fleet whose
-  available_day, not the decision, sets its activation day is counted too (resolved.json does
-  not say which); the confirmation shows it.
+  forces (decision + readiness: a movement's tons appear at home then, in its first
+  `conserve` row) and of the fleets it decides for (max(available_day, the first owner's
+  decision)). The fixed LP has no columns before an activation, and a right-hand side moved
+  on a `conserve` row prices nothing (the tonnage columns are capped at the movement's tons,
+  so those duals are degenerate). So the decision is priced where it ends: everything the
+  member's movements have in their sectors (delivered, or ready when supplied) on day d + 1
+  is there on day d instead, each capability point worth the dual y >= 0 of that day's
+  readiness row (`gap_rows`): saving = sum over sectors, capabilities and periods q of
+  y[gap, q] x points per kt x (x[q + 1 day] - x[q]). This takes its lift and supply to move
+  a day earlier with it; cargo of other members on the member's fleets is not credited, and
+  the last day (whose next day is past the horizon) gains nothing. Members that decide on
+  C-day already, or opt out, have no entry.
 - MOG slots are not valued: with vehicles fixed no aircraft can be added or moved, so MOG
-  rows have no price; `mobilize whatif --degrade-place` measures them.
+  rows have no price; a re-solve with a larger `mog` in the scenario measures one.
 
 A dual is a marginal rate, so the estimates are confirmed by re-solving the whole MIP with
-each change (`confirm`): the figures differ when the change is larger than the dual's range
-(a vehicle is 77.5 t a trip, 1,000 t/day may be far more than a place can use), when the
-re-solve re-plans the integer decisions the estimate held fixed (it can only gain from that),
-when the LP is degenerate (a binding row with several valid duals: the solver reports one),
-and because the re-solve is a heuristic search with a work budget, which may land on another
-plan.
+each change (`confirm`). The figures differ when the change is larger than the dual's range
+(a vehicle is 77.5 t a trip, 1,000 t/day may be far more than a place can use); when one
+unit is summed over many rows (a vehicle's groups each priced as if it alone took the
+scarcest cargo); when the re-solve re-plans the integer decisions the estimate held fixed
+(it can only gain from that); when the LP is degenerate (a binding row with several valid
+duals: the solver reports one); and because the re-solve is a heuristic search with a work
+budget, which may land on another plan.
 """
 
 from __future__ import annotations
@@ -52,21 +55,18 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from contracts.errors import MobilizeError
 from contracts.network import Network
 from contracts.plan import Plan
 from optimizer.lp import LinearModel
-from optimizer.model import KT, Group, Model
-from optimizer.planner import plan_with_mip, planning_model
-from optimizer.schedule import Schedule, Supply, Trip
-from optimizer.settings import SearchSettings
-from optimizer.solve import Progress, highs_with
-from optimizer.timing import ground_hours
+from optimizer.model import KT, Model
+from optimizer.planner import planning_model
+from optimizer.schedule import Dispatch, Schedule, Shipment
+from optimizer.solve import highs_with
+from optimizer.timing import Group, ground_hours
 from optimizer.warmstart import start_from_schedule
 
 UNIT_T = 1000.0  # one unit of throughput (t/day) or stock (t) asked for
@@ -107,6 +107,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Bottleneck:
+    """One resource's value: estimated from the duals, and confirmed by a re-solve if asked."""
+
     change: Change
     estimate: float  # gap-days saved, from the duals
     confirmed: float | None = None  # gap-days saved by the re-solve with the change
@@ -144,6 +146,7 @@ class FixedLP:
     """The model, the plan's column values (kilotons) and the fixed LP's solution."""
 
     model: Model
+    lp: LinearModel  # the model with the plan's integers fixed and gap-days as objective
     plan_values: list[float]
     values: list[float]
     duals: list[float]
@@ -157,10 +160,10 @@ def schedule_from_plan(plan: Plan) -> Schedule:
         cargo: dict[str, float] = defaultdict(float)
         for c in t.cargo:
             cargo[c.force] += c.tons
-        trips.append(Trip(t.fleet, t.leg, t.depart_h, t.arrive_h, t.return_h, t.vehicles,
+        trips.append(Dispatch(t.fleet, t.leg, t.depart_h, t.arrive_h, t.return_h, t.vehicles,
                           dict(cargo)))
     sectors = {f.force: f.sector for f in plan.forces}
-    supply = [Supply(s.depot, s.sector, s.force, s.day, s.ship_day, s.tons)
+    supply = [Shipment(s.depot, s.sector, s.force, s.day, s.ship_day, s.tons)
               for s in plan.supply]
     return Schedule(trips, sectors, supply)
 
@@ -186,7 +189,7 @@ def solve_fixed(net: Network, plan: Plan) -> FixedLP:
         raise BottleneckError(f"the LP with the plan's integers fixed did not solve: "
                               f"{h.modelStatusToString(h.getModelStatus())}")
     solution = h.getSolution()
-    return FixedLP(model, values, list(solution.col_value), list(solution.row_dual),
+    return FixedLP(model, lp, values, list(solution.col_value), list(solution.row_dual),
                    float(h.getInfo().objective_function_value))
 
 
@@ -224,8 +227,7 @@ def bottleneck_values(net: Network, plan: Plan) -> Prices:
            for d, v in _row_sums(fixed, "depot_stock").items()]
         + [Bottleneck(Change("depot_throughput", d), v)
            for d, v in _row_sums(fixed, "depot_throughput").items()]
-        + [Bottleneck(Change("member", m), v)
-           for m, v in _member_values(fixed, worth).items()]
+        + [Bottleneck(Change("member", m), v) for m, v in _member_values(fixed).items()]
     )
     return Prices(plan.kpis.gap_days, fixed.gap_days, ranked(values))
 
@@ -298,117 +300,42 @@ def _best_sequence(groups: list[tuple[Group, float]], periods: int) -> float:
     return best[0]
 
 
-def _member_values(fixed: FixedLP, worth: dict[Group, float]) -> dict[str, float]:
-    """A day earlier decision, priced as its mirror: what a day later would cost."""
-    model, duals = fixed.model, fixed.duals
+def _member_values(fixed: FixedLP) -> dict[str, float]:
+    """A day earlier decision: what the member's movements deliver on each day delivered a
+    day sooner, priced by the readiness rows' duals (gap-days per capability point)."""
+    model = fixed.model
     net = model.net
     day = net.period_of_day(1)
     out: dict[str, float] = {}
     for code, member in net.members.items():
         if member.opt_out or member.decision_delay_days <= 0:
             continue  # nothing earlier than C-day
+        own = [m for m in model.movements if m.member == code]
         saved = 0.0
-        for m in model.movements:
-            if m.member != code:
-                continue
-            start = net.period_of_day(m.activation_day)
-            now = model.conserve_rows[(m.id, m.home, start)]
-            later = model.conserve_rows.get((m.id, m.home, start + day))
-            y_later = duals[later] if later is not None else 0.0  # after the horizon: lost
-            saved += m.tons / KT * (y_later - duals[now])
-        for f in _decided_by(net, code):
-            first = net.period_of_day(net.fleets[f].activation_day or 0)
-            saved += sum(w * fixed.plan_values[model.vehicles[g]] for g, w in worth.items()
-                         if g.timing.fleet == f and first <= g.period < first + day)
+        for key, y in _point_prices(fixed).items():
+            sector, capability, q = key
+            for m in own:
+                ahead = model.readiness_col(m.id, sector, q + day)
+                if ahead is None:
+                    continue  # past the horizon: what it would bring is not in the model
+                now = model.readiness_col(m.id, sector, q)
+                more = fixed.values[ahead] - (fixed.values[now] if now is not None else 0.0)
+                saved += y * m.points_per_ton.get(capability, 0.0) * KT * more
         out[code] = saved if abs(saved) > TOL else 0.0
     return out
 
 
-def _decided_by(net: Network, code: str) -> list[str]:
-    """Fleets whose activation day is this member's decision: it owns them and decides
-    first among their owners taking part."""
-    delay = net.members[code].decision_delay_days
-    out = []
-    for f in net.fleets.values():
-        owners = [net.members[o] for o in f.owners if not net.members[o].opt_out]
-        if code in f.owners and f.activation_day == delay and (
-            min(o.decision_delay_days for o in owners) == delay
-        ):
-            out.append(f.id)
+def _point_prices(fixed: FixedLP) -> dict[tuple[str, str, int], float]:
+    """Gap-days one more capability point saves, per (sector, capability, period): the dual
+    of its readiness row, or where no movement can be there yet (no row: the gap is fixed at
+    the requirement) the gap's own cost while the requirement is positive."""
+    out = {}
+    for key, col in fixed.model.gap.items():
+        row = fixed.model.gap_rows.get(key)
+        if row is not None:
+            y = fixed.duals[row]
+        else:
+            y = fixed.lp.col_cost[col] if fixed.lp.col_lb[col] > 0 else 0.0
+        if abs(y) > TOL:
+            out[key] = y
     return out
-
-
-# --- confirming by re-solving --------------------------------------------------------------
-
-
-Resolver = Callable[[Change], dict[str, Any]]  # a change -> the changed resolved network
-
-
-def confirm(prices: Prices, count: int, resolve: Resolver, settings: SearchSettings,
-            time_limit_s: float = 900.0, progress: Progress | None = None) -> Prices:
-    """The first `count` estimates confirmed: the whole MIP re-solved with the change, with
-    the same settings; the saving is the plan's gap-days minus the re-solved plan's."""
-    values = list(prices.values)
-    for i, b in enumerate(values[:count]):
-        if progress is not None:
-            progress(f"confirming {i + 1}/{min(count, len(values))}: {b.change.resource}, "
-                     f"{b.change.unit}")
-        plan, _ = plan_with_mip(resolve(b.change), "highs", time_limit_s, settings=settings)
-        after = plan.kpis.gap_days
-        values[i] = dataclasses.replace(b, confirmed=prices.plan_gap_days - after,
-                                        confirmed_gap_days=after)
-    return dataclasses.replace(prices, values=values)
-
-
-def changed_scenario_data(data: dict[str, Any], change: Change) -> dict[str, Any]:
-    """A scenario document (the YAML's mapping) with one unit more of one resource. The
-    what-if kinds only take away (fleet_loss, degrade_place also scales MOG, member_delay
-    only delays), so the change is made on the document itself."""
-    out = {k: ([dict(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v)
-           for k, v in data.items()}
-
-    def item(key: str, field: str) -> dict[str, Any]:
-        for x in out[key]:
-            if x.get(field) == change.target:
-                return x
-        raise BottleneckError(f"no {key[:-1]} {change.target!r} in the scenario")
-
-    if change.kind == "fleet":
-        item("fleets", "id")["count"] = int(item("fleets", "id")["count"]) + 1
-    elif change.kind == "throughput":
-        place = item("places", "id")
-        place["throughput_tpd"] = float(place["throughput_tpd"]) + UNIT_T
-    elif change.kind == "depot_stock":
-        depot = item("depots", "id")
-        depot["stock_t"] = float(depot["stock_t"]) + UNIT_T
-    elif change.kind == "depot_throughput":
-        depot = item("depots", "id")
-        depot["throughput_tpd"] = float(depot["throughput_tpd"]) + UNIT_T
-    else:
-        member = item("members", "code")
-        member["decision_delay_days"] = int(member.get("decision_delay_days", 0)) - 1
-    return out
-
-
-def scenario_resolver(resolved: dict[str, Any]) -> Resolver:
-    """Changes applied to the scenario file resolved.json was built from, then resolved again
-    (geodata), as `mobilize solve` does. BottleneckError if that file is gone or changed."""
-    from contracts.loader import file_sha256, load_scenario
-    from contracts.scenario import Scenario
-    from geodata.network import build_network
-
-    ref = resolved["scenario"]
-    path = Path(ref.get("file") or "")
-    if not path.is_file():
-        raise BottleneckError(f"cannot confirm: the scenario file {str(path)!r} that "
-                              "resolved.json was built from is not there")
-    if file_sha256(path) != ref["sha256"]:
-        raise BottleneckError(f"cannot confirm: {path} has changed since resolved.json was "
-                              "built from it (sha256 differs); solve it again first")
-    base = load_scenario(path).model_dump(mode="json", by_alias=True, exclude_none=True)
-
-    def resolve(change: Change) -> dict[str, Any]:
-        s = Scenario.model_validate(changed_scenario_data(base, change))
-        return build_network(s, path).to_json()
-
-    return resolve

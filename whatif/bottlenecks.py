@@ -1,0 +1,88 @@
+"""Confirming bottleneck values by re-solving (`mobilize bottlenecks --confirm K`): each of
+the first estimates of optimizer.bottlenecks applied to the scenario file the plan was made
+from, resolved and planned again with the same settings. A what-if, so it lives here: it
+needs the network builder as well as the planner."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from optimizer.bottlenecks import UNIT_T, BottleneckError, Change, Prices
+from optimizer.planner import plan_with_mip
+from optimizer.settings import SearchSettings
+from optimizer.solve import Progress
+
+Resolver = Callable[[Change], dict[str, Any]]  # a change -> the changed resolved network
+
+
+def confirm(prices: Prices, count: int, resolve: Resolver, settings: SearchSettings,
+            time_limit_s: float = 900.0, progress: Progress | None = None) -> Prices:
+    """The first `count` estimates confirmed: the whole MIP re-solved with the change, with
+    the same settings; the saving is the plan's gap-days minus the re-solved plan's."""
+    values = list(prices.values)
+    for i, b in enumerate(values[:count]):
+        if progress is not None:
+            progress(f"confirming {i + 1}/{min(count, len(values))}: {b.change.resource}, "
+                     f"{b.change.unit}")
+        plan, _ = plan_with_mip(resolve(b.change), "highs", time_limit_s, settings=settings)
+        after = plan.kpis.gap_days
+        values[i] = dataclasses.replace(b, confirmed=prices.plan_gap_days - after,
+                                        confirmed_gap_days=after)
+    return dataclasses.replace(prices, values=values)
+
+
+def changed_scenario_data(data: dict[str, Any], change: Change) -> dict[str, Any]:
+    """A scenario document (the YAML's mapping) with one unit more of one resource. The
+    what-if kinds only take away (fleet_loss, degrade_place also scales MOG, member_delay
+    only delays), so the change is made on the document itself."""
+    out = {k: ([dict(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v)
+           for k, v in data.items()}
+
+    def item(key: str, field: str) -> dict[str, Any]:
+        for x in out[key]:
+            if x.get(field) == change.target:
+                return x
+        raise BottleneckError(f"no {key[:-1]} {change.target!r} in the scenario")
+
+    if change.kind == "fleet":
+        item("fleets", "id")["count"] = int(item("fleets", "id")["count"]) + 1
+    elif change.kind == "throughput":
+        place = item("places", "id")
+        place["throughput_tpd"] = float(place["throughput_tpd"]) + UNIT_T
+    elif change.kind == "depot_stock":
+        depot = item("depots", "id")
+        depot["stock_t"] = float(depot["stock_t"]) + UNIT_T
+    elif change.kind == "depot_throughput":
+        depot = item("depots", "id")
+        depot["throughput_tpd"] = float(depot["throughput_tpd"]) + UNIT_T
+    else:
+        member = item("members", "code")
+        member["decision_delay_days"] = int(member.get("decision_delay_days", 0)) - 1
+    return out
+
+
+def scenario_resolver(resolved: dict[str, Any]) -> Resolver:
+    """Changes applied to the scenario file resolved.json was built from, then resolved again
+    (geodata), as `mobilize solve` does. BottleneckError if that file is gone or changed."""
+    from contracts.loader import file_sha256, load_scenario
+    from contracts.scenario import Scenario
+    from geodata.network import build_network
+
+    ref = resolved["scenario"]
+    path = Path(ref.get("file") or "")
+    if not path.is_file():
+        raise BottleneckError(f"cannot confirm: the scenario file {str(path)!r} that "
+                              "resolved.json was built from is not there")
+    if file_sha256(path) != ref["sha256"]:
+        raise BottleneckError(f"cannot confirm: {path} has changed since resolved.json was "
+                              "built from it (sha256 differs); solve it again first")
+    base = load_scenario(path).model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def resolve(change: Change) -> dict[str, Any]:
+        s = Scenario.model_validate(changed_scenario_data(base, change))
+        return build_network(s, path).to_json()
+
+    return resolve
