@@ -1,6 +1,6 @@
 """Bottleneck values (optimizer/bottlenecks.py, confirmed by whatif/bottlenecks.py) on tiny
-networks whose duals are worked out by hand: every estimate here is a number of gap-days, and a wrong sign, unit (tons for kilotons)
-or set of periods gives another number."""
+networks whose duals are worked out by hand: every estimate here is a number of gap-days,
+and a wrong sign, unit (tons for kilotons) or set of periods gives another number."""
 
 from __future__ import annotations
 
