@@ -30,6 +30,16 @@ err_console = Console(stderr=True, soft_wrap=True)  # error lines stay whole for
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder to write results into.")]
+# The solver's options, the same for solve, whatif, sweep and bottlenecks.
+PlannerOpt = Annotated[str, typer.Option(help="mip (optimal) or greedy (fast baseline).")]
+SolverOpt = Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")]
+TimeLimitOpt = Annotated[float, typer.Option(
+    help="Safety net in seconds for each solve: the search stops at its work budget, the same "
+         "on every run; a plan this limit cuts says so and may differ between runs.")]
+GapOpt = Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")]
+SubproblemsOpt = Annotated[int, typer.Option(
+    help="Work budget of fix-and-optimize: subproblems solved at most.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="No solver progress on stderr.")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -112,15 +122,12 @@ def inspect(scenario: ScenarioArg, out: OutOpt = Path("out")) -> None:
 def solve(
     scenario: ScenarioArg,
     out: OutOpt = Path("out"),
-    planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (baseline).")] = "mip",
-    solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
-    time_limit: Annotated[float, typer.Option(
-        help="Safety net in seconds: the search stops at its work budget, the same on every "
-             "run; a plan this limit cuts says so and may differ between runs.")] = 900.0,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
-    subproblems: Annotated[int, typer.Option(
-        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No solver progress on stderr.")] = False,
+    planner: PlannerOpt = "mip",
+    solver: SolverOpt = "highs",
+    time_limit: TimeLimitOpt = 900.0,
+    gap: GapOpt = 1e-4,
+    subproblems: SubproblemsOpt = 24,
+    quiet: QuietOpt = False,
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
 ) -> None:
     """Plan the reinforcement: writes resolved.json, plan.json and plan.csv, checks the plan."""
@@ -309,14 +316,12 @@ def whatif(
         help="Variants file (YAML): what-ifs to apply to the scenario.", show_default=False)
     ] = None,
     out: OutOpt = Path("out-whatif"),
-    planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (baseline).")] = "mip",
-    solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
-    time_limit: Annotated[float, typer.Option(
-        help="Safety net in seconds for each solve (as in `solve`).")] = 900.0,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
-    subproblems: Annotated[int, typer.Option(
-        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No solver progress on stderr.")] = False,
+    planner: PlannerOpt = "mip",
+    solver: SolverOpt = "highs",
+    time_limit: TimeLimitOpt = 900.0,
+    gap: GapOpt = 1e-4,
+    subproblems: SubproblemsOpt = 24,
+    quiet: QuietOpt = False,
     close_place: ListOpt = None,
     degrade_place: Annotated[list[str] | None, typer.Option(
         help="PLACE:FACTOR, e.g. PLGDN:0.5.", show_default=False)] = None,
@@ -457,13 +462,11 @@ def sweep(
     seed: Annotated[int, typer.Option(
         help="Seed of the draws: the same seed gives the same samples and statistics.")] = 0,
     out: OutOpt = Path("out-sweep"),
-    planner: Annotated[str, typer.Option(help="mip (optimal) or greedy (fast).")] = "mip",
-    solver: Annotated[str, typer.Option("--solver", help="highs, scip or cp-sat.")] = "highs",
-    time_limit: Annotated[float, typer.Option(
-        help="Safety net in seconds for each solve (as in `solve`).")] = 900.0,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
-    subproblems: Annotated[int, typer.Option(
-        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
+    planner: PlannerOpt = "mip",
+    solver: SolverOpt = "highs",
+    time_limit: TimeLimitOpt = 900.0,
+    gap: GapOpt = 1e-4,
+    subproblems: SubproblemsOpt = 24,
     workers: Annotated[int | None, typer.Option(
         help="Local processes (default: one per core).", show_default=False)] = None,
     dask: Annotated[str | None, typer.Option(
@@ -582,11 +585,9 @@ def bottlenecks(
              "give the budget the plan was solved with).")] = 0,
     json_: Annotated[bool, typer.Option("--json", help="Print bottlenecks.json, no table.")
                      ] = False,
-    time_limit: Annotated[float, typer.Option(
-        help="Safety net in seconds for each confirming solve.")] = 900.0,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap to the bound.")] = 1e-4,
-    subproblems: Annotated[int, typer.Option(
-        help="Work budget of fix-and-optimize: subproblems solved at most.")] = 24,
+    time_limit: TimeLimitOpt = 900.0,
+    gap: GapOpt = 1e-4,
+    subproblems: SubproblemsOpt = 24,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
 ) -> None:
     """What to ask for first: gap-days saved by one more unit of each resource (a vehicle,

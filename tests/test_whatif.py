@@ -342,7 +342,8 @@ def test_baltic_whatifs_apply_to_the_baltic_scenario() -> None:
     vf, lines = load_variants(root / "whatifs" / "baltic_whatifs.yaml")
     done = {v.id: s for v, s in zip(vf.variants, apply_all(base, vf.variants, lines),
                                     strict=True)}
-    assert done["gdansk-closed"].closed_places == ["PLGDN"]
+    (gdansk,) = done["gdansk-closed"].outages  # closed for the first ten days only
+    assert (gdansk.place, gdansk.from_day, gdansk.to_day, gdansk.factor) == ("PLGDN", 0, 9, 0.0)
     assert done["de-plus-5"].member("DE").decision_delay_days == (
         base.member("DE").decision_delay_days + 5)
     assert next(f.count for f in done["c17-third-lost"].fleets if f.id == "us-c17") == 27
