@@ -1,9 +1,11 @@
-"""Screenshot a solved plan's map.html for the README, in headless Chromium with no network.
+"""Screenshot a page mobilize wrote (a map, a report, a comparison) for the README, in headless
+Chromium with no network.
 
-    python scripts/screenshot_map.py out-anzus/map.html docs/img/map-anzus.png
-    python scripts/screenshot_map.py out/map.html x.png --view "All routes" --size 1400x900
+    python scripts/screenshot.py out-anzus/map.html docs/img/map-anzus.png
+    python scripts/screenshot.py out/map.html x.png --view "All routes" --size 1400x900
+    python scripts/screenshot.py out-whatif/compare.html docs/img/compare.png --size 1600x1300
 
-The page opens as a planner sees it (the theatre view, the time slider at the busiest day);
+A map opens as a planner sees it (the theatre view, the time slider at the busiest day);
 `--view` clicks one of the map's view buttons first. Every http(s) request is aborted, so the
 picture is also proof that the page works offline. Needs Debian's /usr/bin/chromium and the
 `playwright` package (its own browser download is not used).
@@ -30,7 +32,8 @@ def screenshot(page_file: Path, png: Path, width: int, height: int, view: str | 
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(page_file.resolve().as_uri())
-            page.wait_for_selector(".leaflet-bar-timecontrol", timeout=20_000)
+            # a map has a time slider, a report or comparison plotly charts: wait for either
+            page.wait_for_selector(".leaflet-bar-timecontrol, .js-plotly-plot", timeout=20_000)
             if view:
                 page.locator(".mbz-views a", has_text=view).click()
             page.wait_for_timeout(SETTLE_MS)
@@ -43,15 +46,15 @@ def screenshot(page_file: Path, png: Path, width: int, height: int, view: str | 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: MAP_HTML PNG [--size WxH] [--view LABEL]."""
+    """Command line: PAGE_HTML PNG [--size WxH] [--view LABEL]."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("map_html", type=Path)
+    ap.add_argument("page_html", type=Path)
     ap.add_argument("png", type=Path)
     ap.add_argument("--size", default="1400x900", help="viewport WIDTHxHEIGHT in pixels")
     ap.add_argument("--view", default=None, help='a view button to click, e.g. "All routes"')
     args = ap.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
-    screenshot(args.map_html, args.png, width, height, args.view)
+    screenshot(args.page_html, args.png, width, height, args.view)
     print(f"wrote {args.png} ({args.png.stat().st_size / 1000:.0f} kB)")
 
 
