@@ -34,10 +34,14 @@ def load_scenario(path: str | Path, forces_table: str | Path | None = None) -> S
 
     `forces_table`: a force table (contracts/tables.py) whose lines replace the file's forces
     (`mobilize import`). The scenario's fingerprint (`Scenario.fingerprint`, the sha256 of the
-    file) is taken here, once, from the very bytes that were parsed."""
+    file, and of its force table after it when it has one, so a changed table is a changed
+    scenario) is taken here, once, from the very bytes that were parsed."""
     data = _read_bytes(path, ScenarioError)
     scenario = parse_scenario(_decoded(data, str(path), ScenarioError), str(path), forces_table)
-    scenario.set_fingerprint(hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data)
+    if scenario.forces_table:
+        digest.update(_read_bytes(scenario.forces_table, ScenarioError))
+    scenario.set_fingerprint(digest.hexdigest())
     return scenario
 
 
@@ -84,7 +88,9 @@ def _parse(text: str, name: str, forces_table: str | Path | None = None) -> Scen
     data = _plain(doc)
     table = _forces_table(data, doc, name, forces_table)
     if table is not None:  # errors in its rows name the table's file, row and column
-        return validate_with_table(data, table, lambda p, msg: _problem(name, doc, p, msg))
+        scenario = validate_with_table(data, table, lambda p, msg: _problem(name, doc, p, msg))
+        scenario.set_forces_table(table.file)
+        return scenario
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

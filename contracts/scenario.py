@@ -360,6 +360,7 @@ class Scenario(_Model):
     # sha256 of the file it was loaded from ("" for a scenario built in memory): set once by
     # contracts.loader.load_scenario, never read from the file itself
     _fingerprint: str = PrivateAttr(default="")
+    _forces_table: str = PrivateAttr(default="")  # the table its forces came from, if any
 
     name: str
     alliance: str
@@ -409,6 +410,15 @@ class Scenario(_Model):
     def fingerprint(self) -> str:
         """sha256 of the scenario file it was loaded from; "" if built in memory."""
         return self._fingerprint
+
+    @property
+    def forces_table(self) -> str:
+        """The force table (docs/tables.md) its forces were read from; "" if inline."""
+        return self._forces_table
+
+    def set_forces_table(self, path: str) -> None:
+        """Record where its forces came from (the loader does)."""
+        self._forces_table = path
 
     def set_fingerprint(self, sha256: str) -> None:
         """Record the file's fingerprint (the loader does, once, at load)."""

@@ -69,7 +69,8 @@ def test_a_written_table_reads_back_to_the_same_forces(tmp_path: Path, suffix: s
     back = load_scenario(MINI, forces_table=path)
     # a force without a uln is written under its id, which reading makes its uln too
     assert back.forces == [f.model_copy(update={"uln": f.uln or f.id}) for f in s.forces]
-    assert back.model_copy(update={"forces": s.forces}) == s
+    assert back.model_copy(update={"forces": s.forces}).model_dump() == s.model_dump()
+    assert back.forces_table == str(path) and s.forces_table == ""
 
 
 def test_a_table_written_twice_is_the_same(tmp_path: Path) -> None:
@@ -205,6 +206,17 @@ def test_a_scenario_reads_its_forces_from_a_table(tmp_path: Path) -> None:
     s = load_scenario(scenario_with_table(tmp_path, "tables/forces.csv"))
     assert [f.id for f in s.forces] == ["PL001", "US001"]
     assert s.fleets == load_scenario(MINI).fleets
+
+
+def test_a_changed_table_is_a_changed_scenario(tmp_path: Path) -> None:
+    """The fingerprint plans are checked against covers the table, not only the YAML, so a
+    plan made before the table changed is seen to be stale."""
+    write_csv(tmp_path, [HEADER, *GOOD])
+    path = scenario_with_table(tmp_path, "forces.csv")
+    before = load_scenario(path).fingerprint
+    assert before and before == load_scenario(path).fingerprint
+    write_csv(tmp_path, [HEADER, GOOD[0].replace(",1500,", ",1400,"), GOOD[1]])
+    assert load_scenario(path).fingerprint != before
 
 
 def test_errors_in_a_scenarios_table_name_the_table(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def changed_scenario_data(data: dict[str, Any], change: Change) -> dict[str, Any
 def scenario_resolver(resolved: dict[str, Any]) -> Resolver:
     """Changes applied to the scenario file resolved.json was built from, then resolved again
     (geodata), as `mobilize solve` does. BottleneckError if that file is gone or changed."""
-    from contracts.loader import file_sha256, load_scenario
+    from contracts.loader import load_scenario
     from contracts.scenario import Scenario
     from geodata.network import build_network
 
@@ -76,7 +76,7 @@ def scenario_resolver(resolved: dict[str, Any]) -> Resolver:
     if not path.is_file():
         raise BottleneckError(f"cannot confirm: the scenario file {str(path)!r} that "
                               "resolved.json was built from is not there")
-    if file_sha256(path) != ref["sha256"]:
+    if load_scenario(path).fingerprint != ref["sha256"]:
         raise BottleneckError(f"cannot confirm: {path} has changed since resolved.json was "
                               "built from it (sha256 differs); solve it again first")
     base = load_scenario(path).model_dump(mode="json", by_alias=True, exclude_none=True)
