@@ -1,8 +1,8 @@
 """Apply what-ifs to a scenario: (base Scenario, Variant) -> a new Scenario. Pure: the base
 is never changed, and the result is validated again like a scenario file.
 
-What each change does to the scenario (its schema has no dated capacity, so closures and
-losses hold for the whole horizon):
+What each change does to the scenario (places close or degrade for the whole horizon or, with
+a day window, as dated `outages`; fleets are lost for good):
 
 - `close_place: {place}`: the place is added to `closed_places` (no leg touches it).
 - `degrade_place: {place, factor}`: its `throughput_tpd` and `mog` (those it has) are scaled
