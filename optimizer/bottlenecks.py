@@ -64,7 +64,7 @@ from contracts.plan import Plan
 from optimizer.lp import LinearModel
 from optimizer.model import KT, Model
 from optimizer.planner import planning_model
-from optimizer.schedule import Dispatch, Schedule, Shipment
+from optimizer.schedule import Dispatch, Schedule
 from optimizer.solve import highs_with
 from optimizer.timing import Group, ground_hours
 from optimizer.warmstart import start_from_schedule
@@ -163,9 +163,7 @@ def schedule_from_plan(plan: Plan) -> Schedule:
         trips.append(Dispatch(t.fleet, t.leg, t.depart_h, t.arrive_h, t.return_h, t.vehicles,
                           dict(cargo)))
     sectors = {f.force: f.sector for f in plan.forces}
-    supply = [Shipment(s.depot, s.sector, s.force, s.day, s.ship_day, s.tons)
-              for s in plan.supply]
-    return Schedule(trips, sectors, supply)
+    return Schedule(trips, sectors, list(plan.supply))
 
 
 def solve_fixed(net: Network, plan: Plan) -> FixedLP:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
+from contracts.plan import Supply
 from optimizer.aggregate import Movement
 from optimizer.model import Model
 from optimizer.readiness import arrived_by_day
-from optimizer.schedule import Dispatch, Schedule, Shipment
+from optimizer.schedule import Dispatch, Schedule
 from optimizer.timing import Group, vehicles_needed
 
 EPS_T = 1e-6  # tons below this are solver noise
@@ -157,7 +158,7 @@ def _trips(
     return trips
 
 
-def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Shipment]:
+def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Supply]:
     """Hand each (sector, standards, day)'s supply to the forces there: first what the model
     counted ready, then the rest towards each force's full need, split across depots in
     proportion to what each shipped."""
@@ -197,7 +198,7 @@ def _supply(model: Model, values: list[float], schedule: Schedule) -> list[Shipm
                 tons = given[f] * shipped / total
                 if tons > EPS_T:
                     lag = model.supply_lag[(dep, s)]
-                    out.append(Shipment(dep, s, f, day, day - lag, tons))
+                    out.append(Supply(dep, s, f, day, day - lag, tons))
     return out
 
 
@@ -205,7 +206,7 @@ def _model_allocation(
     model: Model, moves: dict[str, Movement], values: list[float], sector: str, day: int,
     need: dict[str, float],
 ) -> dict[str, float]:
-    """Shipment the model itself counted, per force: sustainment per ton x ready tons."""
+    """Supply the model itself counted, per force: sustainment per ton x ready tons."""
     net = model.net
     last_period = (day + 1) * 24 // net.period_hours - 1
     given = dict.fromkeys(need, 0.0)

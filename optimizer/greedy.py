@@ -20,8 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from contracts.network import Force, Network
+from contracts.plan import Supply
 from optimizer.readiness import arrived_by_day
-from optimizer.schedule import Dispatch, Schedule, Shipment
+from optimizer.schedule import Dispatch, Schedule
 from optimizer.timing import (
     NEVER,
     Group,
@@ -442,7 +443,7 @@ def _trips(net: Network, residual: Residual) -> list[Dispatch]:
 
 def _sustainment(
     net: Network, trips: list[Dispatch], sectors: dict[str, str | None], order: list[Force]
-) -> list[Shipment]:
+) -> list[Supply]:
     """Day by day, in dispatch order, each force in its sector gets sustainment_tpd x the
     fraction of it arrived, from the nearest depots providing all its needs (nearest first,
     the next one for what the nearest cannot ship), within stock and daily throughput."""
@@ -469,7 +470,7 @@ def _sustainment(
                 stock[depot_id] -= tons
                 shipped[(depot_id, ship_day)] += tons
                 need -= tons
-                out.append(Shipment(depot_id, sector, force.id, day, ship_day, tons))
+                out.append(Supply(depot_id, sector, force.id, day, ship_day, tons))
     return out
 
 

@@ -28,7 +28,7 @@ from optimizer.timing import (
     blocked,
     busy_periods,
     days_after_lad,
-    debarks,
+    ead_binds,
     ground_hours,
     leg_timings,
     movement_window,
@@ -179,7 +179,7 @@ def add_movement_flows(model: Model) -> None:
 def _ead_start(net: Network, m: Movement, tm: Timing) -> int:
     """The first period a leg that debarks the movement, or brings it into a sector, may start
     without arriving before its EAD (the waiting window counts from there)."""
-    if m.line.ead_day is None or not (debarks(net, m.line, tm.leg) or tm.leg.to in net.sectors):
+    if not ead_binds(net, m.line, tm.leg) or m.line.ead_day is None:
         return 0
     return max(0, net.period_of_day(m.line.ead_day) - tm.offset)
 

@@ -16,7 +16,6 @@ from contracts.plan import (
     Plan,
     Readiness,
     SolverInfo,
-    Supply,
     Trip,
     Unmet,
 )
@@ -41,10 +40,7 @@ def build_plan(net: Network, schedule: Schedule, solver: SolverInfo) -> Plan:
         period_hours=net.period_hours,
         trips=_trip_rows(net, schedule),
         forces=forces,
-        supply=[
-            Supply(s.depot, s.sector, s.force, s.day, s.ship_day, s.tons)
-            for s in sorted(schedule.supply, key=lambda s: (s.day, s.sector, s.force, s.depot))
-        ],
+        supply=sorted(schedule.supply, key=lambda s: (s.day, s.sector, s.force, s.depot)),
         readiness=[
             Readiness(r.sector, r.capability, r.day, r.required, r.delivered, r.gap)
             for r in rows

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contracts.plan import Supply
+
 
 @dataclass
 class Dispatch:
@@ -23,21 +25,9 @@ class Dispatch:
         return sum(self.cargo.values())
 
 
-@dataclass(frozen=True)
-class Shipment:
-    """Supplies a depot ships for a force in a sector: the optimizer's working form of what the
-    plan writes as a contracts.plan.Supply."""
-    depot: str
-    sector: str
-    force: str
-    day: int
-    ship_day: int
-    tons: float
-
-
 @dataclass
 class Schedule:
     """Trips, the sector each force goes to, and supply: what build_plan turns into a Plan."""
     trips: list[Dispatch]
     sectors: dict[str, str | None]  # force id -> sector (None: not sent anywhere)
-    supply: list[Shipment]
+    supply: list[Supply]  # as the plan writes them: the contract's own type

@@ -74,10 +74,14 @@ def debarks(net: Network, line: DeploymentLine, leg: Leg) -> bool:
     return leg.mode in ("air", "sea")
 
 
+def ead_binds(net: Network, line: DeploymentLine, leg: Leg) -> bool:
+    """Is this leg held to the line's EAD: it debarks the line, or brings it into a sector?"""
+    return line.ead_day is not None and (debarks(net, line, leg) or leg.to in net.sectors)
+
+
 def before_ead(net: Network, line: DeploymentLine, g: Group) -> bool:
     """A trip of the group would debark the line, or bring it into a sector, before its EAD."""
-    if line.ead_day is None or not (debarks(net, line, g.timing.leg)
-                                    or g.timing.leg.to in net.sectors):
+    if not ead_binds(net, line, g.timing.leg) or line.ead_day is None:
         return False
     ph = net.period_hours
     return any(net.day_of_hour(g.timing.arrive_h(g.period, ph, j)) < line.ead_day
