@@ -231,15 +231,6 @@ def _line(node: Any) -> int | None:
         return None
 
 
-def file_sha256(path: str | Path) -> str:
-    """The scenario's fingerprint in resolved.json and plan.json; "" if it cannot be read
-    (a scenario built in memory, as the benchmarks and some tests do)."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
 def _plain(node: Any) -> Any:
     """ruamel's commented containers -> plain dicts/lists, so pydantic sees ordinary data."""
     if isinstance(node, CommentedMap):

@@ -52,11 +52,6 @@ def _countries() -> tuple[list[str | None], list[BaseGeometry], shapely.STRtree]
     return codes, geoms, shapely.STRtree(geoms)
 
 
-def known_codes() -> frozenset[str]:
-    """ISO alpha-2 codes that have an outline."""
-    return frozenset(c for c in _countries()[0] if c)
-
-
 @functools.lru_cache(maxsize=64)
 def territory(codes: frozenset[str]) -> BaseGeometry:
     """The union of the outlines of `codes` (empty if none)."""
