@@ -224,6 +224,28 @@ def weighted_sectors(weight_far: float) -> dict[str, Any]:
     )
 
 
+def half_a_force_each(weight_near: float) -> dict[str, Any]:
+    """One 50 t force (armor 1) and one aircraft; sectors FAR (1,600 km, weight 1) and NEAR
+    (800 km, weight `weight_near`) each need armor 0.5 for 4 days; either flight lands on
+    day 0. The LP relaxation sends half the force to each and closes both: 0 gap-days. A
+    whole force closes one: to NEAR leaves FAR 0.5 x 4 x 1 = 2 weighted gap-days, to FAR
+    leaves NEAR 0.5 x 4 x weight_near. The LP's shares are equal, so only trying both
+    (look-ahead) tells which is better."""
+    c17 = fleet("c17", "air", 1, 50.0, 800.0)
+    return resolved(
+        places=[place("H", "base")],
+        sectors=[
+            sector("FAR", [{"capability": "armor", "amount": 0.5, "by_day": 10}]),
+            sector("NEAR", [{"capability": "armor", "amount": 0.5, "by_day": 10,
+                             "weight": weight_near}]),
+        ],
+        forces=[force("bn", "H", 50.0, {"armor": 1})],
+        fleets=[c17],
+        legs=[leg("H", "NEAR", "air", 800.0, [c17]), leg("H", "FAR", "air", 1600.0, [c17])],
+        horizon_days=4,
+    )
+
+
 def lateness_decides() -> dict[str, Any]:
     """One 50 t force (armor 1), one aircraft, two sectors each needing armor 1 over 4 days:
     EARLY by day 0, LATER by day 3. Either way 4 gap-days are left in the other sector; a

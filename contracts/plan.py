@@ -32,6 +32,9 @@ class SolverInfo:
     method: str = ""  # how the plan was found: branch-and-bound, fix-and-optimize, ...
     cut_by_clock: bool = False  # the --time-limit safety net cut the search short
     bound_source: str | None = None  # which relaxation the bound comes from
+    # `bound` holds for the routes the planner modelled; this one for every route the network
+    # allows (optimizer/bound.py): lower, and the honest one to measure a plan against
+    network_bound: float | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ class Plan:
                 sv["planner"], sv["backend"], sv["status"], sv.get("objective"),
                 sv.get("bound"), sv.get("gap"), float(sv.get("seconds") or 0.0),
                 str(sv.get("method") or ""), bool(sv.get("cut_by_clock")),
-                sv.get("bound_source"),
+                sv.get("bound_source"), sv.get("network_bound"),
             ),
             period_hours=int(doc.get("period_hours") or 24),
             trips=[_trip(t) for t in doc["trips"]],
@@ -213,6 +216,7 @@ class Plan:
                 "objective": sv.objective, "bound": sv.bound, "gap": sv.gap,
                 "seconds": round(sv.seconds, 3), "method": sv.method,
                 "cut_by_clock": sv.cut_by_clock, "bound_source": sv.bound_source,
+                "network_bound": sv.network_bound,
             },
             "period_hours": self.period_hours,
             "trips": [_trip_json(t) for t in self.trips],

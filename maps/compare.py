@@ -79,7 +79,9 @@ class Run:
         (or gap x objective); None when the planner proves no bound (greedy, or no LP bound
         within the work budget)."""
         s = self.solver
-        obj, bound, gap = s.objective, s.bound, s.gap
+        obj, gap = s.objective, s.gap
+        # the bound over every route, when known: the model's holds for its routes only
+        bound = s.network_bound if s.network_bound is not None else s.bound
         if obj is not None and bound is not None:
             return max(0.0, float(obj) - float(bound))
         if obj is not None and gap is not None:

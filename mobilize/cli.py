@@ -126,7 +126,7 @@ def solve(
     solver: SolverOpt = "highs",
     time_limit: TimeLimitOpt = 900.0,
     gap: GapOpt = 1e-4,
-    subproblems: SubproblemsOpt = 24,
+    subproblems: SubproblemsOpt = 6,
     quiet: QuietOpt = False,
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
 ) -> None:
@@ -320,7 +320,7 @@ def whatif(
     solver: SolverOpt = "highs",
     time_limit: TimeLimitOpt = 900.0,
     gap: GapOpt = 1e-4,
-    subproblems: SubproblemsOpt = 24,
+    subproblems: SubproblemsOpt = 6,
     quiet: QuietOpt = False,
     close_place: ListOpt = None,
     degrade_place: Annotated[list[str] | None, typer.Option(
@@ -466,7 +466,7 @@ def sweep(
     solver: SolverOpt = "highs",
     time_limit: TimeLimitOpt = 900.0,
     gap: GapOpt = 1e-4,
-    subproblems: SubproblemsOpt = 24,
+    subproblems: SubproblemsOpt = 6,
     workers: Annotated[int | None, typer.Option(
         help="Local processes (default: one per core).", show_default=False)] = None,
     dask: Annotated[str | None, typer.Option(
@@ -587,7 +587,7 @@ def bottlenecks(
                      ] = False,
     time_limit: TimeLimitOpt = 900.0,
     gap: GapOpt = 1e-4,
-    subproblems: SubproblemsOpt = 24,
+    subproblems: SubproblemsOpt = 6,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
 ) -> None:
     """What to ask for first: gap-days saved by one more unit of each resource (a vehicle,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from contracts.met import is_met
@@ -105,6 +106,12 @@ def print_plan_summary(console: Console, plan: Plan, network: Network) -> None:
         f"objective {s.objective if s.objective is not None else '-'}, gap {gap}, "
         f"{s.seconds:.1f} s"
     )
+    if s.bound is not None:
+        console.print(f"Bound {s.bound:.2f}: {escape(s.bound_source or 'unknown source')}")
+    if s.network_bound is not None and s.objective is not None:
+        away = 100 * (s.objective - s.network_bound) / max(abs(s.objective), 1e-9)
+        console.print(f"Bound over every route the network allows {s.network_bound:.2f}: "
+                      f"the plan is within {away:.1f}% of the best any plan could be")
     _sector_table(console, plan)
     _lift_table(console, plan, network)
     _share_table(console, plan)

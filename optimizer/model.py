@@ -66,6 +66,7 @@ class Model:
     gap: dict[tuple[str, str, int], int] = field(default_factory=dict)
     tonnage: set[int] = field(default_factory=set)  # columns in kilotons
     must_use: MustUse = field(default_factory=dict)
+    every_route: bool = False  # no route pruning and no waiting limit: a network-wide model
     # Row indices of the resource rows, for their prices (optimizer/bottlenecks.py):
     # (family, resource id, day or period; -1 for none) -> row. Families: fleet_count
     # (fleet, period), throughput and mog (place, day), depot_stock (depot, -1),
@@ -96,14 +97,18 @@ class Model:
 
 
 def build_model(
-    net: Network, must_use: MustUse | None = None
+    net: Network, must_use: MustUse | None = None, every_route: bool = False
 ) -> Model:
     """The whole MIP. `must_use` widens each movement's routes and time windows to include the
-    groups a given plan (the greedy one) uses, so that plan is a solution of this model."""
+    groups a given plan (the greedy one) uses, so that plan is a solution of this model.
+    `every_route`: every (fleet, leg, period) a movement may use, waiting as long as the
+    horizon allows; its LP relaxation bounds every plan the network allows (optimizer/bound.py).
+    """
     timings = leg_timings(net)
     moves = movements(net)
-    windows = {m.id: movement_window(net, m, timings) for m in moves}
-    model = Model(net, LinearModel(), moves, windows, must_use=must_use or {})
+    windows = {m.id: movement_window(net, m, timings, every_route) for m in moves}
+    model = Model(net, LinearModel(), moves, windows, must_use=must_use or {},
+                  every_route=every_route)
     _widen_windows(model, timings)
     add_movement_flows(model)
     add_fleet_capacity(model)
@@ -152,10 +157,9 @@ def add_movement_flows(model: Model) -> None:
         for tm in w.timings:
             fleet_start = net.period_of_day(net.fleets[tm.fleet].activation_day or 0)
             first = max(w.earliest[tm.leg.from_], fleet_start, _ead_start(net, m, tm))
-            last = min(
-                horizon - tm.offset - w.to_sector[tm.leg.to],
-                first + net.period_of_day(WAIT_DAYS),
-            )
+            last = horizon - tm.offset - w.to_sector[tm.leg.to]
+            if not model.every_route:
+                last = min(last, first + net.period_of_day(WAIT_DAYS))
             periods = set(range(first, last + 1)) | {
                 t for f, leg, t in model.must_use.get(m.id, set())
                 if f == tm.fleet and leg == tm.leg.id

@@ -8,13 +8,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from contracts.errors import MobilizeError
 from contracts.network import Network
 from contracts.plan import Plan, SolverInfo
 from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
+from optimizer.bound import network_bound
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
 from optimizer.lp import objective, rescaled
@@ -26,6 +27,7 @@ from optimizer.settings import SearchSettings
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
 from optimizer.warmstart import groups_used, start_from_schedule
 
+T = TypeVar("T")
 FINISH_SHARE = 0.25  # of the build time, kept back for turning the solution into a plan
 # Where a bound comes from, as plan.json's solver.bound_source says it
 BOUND_LP = "LP relaxation of the model (its enumerated routes)"
@@ -72,6 +74,9 @@ def plan_with_mip(
         )
     # turning the solution into a plan takes about a fifth of the build (benchmarks L, M)
     deadline = started + max(1.0, time_limit_s - FINISH_SHARE * stats.build_s)
+    # the bound over every route, on the other core; the search never reads it, so the plan
+    # does not depend on it
+    whole = _Background(lambda: network_bound(net, model.must_use, settings, deadline))
     if backend == "highs" and start is not None and len(model.movements) > settings.exact_up_to:
         result, source = _search(model, start, settings, deadline, progress)
     else:
@@ -85,11 +90,16 @@ def plan_with_mip(
             "or use --planner greedy"
         )
     assert result.values is not None
+    network = whole.wait()
+    if progress is not None:
+        progress(f"bound over every route: {network.value:.2f}" if network.value is not None
+                 else f"no bound over every route: {network.skipped}")
     schedule = schedule_from_solution(model, model.in_tons(result.values))
     info = SolverInfo(
         "mip", backend, result.status.value, result.objective, result.bound, result.gap,
         result.seconds, result.method, cut_by_clock=result.by_clock,
         bound_source=source if result.bound is not None else None,
+        network_bound=network.value,
     )
     return build_plan(net, schedule, info), stats
 
@@ -124,35 +134,27 @@ def _search(
     model: Model, start: list[float], settings: SearchSettings, deadline: float,
     progress: Progress | None,
 ) -> tuple[SolveResult, str]:
-    """Fix-and-optimize from the greedy plan while, on the other core, relax-round-fix
-    solves the LP relaxation; then fix-and-optimize again from the better of the two plans,
-    with the LP's bound to stop at. The two meet only at that join, so the plan does not
-    depend on which finished first."""
+    """Relax-round-fix (sectors by look-ahead dive, then vehicles), then fix-and-optimize
+    from the better of its plan and the greedy one, with the LP's bound to stop at. All on
+    one core, so the plan does not depend on what the other core does."""
     started = time.perf_counter()
     say = progress or (lambda _: None)
-    rounding = _Background(lambda: relax_round_fix(model, settings, deadline))
-    solver = HighsSubproblems(model.lp, settings.gap)
-    say(f"fix-and-optimize from the greedy plan, objective {objective(model.lp, start):.2f}")
-    first = fix_and_optimize(model, start, solver, settings, deadline, progress,
-                             subproblems=max(1, settings.subproblems // 2))
-    rounded = rounding.wait()
+    say(f"greedy plan: objective {objective(model.lp, start):.2f}; relax-round-fix")
+    rounded = relax_round_fix(model, settings, deadline)
     bound = None if math.isnan(rounded.bound) else rounded.bound
     if bound is not None:
-        say(f"LP relaxation bound {bound:.2f}")
-    values, final = first.values, objective(model.lp, first.values)
+        say(f"LP relaxation bound {bound:.2f}; {rounded.relaxations} relaxations to fix "
+            "sectors")
+    values, final = start, objective(model.lp, start)
     if rounded.values is not None and (value := objective(model.lp, rounded.values)) < final:
         values, final = rounded.values, value
-        say(f"continuing from the LP rounding plan, objective {final:.2f}")
-    by_clock = first.by_clock or rounded.by_clock
-    steps, improvements, whole = first.steps, first.improvements, first.bound
-    if not by_clock and first.bound is None:
-        second = fix_and_optimize(model, values, solver, settings, deadline, progress,
-                                  bound=lambda: bound,
-                                  subproblems=max(0, settings.subproblems - first.steps))
-        values, final = second.values, objective(model.lp, second.values)
-        by_clock, whole = second.by_clock, second.bound
-        steps, improvements = steps + second.steps, improvements + second.improvements
-    bounds = [(b, src) for b, src in ((bound, BOUND_LP), (whole, BOUND_BB)) if b is not None]
+        say(f"relax-round-fix plan, objective {final:.2f}")
+    found = fix_and_optimize(model, values, HighsSubproblems(model.lp, settings.gap), settings,
+                             deadline, progress, bound=lambda: bound)
+    values, final = found.values, objective(model.lp, found.values)
+    by_clock = rounded.by_clock or found.by_clock
+    bounds = [(b, src) for b, src in ((bound, BOUND_LP), (found.bound, BOUND_BB))
+              if b is not None]
     best_bound, source = max(bounds) if bounds else (None, BOUND_LP)
     # as branch-and-bound reports it: optimal at the bound, feasible within the gap of it
     rel = relative_gap(final, best_bound)
@@ -161,29 +163,30 @@ def _search(
         status = Status.OPTIMAL
     elif not by_clock and rel is not None and rel <= settings.gap:
         status = Status.FEASIBLE
-    say(f"fix-and-optimize: {steps} subproblems, {improvements} improvements")
+    say(f"fix-and-optimize: {found.steps} subproblems, {found.improvements} improvements")
     return SolveResult(
         "highs", status, float(final), best_bound, rel, time.perf_counter() - started,
-        values, "fix-and-optimize", by_clock=by_clock,
+        values, "relax-round-fix, fix-and-optimize", by_clock=by_clock,
     ), source
 
 
-class _Background:
-    """relax_round_fix in a thread: HiGHS releases the GIL while it solves."""
+class _Background(Generic[T]):
+    """Work in a thread: HiGHS releases the GIL while it solves, so it runs on the other
+    core."""
 
-    def __init__(self, work: Callable[[], Rounding]) -> None:
-        self._done: Rounding | None = None
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._done: T | None = None
         self._failed: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
         self._thread.start()
 
-    def _run(self, work: Callable[[], Rounding]) -> None:
+    def _run(self, work: Callable[[], T]) -> None:
         try:
             self._done = work()
         except BaseException as failure:  # raised again in the caller's thread, by wait()
             self._failed = failure
 
-    def wait(self) -> Rounding:
+    def wait(self) -> T:
         self._thread.join()
         if self._failed is not None:
             raise self._failed

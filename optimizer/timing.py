@@ -197,8 +197,12 @@ VIA_KINDS = {"airfield": 3, "seaport": 3, "railhead": 2}
 FLEETS_PER_LEG = 2  # per movement and leg: the fleets that move most tons a day
 
 
-def movement_window(net: Network, m: Movement, timings: list[Timing]) -> Window:
-    """Prune the network to the routes one movement could sensibly use.
+def movement_window(
+    net: Network, m: Movement, timings: list[Timing], every_route: bool = False
+) -> Window:
+    """Prune the network to the routes one movement could sensibly use (`every_route`: keep
+    every (fleet, leg) it may use and still reach a sector in time, for a bound that holds for
+    the whole network, not only for the routes kept here).
 
     Candidate routes are the fastest route to every sector it may go to and, to the nearest
     one, the fastest routes through the quickest airfields, seaports and railheads (VIA_KINDS),
@@ -225,6 +229,8 @@ def movement_window(net: Network, m: Movement, timings: list[Timing]) -> Window:
     reach = [s for s in targets if earliest.get(s, NEVER) <= horizon]
     if not reach:
         return Window(earliest, to_sector, [], [])
+    if every_route:
+        return _every_route(net, usable, earliest, to_sector, fleet_start, reach)
     route_legs: set[int] = set()
     nearest = min(reach, key=lambda s: (earliest[s], s))
     for sector in reach:  # the fastest route to every sector it may go to, and for the
@@ -256,6 +262,22 @@ def movement_window(net: Network, m: Movement, timings: list[Timing]) -> Window:
     ]
     sectors_hit = {tm.leg.to for tm in kept} & set(targets)
     return Window(earliest, to_sector, kept, [s for s in reach if s in sectors_hit])
+
+
+def _every_route(
+    net: Network, usable: list[Timing], earliest: dict[str, int], to_sector: dict[str, int],
+    fleet_start: dict[str, int], reach: list[str],
+) -> Window:
+    """Every usable (fleet, leg) that can still deliver in time; none out of a sector, where
+    a movement has arrived."""
+    kept = []
+    for tm in usable:
+        leave = max(earliest.get(tm.leg.from_, NEVER), fleet_start[tm.fleet])
+        arrive = leave + tm.offset + to_sector.get(tm.leg.to, NEVER)
+        if tm.leg.from_ not in net.sectors and arrive <= net.periods:
+            kept.append(tm)
+    hit = {tm.leg.to for tm in kept}
+    return Window(earliest, to_sector, kept, [s for s in reach if s in hit])
 
 
 def _daily_tons(net: Network, tm: Timing) -> float:

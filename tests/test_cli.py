@@ -92,3 +92,20 @@ def test_time_limit_returns_best_plan_marked_as_such(tmp_path: Path) -> None:
     assert plan["solver"]["status"] == "time_limit"
     assert plan["trips"]
     assert check_dir(tmp_path) == []
+
+
+def test_every_command_searches_with_the_planners_default_budget() -> None:
+    """The CLI's --subproblems default is the planner's, so `mobilize solve` and a plan made
+    from Python with default settings are the same plan."""
+    import inspect
+
+    from mobilize import cli
+    from optimizer.settings import SearchSettings
+
+    commands = [f for f in vars(cli).values() if inspect.isfunction(f)
+                and "subproblems" in inspect.signature(f).parameters
+                and not f.__name__.startswith("_")]
+    assert len(commands) >= 4
+    for command in commands:
+        default = inspect.signature(command).parameters["subproblems"].default
+        assert default == SearchSettings().subproblems, command.__name__

@@ -29,7 +29,7 @@ SEARCH_ONLY = SearchSettings(exact_up_to=0, start_size=1, min_size=1)
 def searched(resolved: dict[str, Any]) -> dict[str, Any]:
     plan = plan_with_mip(resolved, time_limit_s=60, settings=SEARCH_ONLY)[0].to_json()
     assert check_plan(resolved, plan) == []
-    assert plan["solver"]["method"] == "fix-and-optimize"
+    assert plan["solver"]["method"] == "relax-round-fix, fix-and-optimize"
     return plan
 
 

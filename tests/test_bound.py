@@ -1,0 +1,66 @@
+"""The bound over every route the network allows (optimizer/bound.py): its model contains the
+planner's, so on any network it is at most the planner's LP bound and at most any plan's
+objective. A bound that rose above a plan would make every "within x% of the best" a lie."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from hypothesis import given
+from test_properties import SETTINGS, networks
+
+from contracts.network import Network
+from optimizer.bound import network_bound, tonnage_columns
+from optimizer.model import build_model
+from optimizer.planner import plan_with_mip, planning_model
+from optimizer.settings import SearchSettings
+from optimizer.solve import solve
+
+TOLERANCE = 1e-6  # barrier without crossover: its objective within solver tolerance
+
+
+@SETTINGS
+@given(networks())
+def test_the_bound_over_every_route_is_below_the_model_bound_and_every_plan(
+    resolved: dict[str, Any]
+) -> None:
+    net = Network.from_json(resolved)
+    model, _ = planning_model(net)
+    found = network_bound(net, model.must_use)
+    assert found.value is not None and found.skipped is None
+    relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
+    model_lp = solve(relaxed, "highs", 60).objective
+    assert model_lp is not None
+    scale = max(1.0, abs(model_lp))
+    assert found.value <= model_lp + TOLERANCE * scale
+    plan = plan_with_mip(resolved, time_limit_s=60)[0]
+    assert plan.solver.network_bound is not None and plan.solver.objective is not None
+    assert plan.solver.network_bound == found.value  # the planner reports the same bound
+    assert plan.solver.network_bound <= plan.solver.objective + TOLERANCE * scale
+
+
+@SETTINGS
+@given(networks())
+def test_every_route_keeps_every_route_the_planner_models(resolved: dict[str, Any]) -> None:
+    """Column for column: each (movement, fleet, leg, period) of the planner's model is in
+    the every-route model, which is why its LP can only be lower."""
+    net = Network.from_json(resolved)
+    model, _ = planning_model(net)
+    wide = build_model(net, must_use=model.must_use, every_route=True)
+
+    def groups(m: Any) -> set[tuple[str, str, str, int]]:
+        return {(mid, g.timing.fleet, g.timing.leg.id, g.period) for mid, g in m.flow}
+
+    assert groups(model) <= groups(wide)
+    assert tonnage_columns(net) >= len(model.flow) - sum(
+        len(v) for v in model.must_use.values())
+
+
+def test_a_model_over_the_size_limit_is_not_built_and_says_why() -> None:
+    from contracts import examples as tiny
+
+    net = Network.from_json(tiny.one_force_one_fleet())
+    found = network_bound(net, None, SearchSettings(network_bound_columns=0))
+    assert found.value is None
+    assert found.skipped is not None and "over the limit of 0" in found.skipped
