@@ -175,8 +175,11 @@ def _solve_options(planner: str, solver: str, time_limit: float, gap: float,
     return _SolveOptions(planner, solver, time_limit, gap, subproblems, quiet)
 
 
-def _plan(scenario: Path, opts: _SolveOptions) -> tuple[dict[str, Any], Plan]:
-    """Resolve the scenario file and plan it: (resolved, plan). MobilizeError for the user."""
+def _plan(
+    scenario: Path, opts: _SolveOptions, warm_from: Plan | None = None
+) -> tuple[dict[str, Any], Plan]:
+    """Resolve the scenario file and plan it: (resolved, plan). MobilizeError for the user.
+    `warm_from`: a plan whose sectors the MIP search starts from."""
     from optimizer.planner import plan_with_greedy, plan_with_mip
     from optimizer.settings import SearchSettings
     from optimizer.solve import stderr_progress
@@ -187,7 +190,7 @@ def _plan(scenario: Path, opts: _SolveOptions) -> tuple[dict[str, Any], Plan]:
         progress = None if opts.quiet else stderr_progress
         settings = SearchSettings(gap=opts.gap, subproblems=opts.subproblems)
         plan, _ = plan_with_mip(resolved, opts.solver, opts.time_limit, progress=progress,
-                                settings=settings)
+                                settings=settings, warm_from=warm_from)
     else:
         plan = plan_with_greedy(resolved)
     return resolved, plan
@@ -332,6 +335,9 @@ def whatif(
     member_delay: Annotated[list[str] | None, typer.Option(
         help="MEMBER:+DAYS, e.g. DE:+5.", show_default=False)] = None,
     opt_out: ListOpt = None,
+    warm: Annotated[bool, typer.Option(
+        "--warm", help="Start each what-if's search from the base plan's sectors: faster, "
+        "but each plan then depends on the base plan too.")] = False,
 ) -> None:
     """Solve the scenario and each what-if into DIR/base/ and DIR/<id>/ (plan, check, map,
     report), then compare them in DIR/compare.html. What-ifs come from a variants file, or
@@ -356,15 +362,17 @@ def whatif(
             _warn(f"what-if {w.variant.id!r}: change {j + 1} ({w.variant.changes[j].kind}) "
                   "changes nothing in the base scenario")
     done, failed, broken = [out / "base"], [], []
-    if not _solve_run(scenario, out / "base", opts, "base"):
+    base_plan: list[Plan] = []
+    if not _solve_run(scenario, out / "base", opts, "base", base_plan):
         broken.append("base")
+    warm_from = base_plan[0] if warm and opts.planner == "mip" else None
     for w in runs:
         vid, folder = w.variant.id, out / w.variant.id
         out_console.print(f"[bold]{escape(vid)}[/bold]: {escape(w.variant.name)}")
         try:
             with _os_errors(f"cannot write the what-if into {folder}"):
                 _write_variant(folder, w.scenario, w.meta)
-            ok = _solve_run(folder / "scenario.yaml", folder, opts, vid)
+            ok = _solve_run(folder / "scenario.yaml", folder, opts, vid, warm_from=warm_from)
         except typer.Exit:
             failed.append(vid)
             continue
@@ -388,16 +396,22 @@ def _write_variant(folder: Path, s: Any, meta: dict[str, Any]) -> None:
     write_json(folder / "whatif.json", meta)
 
 
-def _solve_run(scenario: Path, out: Path, opts: _SolveOptions, label: str) -> bool:
-    """Solve into `out` with map and report; one summary line. False if the checker finds
-    violations (printed, and in check.txt); typer.Exit when there is no plan."""
+def _solve_run(
+    scenario: Path, out: Path, opts: _SolveOptions, label: str,
+    plans: list[Plan] | None = None, warm_from: Plan | None = None,
+) -> bool:
+    """Solve into `out` with map and report; one summary line; the plan is appended to
+    `plans`. False if the checker finds violations (printed, and in check.txt); typer.Exit
+    when there is no plan."""
     from checker import format_violations
     from contracts.files import write_text
 
     try:
-        resolved, plan = _plan(scenario, opts)
+        resolved, plan = _plan(scenario, opts, warm_from)
     except MobilizeError as exc:
         raise _fail(f"{label}: {exc}") from None
+    if plans is not None:
+        plans.append(plan)
     violations = _write_plan(out, resolved, plan)
     verdict = format_violations(violations) if violations else "0 violations"
     with _os_errors(f"cannot write the results into {out}"):

@@ -50,13 +50,15 @@ class PlanStats:
 def plan_with_mip(
     resolved: dict[str, Any], backend: str = "highs", time_limit_s: float = 600.0,
     gap: float | None = None, progress: Progress | None = None,
-    settings: SearchSettings | None = None,
+    settings: SearchSettings | None = None, warm_from: Plan | None = None,
 ) -> tuple[Plan, PlanStats]:
     """Plan with the MIP: the greedy plan first, then branch-and-bound (small models, or
-    SCIP and CP-SAT) or fix-and-optimize with relax-round-fix beside it (HiGHS, above
+    SCIP and CP-SAT) or relax-round-fix and fix-and-optimize (HiGHS, above
     `settings.exact_up_to` movements). Budgets are work, so a plan does not depend on the
     machine's speed; `time_limit_s` is a safety net over everything from here to the plan,
-    and a plan it cut says so (status time_limit, solver.cut_by_clock)."""
+    and a plan it cut says so (status time_limit, solver.cut_by_clock). `warm_from`: a plan
+    of a nearby scenario (the base of a what-if) whose sectors relax-round-fix starts from
+    (HiGHS search only)."""
     started = time.perf_counter()
     settings = settings or SearchSettings()
     if gap is not None:
@@ -77,10 +79,12 @@ def plan_with_mip(
     # the bound over every route, on the other core; the search never reads it, so the plan
     # does not depend on it
     whole = _Background(lambda: network_bound(net, model.must_use, settings, deadline))
+    previous = None if warm_from is None else {f.force: f.sector for f in warm_from.forces}
     if backend == "highs" and start is not None and len(model.movements) > settings.exact_up_to:
-        result, source = _search(model, start, settings, deadline, progress)
+        result, source = _search(model, start, settings, deadline, progress, previous)
     else:
-        result, source = _branch_and_bound(model, start, backend, settings, deadline, progress)
+        result, source = _branch_and_bound(model, start, backend, settings, deadline, progress,
+                                           previous)
     if result.values is None:
         if result.status == Status.INFEASIBLE:
             # every row can be met by moving nothing, so this is a modelling error, not input
@@ -107,10 +111,10 @@ def plan_with_mip(
 def _branch_and_bound(
     model: Model, start: list[float] | None, backend: str, settings: SearchSettings,
     deadline: float, progress: Progress | None,
+    sectors_from: dict[str, str | None] | None = None,
 ) -> tuple[SolveResult, str]:
     """Relax-round-fix for a better start, then the backend's branch-and-bound."""
-    # on the Baltic scenario relax-round-fix, not branch-and-bound, found every improvement
-    start, rounding = _best_start(model, start, settings, deadline, progress)
+    start, rounding = _best_start(model, start, settings, deadline, progress, sectors_from)
     left = max(1.0, deadline - time.perf_counter())
     if backend == "cp-sat":  # integral data: tons, not kilotons
         lp = rescaled(model.lp, model.tonnage, KT)
@@ -132,7 +136,7 @@ def _branch_and_bound(
 
 def _search(
     model: Model, start: list[float], settings: SearchSettings, deadline: float,
-    progress: Progress | None,
+    progress: Progress | None, sectors_from: dict[str, str | None] | None = None,
 ) -> tuple[SolveResult, str]:
     """Relax-round-fix (sectors by look-ahead dive, then vehicles), then fix-and-optimize
     from the better of its plan and the greedy one, with the LP's bound to stop at. All on
@@ -140,7 +144,7 @@ def _search(
     started = time.perf_counter()
     say = progress or (lambda _: None)
     say(f"greedy plan: objective {objective(model.lp, start):.2f}; relax-round-fix")
-    rounded = relax_round_fix(model, settings, deadline)
+    rounded = relax_round_fix(model, settings, deadline, sectors_from)
     bound = None if math.isnan(rounded.bound) else rounded.bound
     if bound is not None:
         say(f"LP relaxation bound {bound:.2f}; {rounded.relaxations} relaxations to fix "
@@ -166,7 +170,8 @@ def _search(
     say(f"fix-and-optimize: {found.steps} subproblems, {found.improvements} improvements")
     return SolveResult(
         "highs", status, float(final), best_bound, rel, time.perf_counter() - started,
-        values, "relax-round-fix, fix-and-optimize", by_clock=by_clock,
+        values, ("relax-round-fix from a previous plan's sectors, fix-and-optimize"
+                 if sectors_from else "relax-round-fix, fix-and-optimize"), by_clock=by_clock,
     ), source
 
 
@@ -210,12 +215,13 @@ def planning_model(net: Network) -> tuple[Model, list[float] | None]:
 def _best_start(
     model: Model, greedy_start: list[float] | None, settings: SearchSettings,
     deadline: float, progress: Progress | None,
+    sectors_from: dict[str, str | None] | None = None,
 ) -> tuple[list[float] | None, Rounding]:
     """The better of the greedy plan and relax-round-fix, to start branch-and-bound from."""
     say = progress or (lambda _: None)
     if greedy_start is None:
         say("the greedy plan does not fit the model")
-    rounding = relax_round_fix(model, settings, deadline)
+    rounding = relax_round_fix(model, settings, deadline, sectors_from)
     say(f"LP relaxation bound {rounding.bound:.2f}")
     candidates = [(objective(model.lp, v), name, v)
                   for name, v in (("greedy", greedy_start), ("LP rounding", rounding.values))

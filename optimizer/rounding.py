@@ -49,9 +49,14 @@ class Rounding:
 
 
 def relax_round_fix(
-    model: Model, settings: SearchSettings, deadline: float = math.inf
+    model: Model, settings: SearchSettings, deadline: float = math.inf,
+    sectors_from: dict[str, str | None] | None = None,
 ) -> Rounding:
     """A plan from the LP relaxation, and the LP bound it came from.
+
+    `sectors_from` (force id -> sector, from a plan of a nearby scenario: a warm start):
+    movements whose forces all went to sectors they can reach here start fixed there, so
+    only the others are chosen by look-ahead; the moves then try every force elsewhere.
 
     Budgets are work: `settings.lp_iterations` per relaxation, `settings.dive_iterations`
     for the look-ahead (beyond it the rest are fixed by largest
@@ -69,6 +74,8 @@ def relax_round_fix(
     if not root.optimal or root.values is None or root.objective is None:
         return Rounding(None, math.nan, root.by_clock, 1)
     dive = _Dive(model, solver, settings, root)
+    if sectors_from and dive.preset(_previous_sectors(model, sectors_from), solve):
+        return Rounding(None, root.objective, True, dive.relaxations)
     by_clock = dive.run(solve)
     if by_clock or dive.values is None:
         return Rounding(None, root.objective, True, dive.relaxations)
@@ -145,6 +152,24 @@ class _Dive:
                 return True
         return False
 
+    def preset(self, counts: dict[str, list[int]], solve: Callable[[], LpOutcome]) -> bool:
+        """Fix these movements (a warm start) and solve; True if the clock cut it."""
+        if not counts:
+            return False
+        for mid, n in sorted(counts.items()):
+            self._fix(mid, n)
+        out = solve()
+        self._spend(out)
+        if out.optimal and out.values is not None and out.objective is not None:
+            self.objective, self.values = out.objective, out.values
+        else:  # the previous sectors do not solve within budget here: choose afresh
+            for mid in counts:
+                cols = np.asarray(self.cols[mid], dtype=np.int32)
+                self.solver.set_bounds(cols, np.zeros(len(cols)),
+                                       np.full(len(cols), float(self.copies[mid])))
+                del self.fixed[mid]
+        return out.by_clock
+
     def _spend(self, out: LpOutcome) -> None:
         self.relaxations += 1
         self.iterations += out.iterations
@@ -185,6 +210,23 @@ class _Dive:
             counts = self.fixed.get(mid) or _options(cols, self.values, self.copies[mid])[0]
             out.update(zip(cols, counts, strict=True))
         return out
+
+
+def _previous_sectors(model: Model, sectors: dict[str, str | None]) -> dict[str, list[int]]:
+    """Per movement with sector columns, its forces counted by the sector each had in a
+    previous plan, when every one of them went to a sector it can reach in this model."""
+    columns: dict[str, list[str]] = defaultdict(list)
+    for mid, sector in sorted(model.assigned):
+        columns[mid].append(sector)
+    out = {}
+    for m in model.movements:
+        order = columns.get(m.id)
+        if order is None:
+            continue
+        went = [sectors.get(f) for f in m.forces]
+        if all(s in order for s in went):
+            out[m.id] = [went.count(s) for s in order]
+    return out
 
 
 def _moves(counts: list[int]) -> list[list[int]]:

@@ -86,3 +86,40 @@ def test_rounded_plans_pass_the_checker_and_respect_their_bound(
 
     assert objective(model.lp, found.values) >= found.bound - 1e-6
     rounded_plan(resolved, SearchSettings())
+
+
+def _warm(resolved: dict[str, Any], sectors: dict[str, str | None],
+          settings: SearchSettings) -> str:
+    net = Network.from_json(resolved)
+    model, _ = planning_model(net)
+    found = relax_round_fix(model, settings, sectors_from=sectors)
+    assert found.values is not None
+    plan = build_plan(net, schedule_from_solution(model, model.in_tons(found.values)),
+                      SolverInfo("mip", "highs", "feasible", None, None, None, 0.0, "warm"))
+    assert check_plan(resolved, plan.to_json()) == []
+    sector = plan.forces[0].sector
+    assert sector is not None
+    return sector
+
+
+def test_a_warm_start_keeps_the_previous_plans_sectors() -> None:
+    """From a plan that sent the force to FAR, with no moves allowed, it stays in FAR (the
+    look-ahead alone would choose NEAR); with moves, the better sector still wins."""
+    resolved = tiny.half_a_force_each(3.0)
+    assert _warm(resolved, {"bn": "FAR"}, SearchSettings(move_iterations=0)) == "FAR"
+    assert _warm(resolved, {"bn": "FAR"}, SearchSettings()) == "NEAR"
+    # a sector the force cannot reach here (or none) is no start: chosen afresh
+    assert _warm(resolved, {"bn": "GONE"}, SearchSettings(move_iterations=0)) == "NEAR"
+    assert _warm(resolved, {"bn": None}, SearchSettings(move_iterations=0)) == "NEAR"
+
+
+def test_the_planner_starts_from_a_previous_plan_when_asked() -> None:
+    from optimizer.planner import plan_with_mip
+
+    resolved = tiny.half_a_force_each(3.0)
+    settings = SearchSettings(exact_up_to=0)
+    base = plan_with_mip(resolved, settings=settings)[0]
+    warm = plan_with_mip(resolved, settings=settings, warm_from=base)[0]
+    assert base.solver.method == "relax-round-fix, fix-and-optimize"
+    assert warm.solver.method.startswith("relax-round-fix from a previous plan's sectors")
+    assert warm.forces[0].sector == base.forces[0].sector == "NEAR"

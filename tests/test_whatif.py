@@ -304,6 +304,16 @@ def test_whatif_from_flags(tmp_path: Path) -> None:
     assert meta["name"] == "EYKA closed; US decides 2 days later"
 
 
+def test_a_warm_whatif_starts_from_the_base_plan_and_is_checked(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["whatif", str(MINI), "--member-delay", "US:+2", "--warm",
+                                 "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    base = json.loads((tmp_path / "base" / "plan.json").read_text())["solver"]
+    warm = json.loads((tmp_path / "whatif" / "plan.json").read_text())["solver"]
+    assert base["planner"] == warm["planner"] == "mip"
+    assert (tmp_path / "whatif" / "check.txt").read_text().strip() == "0 violations"
+
+
 def test_whatif_refuses_mistakes_before_solving(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["whatif", str(MINI), str(BROKEN / "unknown_fleet.yaml"),

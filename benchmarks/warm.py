@@ -1,0 +1,81 @@
+"""Warm re-solve: a what-if started from the base plan's sectors against the same what-if
+solved cold, side by side in one run.
+
+    python -m benchmarks.warm                          # the Baltic scenario, two what-ifs
+    python -m benchmarks.warm gdansk-closed            # only these variant ids
+
+The base scenario is solved cold once; then each what-if of scenarios/whatifs/
+baltic_whatifs.yaml twice at the default work budget: cold, and warm from the base plan
+(`mobilize whatif --warm`). The bound over every route is left out (it runs on the other
+core and never changes the plan), so the times are the search's own. Prints, per what-if,
+search seconds, objective and gap to the model's LP bound of each, and the warm/cold time
+ratio, and writes benchmarks/warm.md.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BASE = ROOT / "scenarios" / "baltic_article5.yaml"
+VARIANTS = ROOT / "scenarios" / "whatifs" / "baltic_whatifs.yaml"
+DEFAULT = ["gdansk-closed", "c17-third-lost"]
+
+
+def _solve(resolved: dict[str, Any], warm_from: Any = None) -> tuple[Any, float]:
+    from optimizer.planner import plan_with_mip
+    from optimizer.settings import SearchSettings
+
+    started = time.perf_counter()
+    plan, _ = plan_with_mip(resolved, time_limit_s=3600,
+                            settings=SearchSettings(network_bound_columns=0),
+                            warm_from=warm_from)
+    return plan, time.perf_counter() - started
+
+
+def main(argv: list[str]) -> int:
+    """Command line: the chosen what-ifs, cold and warm; the table."""
+    from checker import check_plan
+    from contracts.loader import load_scenario
+    from geodata.network import build_network
+    from whatif.apply import load_whatifs
+
+    ids = argv or DEFAULT
+    base = load_scenario(BASE)
+    runs = [w for w in load_whatifs(BASE, base, VARIANTS, None) if w.variant.id in ids]
+    base_plan, base_s = _solve(build_network(base, BASE).to_json())
+    lines = [
+        f"Command: `{' '.join(['python -m benchmarks.warm', *argv])}`",
+        "",
+        f"Base: {base_plan.kpis.gap_days:,.1f} gap-days, objective "
+        f"{base_plan.solver.objective:.2f}, {base_s:.0f} s cold.",
+        "",
+        "| what-if | cold s | warm s | warm / cold | cold objective (gap) | warm objective "
+        "(gap) | cold gap-days | warm gap-days | checker |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for w in runs:
+        resolved = build_network(w.scenario, BASE).to_json()
+        cold, cold_s = _solve(resolved)
+        warm, warm_s = _solve(resolved, base_plan)
+        bad = len(check_plan(resolved, cold.to_json())) + len(
+            check_plan(resolved, warm.to_json()))
+        lines.append(
+            f"| {w.variant.id} | {cold_s:.0f} | {warm_s:.0f} | {warm_s / cold_s:.2f} | "
+            f"{cold.solver.objective:.2f} ({100 * (cold.solver.gap or 0):.1f}%) | "
+            f"{warm.solver.objective:.2f} ({100 * (warm.solver.gap or 0):.1f}%) | "
+            f"{cold.kpis.gap_days:,.1f} | {warm.kpis.gap_days:,.1f} | "
+            f"{'pass' if bad == 0 else str(bad) + ' violations'} |")
+        print(lines[-1], flush=True)
+    text = "\n".join(lines) + "\n"
+    (HERE / "warm.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
