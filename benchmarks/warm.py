@@ -3,6 +3,7 @@ solved cold, side by side in one run.
 
     python -m benchmarks.warm                          # the Baltic scenario, two what-ifs
     python -m benchmarks.warm gdansk-closed            # only these variant ids
+    python -m benchmarks.warm --base-plan out-whatif/base/plan.json   # base already solved
 
 The base scenario is solved cold once; then each what-if of scenarios/whatifs/
 baltic_whatifs.yaml twice at the default work budget: cold, and warm from the base plan
@@ -14,6 +15,7 @@ ratio, and writes benchmarks/warm.md.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -41,15 +43,26 @@ def main(argv: list[str]) -> int:
     """Command line: the chosen what-ifs, cold and warm; the table."""
     from checker import check_plan
     from contracts.loader import load_scenario
+    from contracts.plan import Plan
     from geodata.network import build_network
     from whatif.apply import load_whatifs
 
+    command = " ".join(["python -m benchmarks.warm", *argv])
+    given = None
+    if "--base-plan" in argv:  # the base's cold plan from an earlier run (a what-if's base/)
+        at = argv.index("--base-plan")
+        given = Path(argv[at + 1])
+        argv = argv[:at] + argv[at + 2:]
     ids = argv or DEFAULT
     base = load_scenario(BASE)
     runs = [w for w in load_whatifs(BASE, base, VARIANTS, None) if w.variant.id in ids]
-    base_plan, base_s = _solve(build_network(base, BASE).to_json())
+    if given is not None:
+        base_plan = Plan.from_json(json.loads(given.read_text(encoding="utf-8")))
+        base_s = float("nan")
+    else:
+        base_plan, base_s = _solve(build_network(base, BASE).to_json())
     lines = [
-        f"Command: `{' '.join(['python -m benchmarks.warm', *argv])}`",
+        f"Command: `{command}`",
         "",
         f"Base: {base_plan.kpis.gap_days:,.1f} gap-days, objective "
         f"{base_plan.solver.objective:.2f}, {base_s:.0f} s cold.",
