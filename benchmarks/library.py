@@ -104,8 +104,9 @@ def kept_rows(table: Path, replaced: set[str]) -> list[str]:
     """Rows of an existing table whose scenario is not among `replaced` (file names)."""
     if not table.exists():
         return []
+    # a header of any earlier layout is no row either
     rows = [ln for ln in table.read_text(encoding="utf-8").splitlines()
-            if ln.startswith("| ") and ln not in (HEADER, RULE)]
+            if ln.startswith("| ") and ln.split("|")[1].strip() != "scenario"]
     return [ln for ln in rows if ln.split("|")[1].strip() not in replaced]
 
 

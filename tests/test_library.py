@@ -210,3 +210,19 @@ def test_no_drawn_path_jumps_across_the_antimeridian(path: Path) -> None:
              if any(abs(b[1] - a[1]) > 180 for a, b in zip(
                  view.leg_path(leg_id), view.leg_path(leg_id)[1:], strict=False))]
     assert jumps == []
+
+
+def test_rerunning_some_library_rows_keeps_no_header_of_an_older_layout(tmp_path: Path) -> None:
+    """benchmarks/library.py replaces the rerun scenarios' rows and keeps the others; a
+    header written by an earlier version of the table is not a row to keep."""
+    import sys
+
+    sys.path.insert(0, str(SCENARIOS.parent))
+    from benchmarks.library import HEADER, RULE, kept_rows
+
+    old_header = "| scenario | alliance | gap to bound | checker |"
+    table = tmp_path / "library.md"
+    table.write_text("\n".join([old_header, "|---|---|---|---|", HEADER, RULE,
+                                "| a.yaml | NATO | 1% | pass |", "| b.yaml | NATO | 2% | pass |"]),
+                     encoding="utf-8")
+    assert kept_rows(table, {"b.yaml"}) == ["| a.yaml | NATO | 1% | pass |"]
