@@ -18,7 +18,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "maps": {"contracts", "geodata"},
     "whatif": {"contracts", "geodata", "optimizer", "checker", "maps"},
     "mobilize": {"contracts", "geodata", "optimizer", "checker", "maps", "whatif"},
-    "benchmarks": {"contracts", "geodata", "optimizer", "checker"},
+    "benchmarks": {"contracts", "geodata", "optimizer", "checker", "whatif"},
 }
 
 
