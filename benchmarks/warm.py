@@ -65,7 +65,8 @@ def main(argv: list[str]) -> int:
         f"Command: `{command}`",
         "",
         f"Base: {base_plan.kpis.gap_days:,.1f} gap-days, objective "
-        f"{base_plan.solver.objective:.2f}, {base_s:.0f} s cold.",
+        f"{base_plan.solver.objective:.2f}"
+        + (" (given)." if given is not None else f", {base_s:.0f} s cold."),
         "",
         "| what-if | cold s | warm s | warm / cold | cold objective (gap) | warm objective "
         "(gap) | cold gap-days | warm gap-days | checker |",
