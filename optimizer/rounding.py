@@ -76,9 +76,9 @@ def relax_round_fix(
     dive = _Dive(model, solver, settings, root)
     if sectors_from and dive.preset(_previous_sectors(model, sectors_from), solve):
         return Rounding(None, root.objective, True, dive.relaxations)
-    by_clock = dive.run(solve)
-    if by_clock or dive.values is None:
+    if dive.run(solve):
         return Rounding(None, root.objective, True, dive.relaxations)
+    assert dive.values is not None  # the root's at least
     sectors = dive.assignment()
     values = _vehicles(model, settings, dive.values, sectors, deadline)
     if values is None:

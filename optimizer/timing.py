@@ -252,9 +252,7 @@ def movement_window(
     limit = horizon
     on_leg: dict[int, list[Timing]] = {}
     for tm in usable:
-        leave = max(earliest.get(tm.leg.from_, NEVER), fleet_start[tm.fleet])
-        arrive = leave + tm.offset + to_sector.get(tm.leg.to, NEVER)
-        if id(tm.leg) in route_legs and arrive <= limit:
+        if id(tm.leg) in route_legs and _arrival(tm, earliest, to_sector, fleet_start) <= limit:
             on_leg.setdefault(id(tm.leg), []).append(tm)
     kept = [
         tm for group in on_leg.values()
@@ -270,14 +268,19 @@ def _every_route(
 ) -> Window:
     """Every usable (fleet, leg) that can still deliver in time; none out of a sector, where
     a movement has arrived."""
-    kept = []
-    for tm in usable:
-        leave = max(earliest.get(tm.leg.from_, NEVER), fleet_start[tm.fleet])
-        arrive = leave + tm.offset + to_sector.get(tm.leg.to, NEVER)
-        if tm.leg.from_ not in net.sectors and arrive <= net.periods:
-            kept.append(tm)
+    kept = [tm for tm in usable if tm.leg.from_ not in net.sectors
+            and _arrival(tm, earliest, to_sector, fleet_start) <= net.periods]
     hit = {tm.leg.to for tm in kept}
     return Window(earliest, to_sector, kept, [s for s in reach if s in hit])
+
+
+def _arrival(
+    tm: Timing, earliest: dict[str, int], to_sector: dict[str, int],
+    fleet_start: dict[str, int],
+) -> int:
+    """The earliest period a movement taking this (fleet, leg) can be in a sector."""
+    leave = max(earliest.get(tm.leg.from_, NEVER), fleet_start[tm.fleet])
+    return leave + tm.offset + to_sector.get(tm.leg.to, NEVER)
 
 
 def _daily_tons(net: Network, tm: Timing) -> float:
