@@ -149,6 +149,25 @@ def two_forces_one_aircraft() -> dict[str, Any]:
     )
 
 
+def a_long_wait_for_one_aircraft() -> dict[str, Any]:
+    """One aircraft flies 7,000 km at 800 km/h: 10.75 h transit, 20.5 h cycle, one trip a day.
+    Force A (1,250 t, armor 10: 0.4 a trip) and B (50 t, armor 0.1), both ready on day 0;
+    the sector needs armor 10.1 by day 30. Each of A's tons is worth four times B's, so A
+    flies days 0-24 and B waits at home until day 25: gap 10.1 - 0.4 (k + 1) on day k < 25,
+    then 0 -> 122.5 gap-days. B any earlier delays an A trip a day for each of its own: 0.3
+    worse a day. A model that let a force wait only 21 days would strand B or fly it early.
+    """
+    c17 = fleet("c17", "air", 1, 50.0, 800.0)
+    return resolved(
+        places=[place("H", "base")],
+        sectors=[sector("S", [{"capability": "armor", "amount": 10.1, "by_day": 30}])],
+        forces=[force("a", "H", 1250.0, {"armor": 10}), force("b", "H", 50.0, {"armor": 0.1})],
+        fleets=[c17],
+        legs=[leg("H", "S", "air", 7000.0, [c17])],
+        horizon_days=30,
+    )
+
+
 def depot_standards(provides: list[str]) -> dict[str, Any]:
     """A 100 t battalion (armor 1, needs fuel and 155 mm at 10 t/day) trucked 100 km to the
     sector on day 0 (available by hour 8). A depot 100 km away ships with a 1-day lag.

@@ -1,9 +1,9 @@
 """A bound for every plan the network allows, not only for the routes the planner models.
 
 The planner's model prunes each movement to a few candidate routes (optimizer/timing.py,
-`movement_window`) and waiting to WAIT_DAYS, so its LP relaxation bounds only plans on those
-routes. Built with `every_route`, the same model keeps every (fleet, leg, period) a movement
-may use and reach a sector in time, and lets it wait to the horizon: its LP relaxation is a
+`movement_window`), so its LP relaxation bounds only plans on those routes. Built with
+`every_route`, the same model keeps every (fleet, leg, period) a movement may use and reach a
+sector in time (both let it wait to the horizon): its LP relaxation is a
 lower bound on every plan the network and the model's rules allow. It is several times the
 size, so it is solved by barrier alone (no crossover: its objective, not a vertex, is wanted)
 within an iteration budget, on the planner's second core while the search runs on the first;

@@ -41,7 +41,6 @@ COST_BUDGET = 0.5  # the whole ton-km term is worth less than half a gap-day
 FORCE_DAY_WEIGHT = 0.01  # a whole force awaited for a day: a hundredth of a gap-day
 LAD_WEIGHT = 0.1  # a whole force debarking a day after its LAD: a tenth of a gap-day
 KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few decades
-WAIT_DAYS = 21  # a movement may leave a place up to this long after it could first be there
 
 
 # (fleet, leg id, period) groups a movement must be able to use: those of a plan to start from
@@ -66,7 +65,6 @@ class Model:
     gap: dict[tuple[str, str, int], int] = field(default_factory=dict)
     tonnage: set[int] = field(default_factory=set)  # columns in kilotons
     must_use: MustUse = field(default_factory=dict)
-    every_route: bool = False  # no route pruning and no waiting limit: a network-wide model
     # Row indices of the resource rows, for their prices (optimizer/bottlenecks.py):
     # (family, resource id, day or period; -1 for none) -> row. Families: fleet_count
     # (fleet, period), throughput and mog (place, day), depot_stock (depot, -1),
@@ -101,14 +99,13 @@ def build_model(
 ) -> Model:
     """The whole MIP. `must_use` widens each movement's routes and time windows to include the
     groups a given plan (the greedy one) uses, so that plan is a solution of this model.
-    `every_route`: every (fleet, leg, period) a movement may use, waiting as long as the
-    horizon allows; its LP relaxation bounds every plan the network allows (optimizer/bound.py).
+    `every_route`: every (fleet, leg, period) a movement may use, not only its candidate
+    routes; its LP relaxation bounds every plan the network allows (optimizer/bound.py).
     """
     timings = leg_timings(net)
     moves = movements(net)
     windows = {m.id: movement_window(net, m, timings, every_route) for m in moves}
-    model = Model(net, LinearModel(), moves, windows, must_use=must_use or {},
-                  every_route=every_route)
+    model = Model(net, LinearModel(), moves, windows, must_use=must_use or {})
     _widen_windows(model, timings)
     add_movement_flows(model)
     add_fleet_capacity(model)
@@ -157,9 +154,9 @@ def add_movement_flows(model: Model) -> None:
         for tm in w.timings:
             fleet_start = net.period_of_day(net.fleets[tm.fleet].activation_day or 0)
             first = max(w.earliest[tm.leg.from_], fleet_start, _ead_start(net, m, tm))
+            # no waiting limit: capped at 21 days, half of an armored brigade was stranded at
+            # home in the Baltic plan while its aircraft stood idle half the time
             last = horizon - tm.offset - w.to_sector[tm.leg.to]
-            if not model.every_route:
-                last = min(last, first + net.period_of_day(WAIT_DAYS))
             periods = set(range(first, last + 1)) | {
                 t for f, leg, t in model.must_use.get(m.id, set())
                 if f == tm.fleet and leg == tm.leg.id

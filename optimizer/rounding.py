@@ -80,10 +80,8 @@ def relax_round_fix(
         return Rounding(None, root.objective, True, dive.relaxations)
     assert dive.values is not None  # the root's at least
     sectors = dive.assignment()
-    values = _vehicles(model, settings, dive.values, sectors, deadline)
-    if values is None:
-        return Rounding(None, root.objective, True, dive.relaxations)
-    return Rounding(values, root.objective, False, dive.relaxations)
+    values, by_clock = _vehicles(model, settings, dive.values, sectors, deadline)
+    return Rounding(values, root.objective, by_clock, dive.relaxations)
 
 
 class _Dive:
@@ -98,6 +96,8 @@ class _Dive:
         for (mid, _), col in sorted(model.assigned.items()):
             self.cols[mid].append(col)
         self.copies = {m.id: m.copies for m in model.movements}
+        self.lower = np.asarray(model.lp.col_lb, dtype=np.float64)  # as the model has them
+        self.upper = np.asarray(model.lp.col_ub, dtype=np.float64)
         self.tons = {m.id: m.tons for m in model.movements}
         self.values: np.ndarray | None = root.values
         self.objective = root.objective
@@ -165,8 +165,7 @@ class _Dive:
         else:  # the previous sectors do not solve within budget here: choose afresh
             for mid in counts:
                 cols = np.asarray(self.cols[mid], dtype=np.int32)
-                self.solver.set_bounds(cols, np.zeros(len(cols)),
-                                       np.full(len(cols), float(self.copies[mid])))
+                self.solver.set_bounds(cols, self.lower[cols], self.upper[cols])
                 del self.fixed[mid]
         return out.by_clock
 
@@ -264,9 +263,11 @@ def _options(cols: list[int], x: np.ndarray, copies: int) -> list[list[int]]:
 def _vehicles(
     model: Model, settings: SearchSettings, x: np.ndarray, sectors: dict[int, int],
     deadline: float,
-) -> list[float] | None:
+) -> tuple[list[float] | None, bool]:
     """Integer vehicles for the relaxation `x` with sectors fixed: a rounded start, then
-    `settings.vehicle_nodes` nodes of branch-and-bound over the vehicles alone."""
+    `settings.vehicle_nodes` nodes of branch-and-bound over the vehicles alone. Returns the
+    plan (None if the rounded start's LP did not solve within its budget) and whether the
+    safety-net clock cut it (then the plan is the rounded start, or what the search found)."""
     lp = model.lp
     lower = np.asarray(lp.col_lb, dtype=np.float64)
     upper = np.asarray(lp.col_ub, dtype=np.float64)
@@ -279,7 +280,7 @@ def _vehicles(
     relaxation.set_bounds(fixed, at, at)
     start = relaxation.run(settings.lp_iterations, deadline - time.perf_counter())
     if start.values is None:
-        return None
+        return None, start.by_clock
     integer = np.asarray(lp.col_integer, dtype=bool)
     values = start.values.copy()
     values[integer] = np.round(values[integer])
@@ -287,12 +288,10 @@ def _vehicles(
     mip.set_bounds(lower, upper)
     mip.set_start(values)
     out = mip.run(settings.vehicle_nodes, None, deadline - time.perf_counter())
-    if out.by_clock:
-        return None
-    best = [float(v) for v in values]
+    best = [float(v) for v in values]  # the rounded start stands, cut by the clock or not
     if out.values is not None and objective(lp, list(out.values)) < objective(lp, best):
         best = [float(v) for v in out.values]
-    return best
+    return best, out.by_clock
 
 
 def _rounded_vehicles(model: Model, values: list[float]) -> dict[int, int]:

@@ -37,6 +37,16 @@ def test_two_forces_compete_for_one_aircraft(backend: str) -> None:
     assert [c["force"] for c in first["cargo"]] == ["a"]  # the stronger force flies first
 
 
+def test_a_force_waits_at_home_as_long_as_its_lift_is_busy() -> None:
+    plan = solved(tiny.a_long_wait_for_one_aircraft())
+    assert plan["kpis"]["gap_days"] == pytest.approx(122.5)
+    assert plan["kpis"]["closure_day"] == 24  # 0.1 short on day 24 is within 1%: met
+    assert all(f["delivered_t"] == pytest.approx(t) for f, t in zip(
+        sorted(plan["forces"], key=lambda f: f["force"]), [1250.0, 50.0], strict=True))
+    (last,) = [t for t in plan["trips"] if any(c["force"] == "b" for c in t["cargo"])]
+    assert last["depart_h"] == pytest.approx(25 * 24.0)  # 25 days after it was ready
+
+
 @pytest.mark.parametrize(
     ("provides", "gap_days", "ready"),
     [(["nato-f34-fuel", "nato-155mm"], 1.0, True), (["nato-f34-fuel"], 4.0, False)],
