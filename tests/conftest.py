@@ -14,7 +14,7 @@ from contracts.loader import load_scenario
 from contracts.scenario import Scenario
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Dialog, Page, Route
 
 GEO_SCENARIO = Path(__file__).parent / "data" / "geo" / "reinforce.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,11 +50,16 @@ class OfflineBrowser:
         page.route("**/*", self._no_network)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("requestfailed", lambda r: self.failed.append(r.url[:120]))
-        page.on("dialog", lambda d: (self.errors.append(f"dialog {d.message}"), d.dismiss()))
+        page.on("dialog", self._dialog)
         if console:
             page.on("console", lambda m: self._console(m.type, m.text))
         page.goto(uri)
         return page
+
+    def _dialog(self, dialog: Dialog) -> None:
+        """A page that opens alert() or confirm() has gone wrong (injected script, say)."""
+        self.errors.append(f"dialog {dialog.message}")
+        dialog.dismiss()
 
     def _console(self, kind: str, text: str) -> None:
         if kind == "error":
