@@ -4,6 +4,7 @@ independent checker, and on a hand-worked case look-ahead finds what rounding ca
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -14,10 +15,11 @@ from checker import check_plan
 from contracts import examples as tiny
 from contracts.network import Network
 from contracts.plan import SolverInfo
+from optimizer.backend import HighsRelaxation
 from optimizer.decompose import schedule_from_solution
 from optimizer.plan import build_plan
 from optimizer.planner import planning_model
-from optimizer.rounding import relax_round_fix
+from optimizer.rounding import _vehicles, relax_round_fix
 from optimizer.settings import SearchSettings
 
 
@@ -123,3 +125,17 @@ def test_the_planner_starts_from_a_previous_plan_when_asked() -> None:
     assert base.solver.method == "relax-round-fix, fix-and-optimize"
     assert warm.solver.method.startswith("relax-round-fix from a previous plan's sectors")
     assert warm.forces[0].sector == base.forces[0].sector == "NEAR"
+
+
+def test_vehicles_out_of_budget_is_not_a_clock_cut() -> None:
+    """Integer vehicles whose rounded start's LP runs out of simplex iterations give no plan
+    and say the work budget, not the safety-net clock, stopped them."""
+    model, _ = planning_model(Network.from_json(tiny.a_long_wait_for_one_aircraft()))
+    root = HighsRelaxation(model.lp, barrier_first=False).run(1_000_000, 60.0)
+    assert root.values is not None
+    sectors = {col: round(root.values[col]) for col in model.assigned.values()}
+    starved, by_clock = _vehicles(model, SearchSettings(lp_iterations=1), root.values,
+                                  sectors, math.inf)
+    assert starved is None and by_clock is False
+    values, by_clock = _vehicles(model, SearchSettings(), root.values, sectors, math.inf)
+    assert values is not None and by_clock is False
