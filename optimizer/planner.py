@@ -144,7 +144,7 @@ def _search(
     started = time.perf_counter()
     say = progress or (lambda _: None)
     say(f"greedy plan: objective {objective(model.lp, start):.2f}; relax-round-fix")
-    rounded = relax_round_fix(model, settings, deadline, sectors_from)
+    rounded = relax_round_fix(model, settings, deadline, sectors_from, progress)
     bound = None if math.isnan(rounded.bound) else rounded.bound
     if bound is not None:
         say(f"LP relaxation bound {bound:.2f}; {rounded.relaxations} relaxations to fix "
@@ -221,7 +221,7 @@ def _best_start(
     say = progress or (lambda _: None)
     if greedy_start is None:
         say("the greedy plan does not fit the model")
-    rounding = relax_round_fix(model, settings, deadline, sectors_from)
+    rounding = relax_round_fix(model, settings, deadline, sectors_from, progress)
     say(f"LP relaxation bound {rounding.bound:.2f}")
     candidates = [(objective(model.lp, v), name, v)
                   for name, v in (("greedy", greedy_start), ("LP rounding", rounding.values))

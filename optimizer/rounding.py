@@ -51,6 +51,7 @@ class Rounding:
 def relax_round_fix(
     model: Model, settings: SearchSettings, deadline: float = math.inf,
     sectors_from: dict[str, str | None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Rounding:
     """A plan from the LP relaxation, and the LP bound it came from.
 
@@ -63,7 +64,8 @@ def relax_round_fix(
     remainder), `settings.move_iterations` for moves and `settings.vehicle_nodes` nodes
     for the vehicles, so the plan is the same on every run.
     A root relaxation beyond its budget gives no plan and no bound. `deadline` is only a
-    safety net."""
+    safety net. `progress` hears of each phase: minutes pass between them on big models."""
+    say = progress or (lambda _: None)
     lp = model.lp
     solver = HighsRelaxation(lp, barrier_first=lp.num_cols > BARRIER_FROM)
 
@@ -73,13 +75,17 @@ def relax_round_fix(
     root = solve()
     if not root.optimal or root.values is None or root.objective is None:
         return Rounding(None, math.nan, root.by_clock, 1)
-    dive = _Dive(model, solver, settings, root)
+    dive = _Dive(model, solver, settings, root, say)
+    say(f"LP relaxation {root.objective:.2f}; fixing sectors, {len(dive._split())} movements "
+        "split")
     if sectors_from and dive.preset(_previous_sectors(model, sectors_from), solve):
         return Rounding(None, root.objective, True, dive.relaxations)
     if dive.run(solve):
         return Rounding(None, root.objective, True, dive.relaxations)
     assert dive.values is not None  # the root's at least
     sectors = dive.assignment()
+    say(f"sectors fixed after {dive.relaxations} relaxations, objective {dive.objective:.2f}; "
+        "integer vehicles")
     values, by_clock = _vehicles(model, settings, dive.values, sectors, deadline)
     return Rounding(values, root.objective, by_clock, dive.relaxations)
 
@@ -89,9 +95,9 @@ class _Dive:
 
     def __init__(
         self, model: Model, solver: RelaxationSolver, settings: SearchSettings,
-        root: LpOutcome,
+        root: LpOutcome, say: Callable[[str], None] = lambda _: None,
     ) -> None:
-        self.solver, self.settings = solver, settings
+        self.solver, self.settings, self.say = solver, settings, say
         self.cols: dict[str, list[int]] = defaultdict(list)
         for (mid, _), col in sorted(model.assigned.items()):
             self.cols[mid].append(col)
@@ -139,11 +145,14 @@ class _Dive:
             cut, chosen = self._best_of(mid, options, solve, None)
             if cut or chosen is None:
                 return cut  # no option solved within its budget: the rest as they lie
+            self.say(f"  {mid}: sectors fixed, relaxation {self.objective:.2f}")
         assert self.values is not None
         for mid, cols in self.cols.items():  # whole in the last relaxation: fixed as they are
             if mid not in self.fixed:
                 self._fix(mid, [round(self.values[c]) for c in cols])
         dived = self.iterations
+        self.say(f"look-ahead done after {self.relaxations} relaxations, objective "
+                 f"{self.objective:.2f}; moving whole forces to other sectors")
         for mid in sorted(self.cols, key=lambda m: (-self.tons[m], m)):
             if self.iterations - dived >= self.settings.move_iterations:
                 break
