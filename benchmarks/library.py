@@ -1,6 +1,6 @@
 """Solve every scenario of the library (scenarios/*.yaml) and tabulate the results.
 
-    python -m benchmarks.library                 # every scenario, --limit 60 s each
+    python -m benchmarks.library                 # every scenario, the CLI's safety net each
     python -m benchmarks.library --limit 120     # another time limit
     python -m benchmarks.library romania anzus   # only files whose name contains one of these
 
@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+
+from optimizer.settings import SAFETY_NET_S
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE.parent / "scenarios"
@@ -115,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.library", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("filters", nargs="*", help="only scenario files whose name contains one")
-    ap.add_argument("--limit", type=float, default=60.0,
-                    help="MIP time limit per scenario, seconds (default 60)")
+    ap.add_argument("--limit", type=float, default=SAFETY_NET_S,
+                    help="MIP safety net per scenario, seconds (default %(default)g)")
     ap.add_argument("--out", type=Path, default=HERE / "library.md",
                     help="markdown file to write (default benchmarks/library.md)")
     args = ap.parse_args(argv)

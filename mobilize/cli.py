@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from contracts.errors import MobilizeError
 from contracts.plan import Plan
+from optimizer.settings import SAFETY_NET_S
 
 if TYPE_CHECKING:
     from whatif.sweep import SampleResult, Sweep
@@ -124,7 +125,7 @@ def solve(
     out: OutOpt = Path("out"),
     planner: PlannerOpt = "mip",
     solver: SolverOpt = "highs",
-    time_limit: TimeLimitOpt = 900.0,
+    time_limit: TimeLimitOpt = SAFETY_NET_S,
     gap: GapOpt = 1e-4,
     subproblems: SubproblemsOpt = 6,
     quiet: QuietOpt = False,
@@ -321,7 +322,7 @@ def whatif(
     out: OutOpt = Path("out-whatif"),
     planner: PlannerOpt = "mip",
     solver: SolverOpt = "highs",
-    time_limit: TimeLimitOpt = 900.0,
+    time_limit: TimeLimitOpt = SAFETY_NET_S,
     gap: GapOpt = 1e-4,
     subproblems: SubproblemsOpt = 6,
     quiet: QuietOpt = False,
@@ -478,7 +479,7 @@ def sweep(
     out: OutOpt = Path("out-sweep"),
     planner: PlannerOpt = "mip",
     solver: SolverOpt = "highs",
-    time_limit: TimeLimitOpt = 900.0,
+    time_limit: TimeLimitOpt = SAFETY_NET_S,
     gap: GapOpt = 1e-4,
     subproblems: SubproblemsOpt = 6,
     workers: Annotated[int | None, typer.Option(
@@ -599,7 +600,7 @@ def bottlenecks(
              "give the budget the plan was solved with).")] = 0,
     json_: Annotated[bool, typer.Option("--json", help="Print bottlenecks.json, no table.")
                      ] = False,
-    time_limit: TimeLimitOpt = 900.0,
+    time_limit: TimeLimitOpt = SAFETY_NET_S,
     gap: GapOpt = 1e-4,
     subproblems: SubproblemsOpt = 6,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,

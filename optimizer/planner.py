@@ -23,7 +23,7 @@ from optimizer.model import KT, Model, build_model
 from optimizer.neighbourhood import fix_and_optimize
 from optimizer.plan import build_plan
 from optimizer.rounding import Rounding, relax_round_fix
-from optimizer.settings import SearchSettings
+from optimizer.settings import SAFETY_NET_S, SearchSettings
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
 from optimizer.warmstart import groups_used, start_from_schedule
 
@@ -48,7 +48,7 @@ class PlanStats:
 
 
 def plan_with_mip(
-    resolved: dict[str, Any], backend: str = "highs", time_limit_s: float = 600.0,
+    resolved: dict[str, Any], backend: str = "highs", time_limit_s: float = SAFETY_NET_S,
     gap: float | None = None, progress: Progress | None = None,
     settings: SearchSettings | None = None, warm_from: Plan | None = None,
 ) -> tuple[Plan, PlanStats]:

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The default safety net, seconds. The Baltic planner takes about 7 minutes on an idle 2-core
+# machine and 15 beside two other solves; the net sits well above that, or a busy machine gets
+# a different, clock-cut plan.
+SAFETY_NET_S = 3600.0
+
 
 @dataclass(frozen=True)
 class SearchSettings:
