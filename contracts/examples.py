@@ -316,3 +316,22 @@ def crowded_departure_airfield(mog: int | None) -> dict[str, Any]:
         fleets=[c17, truck],
         legs=[leg("H", "A", "air", 800.0, [c17]), leg("A", "S", "road", 100.0, [truck])],
     )
+
+
+def three_fleets_on_one_leg() -> dict[str, Any]:
+    """One 150 t brigade (armor 3) at H; the sector needs armor 3. Three one-aircraft fleets
+    of 50 t fly H->S 8,000 km: c17 and c5 at 800 km/h (12 h transit, 26 h cycle: days 0 and
+    2), a400 at 780 km/h (12.3 h). The planner's routes keep the two fleets per leg that move
+    most tons a day, so a400 is left out: 100 t on day 0 and 50 t on day 2, gaps 1, 1, 0, 0
+    -> 2 gap-days. The LP over every route flies all three on day 0: 0 gap-days."""
+    c17 = fleet("c17", "air", 1, 50.0, 800.0, turnaround_h=4.0)
+    c5 = fleet("c5", "air", 1, 50.0, 800.0, turnaround_h=4.0)
+    a400 = fleet("a400", "air", 1, 50.0, 780.0, turnaround_h=4.0)
+    return resolved(
+        places=[place("H", "base")],
+        sectors=[sector("S", [{"capability": "armor", "amount": 3, "by_day": 10}])],
+        forces=[force("bde", "H", 150.0, {"armor": 3})],
+        fleets=[c17, c5, a400],
+        legs=[leg("H", "S", "air", 8000.0, [c17, c5, a400])],
+        horizon_days=4,
+    )
