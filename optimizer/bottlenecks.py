@@ -63,7 +63,7 @@ from contracts.network import Network
 from contracts.plan import Plan
 from optimizer.lp import LinearModel
 from optimizer.model import KT, Model
-from optimizer.planner import planning_model
+from optimizer.planner import model_holding
 from optimizer.schedule import Dispatch, Schedule
 from optimizer.solve import highs_with
 from optimizer.timing import Group, ground_hours
@@ -167,13 +167,15 @@ def schedule_from_plan(plan: Plan) -> Schedule:
 
 
 def solve_fixed(net: Network, plan: Plan) -> FixedLP:
-    """Rebuild the planner's model, map the plan onto its columns (the warm start's mapping),
-    fix the integer columns there and solve the LP that is left, minimizing gap-days."""
+    """Rebuild the planner's model (holding the plan's routes), map the plan onto its
+    columns (the warm start's mapping), fix the integer columns there and solve the LP that
+    is left, minimizing gap-days."""
     if plan.solver.status in ("infeasible", "no_solution"):
         raise BottleneckError("the plan has no integer solution to fix (solver status "
                               f"{plan.solver.status}): solve again with a larger budget")
-    model, _ = planning_model(net)
-    values = start_from_schedule(model, schedule_from_plan(plan))
+    schedule = schedule_from_plan(plan)
+    model = model_holding(net, schedule)
+    values = start_from_schedule(model, schedule)
     if values is None:
         raise BottleneckError(
             "the plan's integer decisions do not fit the model rebuilt from resolved.json: "

@@ -73,7 +73,7 @@ def plan_with_mip(
         settings = dataclasses.replace(settings, gap=gap)
     net = Network.from_json(resolved)
     baseline = greedy_schedule(net)
-    groups = greedy_groups(net, baseline)
+    groups = groups_of(net, baseline)
     model = build_model(net, must_use=groups)
     start = start_from_schedule(model, baseline)
     stats = PlanStats(
@@ -314,12 +314,20 @@ def planning_model(net: Network) -> tuple[Model, list[float] | None]:
     solver starts from it: the MIP can only improve on the baseline, even when time runs out.
     """
     baseline = greedy_schedule(net)
-    model = build_model(net, must_use=greedy_groups(net, baseline))
+    model = build_model(net, must_use=groups_of(net, baseline))
     return model, start_from_schedule(model, baseline)
 
 
-def greedy_groups(net: Network, baseline: Schedule) -> MustUse:
-    """The (fleet, leg, period) groups the greedy plan uses, by movement."""
+def model_holding(net: Network, schedule: Schedule) -> Model:
+    """The planner's model widened to hold a given plan's routes too, as the plan may come
+    from the model with the every-route LP's routes: for pricing that plan's resources
+    (optimizer/bottlenecks.py)."""
+    groups = _merged(groups_of(net, greedy_schedule(net)), groups_of(net, schedule))
+    return build_model(net, must_use=groups)
+
+
+def groups_of(net: Network, baseline: Schedule) -> MustUse:
+    """The (fleet, leg, period) groups a plan (the greedy one) uses, by movement."""
     movement_of = {f: m.id for m in movements(net) for f in m.forces}
     return groups_used(net.period_hours, baseline, movement_of)
 

@@ -21,9 +21,16 @@ from contracts.plan import Plan
 from contracts.scenario import Scenario
 from geodata.network import build_network
 from mobilize.cli import app
-from optimizer.bottlenecks import BottleneckError, Change, Prices, bottleneck_values
-from optimizer.planner import plan_with_mip
+from optimizer.bottlenecks import (
+    BottleneckError,
+    Change,
+    Prices,
+    bottleneck_values,
+    schedule_from_plan,
+)
+from optimizer.planner import plan_with_mip, planning_model
 from optimizer.settings import SearchSettings
+from optimizer.warmstart import start_from_schedule
 from whatif.bottlenecks import Resolver, changed_scenario_data, confirm
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
@@ -281,3 +288,19 @@ def test_cli_says_when_the_plan_has_no_integer_solution(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith("error: the plan has no integer solution")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_plan_on_routes_the_every_route_lp_added_is_priced() -> None:
+    """tests/data/geo/reinforce.yaml: the planner's best plan flies a route its first model
+    (candidate routes and the greedy plan's) lacks, found by the LP over every route. Its
+    resources are still priced, on a model rebuilt to hold the plan's own routes."""
+    path = Path(__file__).parent / "data" / "geo" / "reinforce.yaml"
+    resolved = build_network(load_scenario(path), path).to_json()
+    plan = plan_with_mip(resolved)[0]
+    net = Network.from_json(resolved)
+    first, _ = planning_model(net)
+    assert start_from_schedule(first, schedule_from_plan(plan)) is None
+    prices = bottleneck_values(net, plan)
+    assert abs(prices.plan_gap_days - plan.kpis.gap_days) < 1e-6
+    assert prices.lp_gap_days <= prices.plan_gap_days + 1e-6
+    assert prices.values

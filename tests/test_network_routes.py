@@ -18,7 +18,7 @@ from contracts.network import Network
 from optimizer.bound import network_bound
 from optimizer.greedy import greedy_schedule
 from optimizer.model import MustUse, build_model
-from optimizer.planner import Found, better_of, greedy_groups, plan_with_mip
+from optimizer.planner import Found, better_of, groups_of, plan_with_mip
 from optimizer.settings import SearchSettings
 from optimizer.solve import SolveResult, Status, solve
 
@@ -60,7 +60,7 @@ def test_the_model_with_the_lps_routes_has_the_networks_lp(resolved: dict[str, A
     """Whatever the network, nothing the every-route LP moves tons on is dropped on the way
     back into the planner's model: that model's LP equals the network's."""
     net = Network.from_json(resolved)
-    groups = greedy_groups(net, greedy_schedule(net))
+    groups = groups_of(net, greedy_schedule(net))
     found = network_bound(net, groups, keep_routes=True)
     assert found.value is not None and found.routes is not None
     merged = {m: groups.get(m, set()) | found.routes.get(m, set())
