@@ -6,10 +6,11 @@
 
 Each size runs in its own process so peak memory is its own. For each: network build, model
 build, LP relaxation (the bound), the MIP planner at its default work budget (the same plan
-on every run; SAFETY_S is only a safety net, and a plan it cut says so), greedy, the checker
-on both plans, the readiness gap-days of each, and the fewest gap-days any plan of the model
-can have (the LP relaxation with gap-days alone as its objective), from which the share of
-the distance from greedy to that bound the plan closes. Writes benchmarks/results.md.
+on every run; SAFETY_NET_S, the CLI's default --time-limit, is only a safety net, and a plan
+it cut says so), greedy, the checker on both plans, the readiness gap-days of each, and the
+fewest gap-days any plan of the model can have (the LP relaxation with gap-days alone as its
+objective), from which the share of the distance from greedy to that bound the plan closes.
+Writes benchmarks/results.md.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from optimizer.settings import SAFETY_NET_S
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-SAFETY_S = 3600.0  # the planner's --time-limit: a net under the work budget, not the budget
 BALTIC_TARGET_S = 60.0  # issue 11's target for the Baltic scenario
 
 
@@ -58,7 +60,7 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
             yaml.dump(json.loads(scenario.model_dump_json(by_alias=True, exclude_none=True)),
                       fh)
         scenario = load_scenario(path)  # its fingerprint, as a user's run would have
-    net_limit = SAFETY_S if limit_s is None else limit_s
+    net_limit = SAFETY_NET_S if limit_s is None else limit_s
 
     t0 = time.perf_counter()
     resolved = build_network(scenario, path).to_json()

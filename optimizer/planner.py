@@ -72,10 +72,7 @@ def plan_with_mip(
     if gap is not None:
         settings = dataclasses.replace(settings, gap=gap)
     net = Network.from_json(resolved)
-    baseline = greedy_schedule(net)
-    groups = groups_of(net, baseline)
-    model = build_model(net, must_use=groups)
-    start = start_from_schedule(model, baseline)
+    baseline, groups, model, start = _first_model(net)
     stats = PlanStats(
         time.perf_counter() - started, model.lp.num_cols, model.lp.num_rows,
         model.lp.num_integer,
@@ -90,38 +87,14 @@ def plan_with_mip(
     previous = None if warm_from is None else {f.force: f.sector for f in warm_from.forces}
     routes_first = tonnage_columns(net) <= min(settings.network_routes_columns,
                                                settings.network_bound_columns)
-    heuristic = (backend == "highs" and start is not None
-                 and len(model.movements) > settings.exact_up_to)
-    found: list[Found] = []
-    if heuristic:
-        assert start is not None
-        # on the other core: the bound over every route and, with its routes, a second search
-        other = _Background(
-            (lambda: _search_with_network_routes(net, baseline, groups, settings, deadline,
-                                                 progress, previous)) if routes_first
-            else lambda: (network_bound(net, groups, settings, deadline), None))
-        found.append(Found(model, *_search(model, start, settings, deadline, progress,
-                                            previous)))
-        network, routed = other.wait()
-        if routed is not None:
-            found.append(routed)
+    every_route = _EveryRoute(net, baseline, groups, settings, deadline, progress)
+    if backend == "highs" and start is not None and len(model.movements) > settings.exact_up_to:
+        found, network = _two_searches(model, start, every_route, routes_first, previous)
     else:
-        to_solve, to_start = model, start
-        if routes_first:  # branch-and-bound on the model with the LP's routes alone
-            network, widened = _with_network_routes(net, baseline, groups, settings,
-                                                    deadline, progress)
-            if widened is not None:
-                to_solve, to_start = widened
-        else:
-            bound_job = _Background(lambda: network_bound(net, groups, settings, deadline))
-        result, source = _branch_and_bound(to_solve, to_start, backend, settings, deadline,
-                                           progress, previous)
-        found.append(Found(to_solve, result if to_solve is model
-                           else _with_routes_named(result), source))
-        if not routes_first:
-            network = bound_job.wait()
+        found, network = _one_branch_and_bound(model, start, backend, every_route,
+                                               routes_first, previous)
     best = better_of(found, settings)
-    if network.by_clock:  # the plan may lack routes it would have had
+    if routes_first and network.by_clock:  # the plan may lack routes it would have had
         best = dataclasses.replace(best, result=dataclasses.replace(
             best.result, status=Status.TIME_LIMIT, by_clock=True))
     result = best.result
@@ -175,38 +148,83 @@ def better_of(found: list[Found], settings: SearchSettings) -> Found:
         result, bound=bound, gap=rel, status=status, seconds=seconds), source)
 
 
-def _with_network_routes(
-    net: Network, baseline: Schedule, groups: MustUse, settings: SearchSettings,
-    deadline: float, progress: Progress | None,
-) -> tuple[NetworkBound, tuple[Model, list[float] | None] | None]:
-    """The LP over every route, and the model widened by the routes it moves tons on (None
-    if it moved tons on none) with the greedy plan as a solution of it."""
-    network = network_bound(net, groups, settings, deadline, keep_routes=True)
-    if progress is not None:
-        progress(f"LP over every route {network.value:.2f}; its routes join the model for "
-                 f"{len(network.routes or {})} movements" if network.value is not None
-                 else f"LP over every route: {network.skipped}")
-    if not network.routes:
-        return network, None
-    # the every-route model holds the greedy plan's groups, so it contains this model too:
-    # its LP stays a bound for it
-    model = build_model(net, must_use=_merged(groups, network.routes))
-    return network, (model, start_from_schedule(model, baseline))
+@dataclass(frozen=True)
+class _EveryRoute:
+    """What the LP over every route needs, and what a search in the model it widens needs."""
+    net: Network
+    baseline: Schedule  # the greedy plan: a solution of every model here
+    groups: MustUse  # its groups
+    settings: SearchSettings
+    deadline: float
+    progress: Progress | None
+
+    def bound(self) -> NetworkBound:
+        return network_bound(self.net, self.groups, self.settings, self.deadline)
+
+    def widened(self, progress: Progress | None
+                ) -> tuple[NetworkBound, tuple[Model, list[float] | None] | None]:
+        """The LP over every route, and the model widened by the routes it moves tons on
+        (None if none) with the greedy plan as a solution of it."""
+        network = network_bound(self.net, self.groups, self.settings, self.deadline,
+                                keep_routes=True)
+        if progress is not None:
+            progress(f"LP over every route {network.value:.2f}; its routes join the model for "
+                     f"{len(network.routes or {})} movements" if network.value is not None
+                     else f"LP over every route: {network.skipped}")
+        if not network.routes:
+            return network, None
+        # the every-route model holds the greedy plan's groups, so it contains this model
+        # too: its LP stays a bound for it
+        model = build_model(self.net, must_use=_merged(self.groups, network.routes))
+        return network, (model, start_from_schedule(model, self.baseline))
 
 
-def _search_with_network_routes(
-    net: Network, baseline: Schedule, groups: MustUse, settings: SearchSettings,
-    deadline: float, progress: Progress | None, previous: dict[str, str | None] | None,
-) -> tuple[NetworkBound, Found | None]:
-    """`_with_network_routes`, then the search in the widened model, its progress tagged."""
-    say = None if progress is None else (
-        lambda line: progress(f"[with the every-route LP's routes] {line}"))
-    network, widened = _with_network_routes(net, baseline, groups, settings, deadline, say)
-    if widened is None or widened[1] is None:
-        return network, None
-    model, start = widened[0], widened[1]
-    result, source = _search(model, start, settings, deadline, say, previous)
-    return network, Found(model, _with_routes_named(result), source)
+def _two_searches(
+    model: Model, start: list[float], every_route: _EveryRoute, routes_first: bool,
+    previous: dict[str, str | None] | None,
+) -> tuple[list[Found], NetworkBound]:
+    """The search in the first model on this core; on the other, the bound over every route
+    and, if `routes_first`, the search in the model its routes widen."""
+    settings, deadline = every_route.settings, every_route.deadline
+
+    def second() -> tuple[NetworkBound, Found | None]:
+        progress = every_route.progress
+        say = None if progress is None else (
+            lambda line: progress(f"[with the every-route LP's routes] {line}"))
+        network, widened = every_route.widened(say)
+        if widened is None or widened[1] is None:
+            return network, None
+        wide, wide_start = widened[0], widened[1]
+        result, source = _search(wide, wide_start, settings, deadline, say, previous)
+        return network, Found(wide, _with_routes_named(result), source)
+
+    other = _Background(second if routes_first else lambda: (every_route.bound(), None))
+    found = [Found(model, *_search(model, start, settings, deadline, every_route.progress,
+                                   previous))]
+    network, routed = other.wait()
+    return found + ([routed] if routed is not None else []), network
+
+
+def _one_branch_and_bound(
+    model: Model, start: list[float] | None, backend: str, every_route: _EveryRoute,
+    routes_first: bool, previous: dict[str, str | None] | None,
+) -> tuple[list[Found], NetworkBound]:
+    """Branch-and-bound on the model the every-route LP's routes widen (it contains the
+    first) if `routes_first`, else on the first with the bound on the other core."""
+    settings, deadline = every_route.settings, every_route.deadline
+    if not routes_first:
+        other = _Background(every_route.bound)
+        result, source = _branch_and_bound(model, start, backend, settings, deadline,
+                                           every_route.progress, previous)
+        return [Found(model, result, source)], other.wait()
+    network, widened = every_route.widened(every_route.progress)
+    if widened is None:
+        result, source = _branch_and_bound(model, start, backend, settings, deadline,
+                                           every_route.progress, previous)
+        return [Found(model, result, source)], network
+    result, source = _branch_and_bound(widened[0], widened[1], backend, settings, deadline,
+                                       every_route.progress, previous)
+    return [Found(widened[0], _with_routes_named(result), source)], network
 
 
 def _with_routes_named(result: SolveResult) -> SolveResult:
@@ -313,9 +331,15 @@ def planning_model(net: Network) -> tuple[Model, list[float] | None]:
     does not fit). The greedy plan is built first and the model widened to contain it, so the
     solver starts from it: the MIP can only improve on the baseline, even when time runs out.
     """
+    _, _, model, start = _first_model(net)
+    return model, start
+
+
+def _first_model(net: Network) -> tuple[Schedule, MustUse, Model, list[float] | None]:
     baseline = greedy_schedule(net)
-    model = build_model(net, must_use=groups_of(net, baseline))
-    return model, start_from_schedule(model, baseline)
+    groups = groups_of(net, baseline)
+    model = build_model(net, must_use=groups)
+    return baseline, groups, model, start_from_schedule(model, baseline)
 
 
 def model_holding(net: Network, schedule: Schedule) -> Model:
