@@ -109,3 +109,25 @@ def test_every_command_searches_with_the_planners_default_budget() -> None:
     for command in commands:
         default = inspect.signature(command).parameters["subproblems"].default
         assert default == SearchSettings().subproblems, command.__name__
+        routes = inspect.signature(command).parameters["lp_routes_up_to"].default
+        assert routes == SearchSettings().network_routes_columns, command.__name__
+
+
+def test_lp_routes_up_to_chooses_whether_the_every_route_lps_routes_are_searched(
+    solved: Path, tmp_path: Path
+) -> None:
+    """mini.yaml's every-route model is tiny: by default its LP's routes join the model the
+    plan comes from (plan.json says so); at 0 they do not; below 0 is refused, nothing
+    written."""
+    from optimizer.planner import WITH_ROUTES
+
+    assert WITH_ROUTES in json.loads((solved / "plan.json").read_text())["solver"]["method"]
+    result = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path),
+                                 "--quiet", "--lp-routes-up-to", "0"])
+    assert result.exit_code == 0, result.output
+    assert WITH_ROUTES not in json.loads((tmp_path / "plan.json").read_text())["solver"]["method"]
+    refused = tmp_path / "refused"
+    bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(refused),
+                              "--lp-routes-up-to", "-1"])
+    assert bad.exit_code == 2 and "--lp-routes-up-to >= 0" in bad.output
+    assert not refused.exists()
