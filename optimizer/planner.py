@@ -218,13 +218,12 @@ def _one_branch_and_bound(
                                            every_route.progress, previous)
         return [Found(model, result, source)], other.wait()
     network, widened = every_route.widened(every_route.progress)
-    if widened is None:
-        result, source = _branch_and_bound(model, start, backend, settings, deadline,
-                                           every_route.progress, previous)
-        return [Found(model, result, source)], network
-    result, source = _branch_and_bound(widened[0], widened[1], backend, settings, deadline,
+    to_solve, to_start = widened if widened is not None else (model, start)
+    result, source = _branch_and_bound(to_solve, to_start, backend, settings, deadline,
                                        every_route.progress, previous)
-    return [Found(widened[0], _with_routes_named(result), source)], network
+    if to_solve is not model:
+        result = _with_routes_named(result)
+    return [Found(to_solve, result, source)], network
 
 
 def _with_routes_named(result: SolveResult) -> SolveResult:
