@@ -10,7 +10,11 @@ on every run; SAFETY_NET_S, the CLI's default --time-limit, is only a safety net
 it cut says so), greedy, the checker on both plans, the readiness gap-days of each, and the
 fewest gap-days any plan of the model can have (the LP relaxation with gap-days alone as its
 objective), from which the share of the distance from greedy to that bound the plan closes.
-Writes benchmarks/results.md.
+Phases and the planner's progress go to stderr with the seconds since the size started: a
+big size runs for an hour.
+
+Writes benchmarks/results.md and results.json, keeping the newest row of every size with the
+command that made it, so sizes run one at a time (M beside L, say) still make one table.
 """
 
 from __future__ import annotations
@@ -61,6 +65,11 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
                       fh)
         scenario = load_scenario(path)  # its fingerprint, as a user's run would have
     net_limit = SAFETY_NET_S if limit_s is None else limit_s
+    began = time.perf_counter()
+
+    def say(line: str) -> None:
+        print(f"[{name} {time.perf_counter() - began:7.0f} s] {line}", file=sys.stderr,
+              flush=True)
 
     t0 = time.perf_counter()
     resolved = build_network(scenario, path).to_json()
@@ -70,13 +79,17 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     t0 = time.perf_counter()
     model, start = planning_model(net)  # the very model the MIP planner solves
     build_s = time.perf_counter() - t0
+    say(f"model {model.lp.num_cols:,} columns, {model.lp.num_rows:,} rows; its LP")
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
     lp = solve(relaxed, "highs", net_limit)
+    say(f"LP {lp.objective} in {lp.seconds:.0f} s; fewest gap-days")
     fewest = gap_days_bound(model, relaxed, net_limit)
+    say(f"fewest gap-days {fewest}; the MIP planner")
 
     t0 = time.perf_counter()
-    mip, _ = plan_with_mip(resolved, "highs", net_limit)
+    mip, _ = plan_with_mip(resolved, "highs", net_limit, progress=say)
     planner_s = time.perf_counter() - t0  # model, greedy start and solve: what the limit caps
+    say(f"planner done in {planner_s:.0f} s; greedy and the checker")
     greedy = plan_with_greedy(resolved)
     mip_violations = len(check_plan(resolved, mip.to_json()))
     greedy_violations = len(check_plan(resolved, greedy.to_json()))
@@ -215,26 +228,51 @@ def main(argv: list[str]) -> int:
         return 0
     sizes = argv or ["Baltic", "S", "M", "L"]
     extra = [] if limit is None else ["--limit", str(limit)]
+    command = " ".join(["python -m benchmarks.run", *sizes, *extra])
+    tag = "" if limit is None else f"-limit{limit:g}"
     rows = []
     for name in sizes:
-        done = subprocess.run(
+        done = subprocess.run(  # stderr (phases, progress) passes through
             [sys.executable, "-m", "benchmarks.run", "--one", name, *extra],
-            capture_output=True, text=True, check=False, cwd=HERE.parent,
+            stdout=subprocess.PIPE, text=True, check=False, cwd=HERE.parent,
         )
         if done.returncode != 0:
-            print(done.stderr, file=sys.stderr)
             return done.returncode
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        rows.append({**json.loads(done.stdout.strip().splitlines()[-1]), "command": command})
         print(table(rows[-1:]), flush=True)
-    text = table(rows)
-    tag = "" if limit is None else f"-limit{limit:g}"
-    command = " ".join(["python -m benchmarks.run", *sizes, *extra])
-    (HERE / f"results{tag}.json").write_text(json.dumps(rows, indent=1) + "\n",
+    merged = merge_rows(_read_rows(HERE / f"results{tag}.json"), rows)
+    (HERE / f"results{tag}.json").write_text(json.dumps(merged, indent=1) + "\n",
                                              encoding="utf-8")
-    (HERE / f"results{tag}.md").write_text(f"Command: `{command}`\n\n{text}",
-                                           encoding="utf-8")
-    print(text)
+    (HERE / f"results{tag}.md").write_text(report(merged), encoding="utf-8")
+    print(table(rows))
     return 0
+
+
+ORDER = ("Baltic", "S", "M", "L", "XL")
+
+
+def merge_rows(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The newest row of every size, in the order Baltic, S, M, L, XL."""
+    by_size = {r["size"]: r for r in old} | {r["size"]: r for r in new}
+    return sorted(by_size.values(),
+                  key=lambda r: (ORDER.index(r["size"]) if r["size"] in ORDER else len(ORDER),
+                                 r["size"]))
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    """results.md: the commands that made the rows, then the table."""
+    commands: dict[str, list[str]] = {}
+    for r in rows:
+        commands.setdefault(r.get("command", "(not recorded)"), []).append(r["size"])
+    said = "\n".join(f"- `{c}`: {', '.join(sizes)}" for c, sizes in commands.items())
+    return f"Commands (each row is the newest run of its size):\n\n{said}\n\n{table(rows)}"
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    rows: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,0 +1,39 @@
+"""benchmarks/run.py keeps one table of every size, however the sizes were run: M beside L in
+two commands must not leave a results.md with only the one that finished last."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import merge_rows, report  # noqa: E402
+
+
+def _row(size: str, command: str, gap_days: float) -> dict[str, object]:
+    return {
+        "size": size, "forces": 1, "days": 1, "movements": 1, "columns": 1, "integers": 0,
+        "rows": 1, "network_s": 0.0, "build_s": 0.0, "lp_s": 0.0, "planner_s": 1.0,
+        "solve_s": 1.0, "time_limit_s": 20.0, "status": "work_limit", "gap_to_bound": 0.01,
+        "mip_gap_days": gap_days, "greedy_gap_days": 2 * gap_days, "violations": 0,
+        "peak_mb": 1.0, "command": command,
+    }
+
+
+def test_a_rerun_size_replaces_its_row_and_keeps_the_others_in_size_order() -> None:
+    old = [_row("S", "python -m benchmarks.run S", 10.0), _row("M", "old M", 50.0)]
+    new = [_row("L", "python -m benchmarks.run L", 90.0), _row("M", "new M", 40.0)]
+    merged = merge_rows(old, new)
+    assert [r["size"] for r in merged] == ["S", "M", "L"]
+    assert [r["mip_gap_days"] for r in merged] == [10.0, 40.0, 90.0]  # M's newest row
+
+
+def test_the_report_names_the_command_of_every_row() -> None:
+    text = report([_row("S", "python -m benchmarks.run S", 10.0),
+                   _row("M", "python -m benchmarks.run M L", 40.0),
+                   _row("L", "python -m benchmarks.run M L", 90.0)])
+    assert "- `python -m benchmarks.run S`: S" in text
+    assert "- `python -m benchmarks.run M L`: M, L" in text
+    assert text.count("\n| S | ") == 1 and text.count("\n| L | ") == 1
