@@ -35,6 +35,7 @@ class SolverInfo:
     # `bound` holds for the routes the planner modelled; this one for every route the network
     # allows (optimizer/bound.py): lower, and the honest one to measure a plan against
     network_bound: float | None = None
+    network_bound_source: str | None = None  # which relaxation network_bound comes from
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class Plan:
                 sv.get("bound"), sv.get("gap"), float(sv.get("seconds") or 0.0),
                 str(sv.get("method") or ""), bool(sv.get("cut_by_clock")),
                 sv.get("bound_source"), sv.get("network_bound"),
+                sv.get("network_bound_source"),
             ),
             period_hours=int(doc.get("period_hours") or 24),
             trips=[_trip(t) for t in doc["trips"]],
@@ -217,6 +219,7 @@ class Plan:
                 "seconds": round(sv.seconds, 3), "method": sv.method,
                 "cut_by_clock": sv.cut_by_clock, "bound_source": sv.bound_source,
                 "network_bound": sv.network_bound,
+                "network_bound_source": sv.network_bound_source,
             },
             "period_hours": self.period_hours,
             "trips": [_trip_json(t) for t in self.trips],

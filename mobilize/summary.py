@@ -110,7 +110,8 @@ def print_plan_summary(console: Console, plan: Plan, network: Network) -> None:
         console.print(f"Bound {s.bound:.2f}: {escape(s.bound_source or 'unknown source')}")
     if s.network_bound is not None and s.objective is not None:
         away = 100 * (s.objective - s.network_bound) / max(abs(s.objective), 1e-9)
-        console.print(f"Bound over every route the network allows {s.network_bound:.2f}: "
+        console.print(f"Bound for every plan the network allows {s.network_bound:.2f} "
+                      f"({escape(s.network_bound_source or 'unknown source')}): "
                       f"the plan is within {away:.1f}% of the best any plan could be")
     _sector_table(console, plan)
     _lift_table(console, plan, network)

@@ -15,7 +15,7 @@ from contracts.network import Network
 from contracts.plan import Plan, SolverInfo
 from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
-from optimizer.bound import NetworkBound, network_bound, tonnage_columns
+from optimizer.bound import NetworkBound, network_bound, network_valid, tonnage_columns
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
 from optimizer.lp import objective, rescaled
@@ -106,15 +106,17 @@ def plan_with_mip(
             f"{backend} found no plan within {time_limit_s:g} s; raise --time-limit "
             "or use --planner greedy"
         )
+    valid, valid_source = network_valid(net, network)
     if progress is not None:
         progress(f"bound over every route: {network.value:.2f}" if network.value is not None
-                 else f"no bound over every route: {network.skipped}")
+                 else f"no bound over every route: {network.skipped}; lift-free bound "
+                 + ("-" if valid is None else f"{valid:.2f}"))
     schedule = schedule_from_solution(best.model, best.model.in_tons(result.values))
     info = SolverInfo(
         "mip", backend, result.status.value, result.objective, result.bound, result.gap,
         result.seconds, result.method, cut_by_clock=result.by_clock,
         bound_source=best.source if result.bound is not None else None,
-        network_bound=network.value,
+        network_bound=valid, network_bound_source=valid_source,
     )
     return build_plan(net, schedule, info), stats
 

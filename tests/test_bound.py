@@ -1,6 +1,8 @@
 """The bound over every route the network allows (optimizer/bound.py): its model contains the
 planner's, so on any network it is at most the planner's LP bound and at most any plan's
-objective. A bound that rose above a plan would make every "within x% of the best" a lie."""
+objective. A bound that rose above a plan would make every "within x% of the best" a lie.
+Where that LP is too big, the lift-free relaxation (every force at its earliest arrival,
+capacities unlimited) stands in: below it, and still below every plan."""
 
 from __future__ import annotations
 
@@ -11,7 +13,13 @@ from hypothesis import given
 from test_properties import SETTINGS, networks
 
 from contracts.network import Network
-from optimizer.bound import network_bound, tonnage_columns
+from optimizer.bound import (
+    BOUND_LIFT_FREE,
+    BOUND_NETWORK,
+    lift_free_bound,
+    network_bound,
+    tonnage_columns,
+)
 from optimizer.model import build_model
 from optimizer.planner import plan_with_mip, planning_model
 from optimizer.settings import SearchSettings
@@ -37,7 +45,10 @@ def test_the_bound_over_every_route_is_below_the_model_bound_and_every_plan(
     plan = plan_with_mip(resolved, time_limit_s=60)[0]
     assert plan.solver.network_bound is not None and plan.solver.objective is not None
     assert plan.solver.network_bound == found.value  # the planner reports the same bound
+    assert plan.solver.network_bound_source == BOUND_NETWORK
     assert plan.solver.network_bound <= plan.solver.objective + TOLERANCE * scale
+    lift_free = lift_free_bound(net)
+    assert lift_free is not None and lift_free <= found.value + TOLERANCE * scale
 
 
 @SETTINGS
@@ -64,3 +75,35 @@ def test_a_model_over_the_size_limit_is_not_built_and_says_why() -> None:
     found = network_bound(net, None, SearchSettings(network_bound_columns=0))
     assert found.value is None
     assert found.skipped is not None and "over the limit of 0" in found.skipped
+
+
+def test_the_lift_free_bound_by_hand() -> None:
+    """one_force_one_fleet: even with lift unlimited the truck leg leaves A the day after the
+    flight, so the force is in the sector from day 1: 1 gap-day and one force-day (0.01); the
+    plan's 1.15 adds the ton-km cost. late_fleet(3): nothing flies before day 3: gap 1 on days
+    0-3, the last after the by_day (x 1.1), and four force-days: 4.14. two_forces_one_aircraft:
+    enough aircraft would fly both forces on day 0: 0, where one aircraft makes it 2."""
+    from contracts import examples as tiny
+
+    def bound(doc: dict[str, Any]) -> float:
+        value = lift_free_bound(Network.from_json(doc))
+        assert value is not None
+        return value
+
+    assert abs(bound(tiny.one_force_one_fleet()) - 1.01) <= TOLERANCE
+    assert abs(bound(tiny.late_fleet(3)) - 4.14) <= TOLERANCE
+    assert abs(bound(tiny.two_forces_one_aircraft())) <= TOLERANCE
+
+
+def test_over_the_size_limit_the_plan_carries_the_lift_free_bound() -> None:
+    """No LP over every route (its model over the limit): plan.json still has a bound for
+    every plan the network allows, and says it is the lift-free one."""
+    from contracts import examples as tiny
+
+    doc = tiny.late_fleet(3)
+    plan = plan_with_mip(doc, settings=SearchSettings(network_bound_columns=0))[0]
+    assert plan.solver.network_bound_source == BOUND_LIFT_FREE
+    assert plan.solver.network_bound is not None
+    assert abs(plan.solver.network_bound - 4.14) <= TOLERANCE
+    assert plan.solver.objective is not None
+    assert plan.solver.network_bound <= plan.solver.objective
