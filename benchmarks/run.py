@@ -139,7 +139,8 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
 def gap_days_bound(model: Any, relaxed: Any, limit_s: float) -> float | None:
     """The fewest gap-days (the KPI: weight x gap per day, without the lateness factor and
     the cost term) any plan of the model can have: its LP relaxation with only that as the
-    objective. None if it does not finish within the limit."""
+    objective. None if it does not finish within the limit. By barrier without crossover:
+    by simplex M's did not finish in an hour, and only its objective is wanted."""
     from optimizer.solve import solve
 
     period_days = model.net.period_hours / 24.0
@@ -149,7 +150,7 @@ def gap_days_bound(model: Any, relaxed: Any, limit_s: float) -> float | None:
                       if r.capability == capability)
         cost[col] = weight * period_days
     kpi = dataclasses.replace(relaxed, col_cost=cost, offset=0.0)
-    return solve(kpi, "highs", limit_s).objective
+    return solve(kpi, "highs", limit_s, interior_point=True).objective
 
 
 def _closed(r: dict[str, Any]) -> str:

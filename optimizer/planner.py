@@ -298,9 +298,16 @@ def _search(
     say(f"fix-and-optimize: {found.steps} subproblems, {found.improvements} improvements")
     return SolveResult(
         "highs", status, float(final), best_bound, rel, time.perf_counter() - started,
-        values, ("relax-round-fix from a previous plan's sectors, fix-and-optimize"
-                 if sectors_from else "relax-round-fix, fix-and-optimize"), by_clock=by_clock,
+        values, _method(bool(sectors_from), rounded.look_ahead), by_clock=by_clock,
     ), source
+
+
+def _method(warm: bool, look_ahead: bool) -> str:
+    """plan.json's solver.method for the HiGHS search."""
+    rounding = "relax-round-fix" + (" from a previous plan's sectors" if warm else "")
+    if not look_ahead:
+        rounding += " (sectors by largest remainder: model above the look-ahead's size)"
+    return f"{rounding}, fix-and-optimize"
 
 
 class _Background(Generic[T]):

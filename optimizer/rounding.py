@@ -46,6 +46,7 @@ class Rounding:
     bound: float  # the LP relaxation's objective (nan if it did not solve within budget)
     by_clock: bool = False  # the safety-net time limit cut it
     relaxations: int = 0  # LPs solved in the dive
+    look_ahead: bool = True  # False: the model was too big, sectors by largest remainder
 
 
 def relax_round_fix(
@@ -61,7 +62,8 @@ def relax_round_fix(
 
     Budgets are work: `settings.lp_iterations` per relaxation, `settings.dive_iterations`
     for the look-ahead (beyond it the rest are fixed by largest
-    remainder), `settings.move_iterations` for moves and `settings.vehicle_nodes` nodes
+    remainder; above `settings.look_ahead_columns` columns there is none, and no moves),
+    `settings.move_iterations` for moves and `settings.vehicle_nodes` nodes
     for the vehicles, so the plan is the same on every run.
     A root relaxation beyond its budget gives no plan and no bound. `deadline` is only a
     safety net. `progress` hears of each phase: minutes pass between them on big models."""
@@ -75,19 +77,21 @@ def relax_round_fix(
     root = solve()
     if not root.optimal or root.values is None or root.objective is None:
         return Rounding(None, math.nan, root.by_clock, 1)
-    dive = _Dive(model, solver, settings, root, say)
+    look_ahead = lp.num_cols <= settings.look_ahead_columns
+    dive = _Dive(model, solver, settings, root, say, look_ahead)
     say(f"LP relaxation {root.objective:.2f}; fixing sectors, {len(dive._split())} movements "
-        "split")
+        "split" + ("" if look_ahead else f", by largest remainder ({lp.num_cols} columns, "
+                   f"above the look-ahead's {settings.look_ahead_columns})"))
     if sectors_from and dive.preset(_previous_sectors(model, sectors_from), solve):
-        return Rounding(None, root.objective, True, dive.relaxations)
+        return Rounding(None, root.objective, True, dive.relaxations, look_ahead)
     if dive.run(solve):
-        return Rounding(None, root.objective, True, dive.relaxations)
+        return Rounding(None, root.objective, True, dive.relaxations, look_ahead)
     assert dive.values is not None  # the root's at least
     sectors = dive.assignment()
     say(f"sectors fixed after {dive.relaxations} relaxations, objective {dive.objective:.2f}; "
         "integer vehicles")
     values, by_clock = _vehicles(model, settings, dive.values, sectors, deadline)
-    return Rounding(values, root.objective, by_clock, dive.relaxations)
+    return Rounding(values, root.objective, by_clock, dive.relaxations, look_ahead)
 
 
 class _Dive:
@@ -96,8 +100,10 @@ class _Dive:
     def __init__(
         self, model: Model, solver: RelaxationSolver, settings: SearchSettings,
         root: LpOutcome, say: Callable[[str], None] = lambda _: None,
+        look_ahead: bool = True,
     ) -> None:
         self.solver, self.settings, self.say = solver, settings, say
+        self.look_ahead = look_ahead  # False: largest remainder at once, and no moves
         self.cols: dict[str, list[int]] = defaultdict(list)
         for (mid, _), col in sorted(model.assigned.items()):
             self.cols[mid].append(col)
@@ -123,15 +129,16 @@ class _Dive:
                 and any(abs(x[c] - round(x[c])) > SPLIT for c in cols)]
 
     def run(self, solve: Callable[[], LpOutcome]) -> bool:
-        """Fix every split movement, then try moving each whole force to another sector;
-        True if the safety-net clock cut it. Once `settings.dive_iterations` simplex
+        """Fix every split movement, then try moving each whole force to another sector
+        (without look-ahead: every split movement by largest remainder at once, and no
+        moves); True if the safety-net clock cut it. Once `settings.dive_iterations` simplex
         iterations are spent, every movement still split is fixed by largest remainder at
         once; moves stop after `settings.move_iterations` more. On big models each
         relaxation costs more, so fewer are solved, and the plan is still the same on every
         run."""
         while (split := self._split()):
             assert self.values is not None
-            if self.iterations >= self.settings.dive_iterations:
+            if not self.look_ahead or self.iterations >= self.settings.dive_iterations:
                 for mid in split:
                     self._fix(mid, _options(self.cols[mid], self.values, self.copies[mid])[0])
                 out = solve()
@@ -150,6 +157,8 @@ class _Dive:
         for mid, cols in self.cols.items():  # whole in the last relaxation: fixed as they are
             if mid not in self.fixed:
                 self._fix(mid, [round(self.values[c]) for c in cols])
+        if not self.look_ahead:
+            return False
         dived = self.iterations
         self.say(f"look-ahead done after {self.relaxations} relaxations, objective "
                  f"{self.objective:.2f}; moving whole forces to other sectors")

@@ -66,6 +66,21 @@ def test_without_look_ahead_rounding_takes_the_first_of_equal_shares() -> None:
     assert weighted_gap_days(resolved, plan) == pytest.approx(6.0)
 
 
+@pytest.mark.parametrize(("look_ahead_columns", "sector", "gap_days"), [
+    (0, "FAR", 6.0),  # the model is above it: largest remainder, the tie to FAR, no moves
+    (10_000, "NEAR", 2.0),  # under it: look-ahead as by default
+])
+def test_models_above_the_look_ahead_size_take_largest_remainder(
+    look_ahead_columns: int, sector: str, gap_days: float,
+) -> None:
+    """Above `look_ahead_columns` columns neither look-ahead nor moves run, whatever the
+    iteration budgets, so the tie goes to the first sector as in the case above."""
+    resolved = tiny.half_a_force_each(3.0)
+    plan = rounded_plan(resolved, SearchSettings(look_ahead_columns=look_ahead_columns))
+    assert plan["forces"][0]["sector"] == sector
+    assert weighted_gap_days(resolved, plan) == pytest.approx(gap_days)
+
+
 def test_moving_whole_forces_after_the_dive_repairs_a_bad_rounding() -> None:
     """Without look-ahead the force lands in FAR; the pass that then tries each force in
     each other sector moves it to NEAR."""

@@ -50,6 +50,17 @@ def test_search_reaches_the_hand_worked_optimum(
     assert plan["solver"]["gap"] <= 1e-4
 
 
+def test_a_plan_without_look_ahead_says_so() -> None:
+    """A model above `look_ahead_columns` gets sectors by largest remainder; plan.json's
+    method tells the planner, since such a plan may lie further from its bound."""
+    resolved = tiny.half_a_force_each(3.0)
+    settings = SearchSettings(exact_up_to=0, look_ahead_columns=0)
+    plan = plan_with_mip(resolved, time_limit_s=60, settings=settings)[0].to_json()
+    assert check_plan(resolved, plan) == []
+    assert plan["solver"]["method"] == ("relax-round-fix (sectors by largest remainder: model "
+                                        "above the look-ahead's size), fix-and-optimize")
+
+
 @SETTINGS
 @given(networks())
 def test_search_plans_pass_the_checker_and_never_lose_to_greedy(
