@@ -111,6 +111,8 @@ def test_every_command_searches_with_the_planners_default_budget() -> None:
         assert default == SearchSettings().subproblems, command.__name__
         routes = inspect.signature(command).parameters["lp_routes_up_to"].default
         assert routes == SearchSettings().network_routes_columns, command.__name__
+        look_ahead = inspect.signature(command).parameters["look_ahead_up_to"].default
+        assert look_ahead == SearchSettings().look_ahead_columns, command.__name__
 
 
 def test_lp_routes_up_to_chooses_whether_the_every_route_lps_routes_are_searched(
@@ -129,5 +131,20 @@ def test_lp_routes_up_to_chooses_whether_the_every_route_lps_routes_are_searched
     refused = tmp_path / "refused"
     bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(refused),
                               "--lp-routes-up-to", "-1"])
-    assert bad.exit_code == 2 and "--lp-routes-up-to >= 0" in bad.output
+    assert bad.exit_code == 2 and "--lp-routes-up-to must be >= 0, not -1" in bad.output
+    assert not refused.exists()
+
+
+def test_look_ahead_up_to_reaches_the_search_and_refuses_below_0(tmp_path: Path) -> None:
+    """--look-ahead-up-to is the planner's look_ahead_columns (its effect on plans: tests/
+    test_rounding.py); below 0 it is refused and nothing is written."""
+    from mobilize.cli import _solve_options
+
+    opts = _solve_options("mip", "highs", 60.0, 1e-4, 6, True, 0, 1234)
+    assert opts.settings().look_ahead_columns == 1234
+    assert opts.settings().network_routes_columns == 0
+    refused = tmp_path / "refused"
+    bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(refused),
+                              "--look-ahead-up-to", "-1"])
+    assert bad.exit_code == 2 and "--look-ahead-up-to must be >= 0, not -1" in bad.output
     assert not refused.exists()
