@@ -43,6 +43,9 @@ BARRIER_FROM = 20_000  # columns
 # without crossover leaves crumbs on routes a vertex would not use; on ANZUS this keeps 40
 # new routes against 41 at 1e-6 kt, with the same LP value
 ROUTE_KT = 1e-4
+# the lift-free LP has a column per movement and sector and solves in under a second at XL;
+# the limit only keeps a solver fault from hanging the plan
+LIFT_FREE_SAFETY_NET_S = 600.0
 BOUND_NETWORK = "LP relaxation over every route the network allows (no route pruning)"
 BOUND_LIFT_FREE = ("every force in its sector at its earliest arrival over any route, lift, "
                    "nodes and depots unlimited (a relaxation of the LP over every route)")
@@ -138,7 +141,7 @@ def lift_free_bound(net: Network) -> float | None:
                              ub=m.tons / KT)
     add_readiness_gaps(model)
     add_force_days_awaited(model)
-    result = solve(model.lp, "highs", 600.0)
+    result = solve(model.lp, "highs", LIFT_FREE_SAFETY_NET_S)
     return result.objective if result.status == Status.OPTIMAL else None
 
 
