@@ -90,7 +90,7 @@ def relax_round_fix(
     sectors = dive.assignment()
     say(f"sectors fixed after {dive.relaxations} relaxations, objective {dive.objective:.2f}; "
         "integer vehicles")
-    values, by_clock = _vehicles(model, settings, dive.values, sectors, deadline)
+    values, by_clock = _vehicles(model, settings, dive.values, sectors, deadline, say)
     return Rounding(values, root.objective, by_clock, dive.relaxations, look_ahead)
 
 
@@ -280,7 +280,7 @@ def _options(cols: list[int], x: np.ndarray, copies: int) -> list[list[int]]:
 
 def _vehicles(
     model: Model, settings: SearchSettings, x: np.ndarray, sectors: dict[int, int],
-    deadline: float,
+    deadline: float, say: Callable[[str], None] = lambda _: None,
 ) -> tuple[list[float] | None, bool]:
     """Integer vehicles for the relaxation `x` with sectors fixed: a rounded start, then
     `settings.vehicle_nodes` nodes of branch-and-bound over the vehicles alone. Returns the
@@ -302,6 +302,8 @@ def _vehicles(
     integer = np.asarray(lp.col_integer, dtype=bool)
     values = start.values.copy()
     values[integer] = np.round(values[integer])
+    say(f"rounded vehicles, objective {objective(lp, list(values)):.2f}; "
+        f"{settings.vehicle_nodes} nodes of branch-and-bound over them")
     mip = HighsSubproblems(lp, settings.gap)
     mip.set_bounds(lower, upper)
     mip.set_start(values)
