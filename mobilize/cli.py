@@ -52,8 +52,8 @@ LookAheadOpt = Annotated[int, typer.Option(
     "--look-ahead-up-to",
     help="Up to this many columns in the planner's model, sectors are chosen by look-ahead "
          "and forces then moved between sectors; above it, by largest remainder at once "
-         "(0: never). The M benchmark (254,454) is above it: 4000000 gives it a plan "
-         "0.18 points nearer its bound in four times the time.")]
+         "(0: never). The M benchmark (254,454) is above it: 4000000 gave it a plan 0.68% "
+         "from its bound against 0.86%, in 2,091 s against 771.")]
 LOOK_AHEAD = SearchSettings.look_ahead_columns
 
 
