@@ -77,8 +77,8 @@ def relax_round_fix(
     root = solve()
     if not root.optimal or root.values is None or root.objective is None:
         return Rounding(None, math.nan, root.by_clock, 1)
-    look_ahead = lp.num_cols <= settings.look_ahead_columns
-    dive = _Dive(model, solver, settings, root, say, look_ahead)
+    dive = _Dive(model, solver, settings, root, say)
+    look_ahead = dive.look_ahead
     say(f"LP relaxation {root.objective:.2f}; fixing sectors, {len(dive._split())} movements "
         "split" + ("" if look_ahead else f", by largest remainder ({lp.num_cols} columns, "
                    f"above the look-ahead's {settings.look_ahead_columns})"))
@@ -100,10 +100,10 @@ class _Dive:
     def __init__(
         self, model: Model, solver: RelaxationSolver, settings: SearchSettings,
         root: LpOutcome, say: Callable[[str], None] = lambda _: None,
-        look_ahead: bool = True,
     ) -> None:
         self.solver, self.settings, self.say = solver, settings, say
-        self.look_ahead = look_ahead  # False: largest remainder at once, and no moves
+        # False: the model is too big for it, largest remainder at once and no moves
+        self.look_ahead = model.lp.num_cols <= settings.look_ahead_columns
         self.cols: dict[str, list[int]] = defaultdict(list)
         for (mid, _), col in sorted(model.assigned.items()):
             self.cols[mid].append(col)
@@ -302,14 +302,15 @@ def _vehicles(
     integer = np.asarray(lp.col_integer, dtype=bool)
     values = start.values.copy()
     values[integer] = np.round(values[integer])
-    say(f"rounded vehicles, objective {objective(lp, list(values)):.2f}; "
+    best = [float(v) for v in values]  # the rounded start stands, cut by the clock or not
+    rounded_objective = objective(lp, best)
+    say(f"rounded vehicles, objective {rounded_objective:.2f}; "
         f"{settings.vehicle_nodes} nodes of branch-and-bound over them")
     mip = HighsSubproblems(lp, settings.gap)
     mip.set_bounds(lower, upper)
     mip.set_start(values)
     out = mip.run(settings.vehicle_nodes, None, deadline - time.perf_counter())
-    best = [float(v) for v in values]  # the rounded start stands, cut by the clock or not
-    if out.values is not None and objective(lp, list(out.values)) < objective(lp, best):
+    if out.values is not None and objective(lp, list(out.values)) < rounded_objective:
         best = [float(v) for v in out.values]
     return best, out.by_clock
 
