@@ -335,3 +335,23 @@ def three_fleets_on_one_leg() -> dict[str, Any]:
         legs=[leg("H", "S", "air", 8000.0, [c17, c5, a400])],
         horizon_days=4,
     )
+
+
+def needed_in_one_sector() -> dict[str, Any]:
+    """One 50 t force (armor 1), one aircraft, two sectors 800 km away: ARMOR needs armor 1
+    for 4 days, INFANTRY needs infantry 1. The force is worth nothing in INFANTRY, so it goes
+    whole to ARMOR (0 gap-days there, 4 in INFANTRY whatever happens), and moving it to
+    INFANTRY can only lose: the relaxation's reduced costs say so without solving it."""
+    c17 = fleet("c17", "air", 1, 50.0, 800.0)
+    return resolved(
+        places=[place("H", "base")],
+        sectors=[
+            sector("ARMOR", [{"capability": "armor", "amount": 1, "by_day": 10}]),
+            sector("INFANTRY", [{"capability": "infantry", "amount": 1, "by_day": 10}]),
+        ],
+        forces=[force("bn", "H", 50.0, {"armor": 1})],
+        fleets=[c17],
+        legs=[leg("H", "ARMOR", "air", 800.0, [c17]),
+              leg("H", "INFANTRY", "air", 800.0, [c17])],
+        horizon_days=4,
+    )

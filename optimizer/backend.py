@@ -103,6 +103,9 @@ class LpOutcome:
     values: np.ndarray | None  # only when optimal
     iterations: int  # simplex and barrier iterations used
     by_clock: bool  # stopped by the safety-net time limit
+    # only when optimal: each column's reduced cost, the objective's rate of change as the
+    # column moves off its value (for a column fixed by its bounds, the dual of that fixing)
+    reduced_costs: np.ndarray | None = None
 
 
 class RelaxationSolver(Protocol):
@@ -146,5 +149,8 @@ class HighsRelaxation:
         by_clock = status == highspy.HighsModelStatus.kTimeLimit
         if status != highspy.HighsModelStatus.kOptimal:
             return LpOutcome(False, None, None, used, by_clock)
-        values = np.asarray(h.getSolution().col_value, dtype=np.float64)
-        return LpOutcome(True, float(info.objective_function_value), values, used, False)
+        solution = h.getSolution()
+        values = np.asarray(solution.col_value, dtype=np.float64)
+        reduced = np.asarray(solution.col_dual, dtype=np.float64)
+        return LpOutcome(True, float(info.objective_function_value), values, used, False,
+                         reduced)

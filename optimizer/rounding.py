@@ -47,6 +47,7 @@ class Rounding:
     by_clock: bool = False  # the safety-net time limit cut it
     relaxations: int = 0  # LPs solved in the dive
     look_ahead: bool = True  # False: the model was too big, sectors by largest remainder
+    screened: int = 0  # options not solved: the reduced costs showed they could not win
 
 
 def relax_round_fix(
@@ -88,10 +89,11 @@ def relax_round_fix(
         return Rounding(None, root.objective, True, dive.relaxations, look_ahead)
     assert dive.values is not None  # the root's at least
     sectors = dive.assignment()
-    say(f"sectors fixed after {dive.relaxations} relaxations, objective {dive.objective:.2f}; "
-        "integer vehicles")
+    say(f"sectors fixed after {dive.relaxations} relaxations ({dive.screened} options ruled "
+        f"out by reduced costs), objective {dive.objective:.2f}; integer vehicles")
     values, by_clock = _vehicles(model, settings, dive.values, sectors, deadline, say)
-    return Rounding(values, root.objective, by_clock, dive.relaxations, look_ahead)
+    return Rounding(values, root.objective, by_clock, dive.relaxations, look_ahead,
+                    dive.screened)
 
 
 class _Dive:
@@ -113,8 +115,10 @@ class _Dive:
         self.tons = {m.id: m.tons for m in model.movements}
         self.values: np.ndarray | None = root.values
         self.objective = root.objective
+        self.reduced = root.reduced_costs  # at `values`: a subgradient of the relaxation
         self.fixed: dict[str, list[int]] = {}
         self.relaxations, self.iterations = 1, root.iterations
+        self.screened = 0  # options the reduced costs showed could not win: not solved
 
     def _fix(self, mid: str, counts: list[int]) -> None:
         cols = np.asarray(self.cols[mid], dtype=np.int32)
@@ -145,7 +149,8 @@ class _Dive:
                 self._spend(out)
                 if out.by_clock or out.values is None or out.objective is None:
                     return out.by_clock
-                self.objective, self.values = out.objective, out.values
+                self.objective, self.values, self.reduced = (
+                    out.objective, out.values, out.reduced_costs)
                 break
             mid = max(split, key=lambda m: (self.tons[m], m))  # the biggest first
             options = _options(self.cols[mid], self.values, self.copies[mid])
@@ -179,7 +184,8 @@ class _Dive:
         out = solve()
         self._spend(out)
         if out.optimal and out.values is not None and out.objective is not None:
-            self.objective, self.values = out.objective, out.values
+            self.objective, self.values, self.reduced = (
+                out.objective, out.values, out.reduced_costs)
         else:  # the previous sectors do not solve within budget here: choose afresh
             for mid in counts:
                 cols = np.asarray(self.cols[mid], dtype=np.int32)
@@ -197,10 +203,21 @@ class _Dive:
     ) -> tuple[bool, list[int] | None]:
         """Solve the relaxation with each option fixed and keep the best, if it beats
         `incumbent` (the objective as fixed now); else the movement is fixed back. Returns
-        (cut by the clock, the option kept)."""
+        (cut by the clock, the option kept).
+
+        An option is not solved when the reduced costs at the best so far (or at the
+        incumbent) show it cannot beat it: the relaxation's value is convex in the fixed
+        counts and the reduced costs are a subgradient, so the option's value is at least
+        the best's plus their product with the step between the two. Exact: what is kept is
+        the same as if every option were solved."""
         keep = self.fixed.get(mid)
-        best: tuple[float, list[int], np.ndarray] | None = None
+        best: tuple[float, list[int], np.ndarray, np.ndarray | None] | None = None
+        # the point whose reduced costs screen the options: the incumbent, then the best
+        at = (keep, self.reduced) if incumbent is not None else (None, None)
         for counts in options:
+            if self._cannot_win(mid, counts, *at):
+                self.screened += 1
+                continue
             self._fix(mid, counts)
             out = solve()
             self._spend(out)
@@ -209,14 +226,26 @@ class _Dive:
             bar = best[0] if best is not None else incumbent
             if out.optimal and out.objective is not None and out.values is not None and (
                     bar is None or out.objective < bar - BETTER * abs(bar)):
-                best = (out.objective, counts, out.values)
+                best = (out.objective, counts, out.values, out.reduced_costs)
+                at = (counts, out.reduced_costs)
         if best is None:
             if keep is not None:
                 self._fix(mid, keep)
             return False, None
         self._fix(mid, best[1])  # the solver's basis is from the last option: no matter
-        self.objective, self.values = best[0], best[2]
+        self.objective, self.values, self.reduced = best[0], best[2], best[3]
         return False, best[1]
+
+    def _cannot_win(
+        self, mid: str, counts: list[int], at: list[int] | None, reduced: np.ndarray | None,
+    ) -> bool:
+        """True if the relaxation with `counts` cannot beat the one solved with `at` (whose
+        reduced costs are `reduced`): the step's first-order change is not negative."""
+        if not self.settings.screen_by_reduced_costs or at is None or reduced is None:
+            return False
+        step = np.asarray(counts, dtype=np.float64) - np.asarray(at, dtype=np.float64)
+        # 0, not -BETTER x objective: the solver's dual tolerance stays inside that margin
+        return float(reduced[self.cols[mid]] @ step) >= 0.0
 
     def assignment(self) -> dict[int, int]:
         """Every assignment column's whole number of forces: fixed ones as fixed, the rest

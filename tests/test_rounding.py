@@ -90,6 +90,35 @@ def test_moving_whole_forces_after_the_dive_repairs_a_bad_rounding() -> None:
     assert weighted_gap_days(resolved, plan) == pytest.approx(2.0)
 
 
+def test_reduced_costs_rule_out_a_move_that_cannot_win() -> None:
+    """The force goes whole to ARMOR by the root LP; the one move, to INFANTRY where armor is
+    worth nothing, is ruled out by the reduced costs and not solved. With the screen off it is
+    solved, and the plan is the same."""
+    resolved = tiny.needed_in_one_sector()
+    model, _ = planning_model(Network.from_json(resolved))
+    screened = relax_round_fix(model, SearchSettings())
+    every = relax_round_fix(model, SearchSettings(screen_by_reduced_costs=False))
+    assert (screened.relaxations, screened.screened) == (1, 1)
+    assert (every.relaxations, every.screened) == (2, 0)
+    plan = rounded_plan(resolved, SearchSettings())
+    assert plan["forces"][0]["sector"] == "ARMOR"
+    assert weighted_gap_days(resolved, plan) == pytest.approx(4.0)
+
+
+@SETTINGS
+@given(networks())
+def test_the_screen_changes_no_choice(resolved: dict[str, Any]) -> None:
+    """Reduced costs only rule out options that cannot win: with the screen, the same
+    sectors as with every option solved, and each option ruled out is one relaxation less."""
+    model, _ = planning_model(Network.from_json(resolved))
+    screened = relax_round_fix(model, SearchSettings())
+    every = relax_round_fix(model, SearchSettings(screen_by_reduced_costs=False))
+    assert screened.values is not None and every.values is not None
+    assert screened.relaxations + screened.screened == every.relaxations
+    cols = sorted(model.assigned.values())
+    assert [round(screened.values[c]) for c in cols] == [round(every.values[c]) for c in cols]
+
+
 @SETTINGS
 @given(networks())
 def test_rounded_plans_pass_the_checker_and_respect_their_bound(
