@@ -59,7 +59,9 @@ def relax_round_fix(
 
     `sectors_from` (force id -> sector, from a plan of a nearby scenario: a warm start):
     movements whose forces all went to sectors they can reach here start fixed there, so
-    only the others are chosen by look-ahead; the moves then try every force elsewhere.
+    only the others are chosen by look-ahead; the moves then try each force only in the
+    sectors this scenario's root LP gives it a share of (the changed world's own hint: on the
+    Baltic what-if with 13 C-17s lost, the same plan as with every sector tried).
 
     Budgets are work: `settings.lp_iterations` per relaxation, `settings.dive_iterations`
     for the look-ahead (beyond it the rest are fixed by largest
@@ -119,6 +121,8 @@ class _Dive:
         self.fixed: dict[str, list[int]] = {}
         self.relaxations, self.iterations = 1, root.iterations
         self.screened = 0  # options the reduced costs showed could not win: not solved
+        self.root = root.values  # the root relaxation's shares: what moves after a warm start
+        self.warm = False  # sectors came from a previous plan
 
     def _fix(self, mid: str, counts: list[int]) -> None:
         cols = np.asarray(self.cols[mid], dtype=np.int32)
@@ -170,7 +174,10 @@ class _Dive:
         for mid in sorted(self.cols, key=lambda m: (-self.tons[m], m)):
             if self.iterations - dived >= self.settings.move_iterations:
                 break
-            cut, _ = self._best_of(mid, _moves(self.fixed[mid]), solve, self.objective)
+            options = _moves(self.fixed[mid])
+            if self.warm:  # only to a sector this scenario's root LP gives the movement a share of
+                options = [o for o in options if self._root_shares(mid, o)]
+            cut, _ = self._best_of(mid, options, solve, self.objective)
             if cut:
                 return True
         return False
@@ -186,6 +193,7 @@ class _Dive:
         if out.optimal and out.values is not None and out.objective is not None:
             self.objective, self.values, self.reduced = (
                 out.objective, out.values, out.reduced_costs)
+            self.warm = True
         else:  # the previous sectors do not solve within budget here: choose afresh
             for mid in counts:
                 cols = np.asarray(self.cols[mid], dtype=np.int32)
@@ -235,6 +243,14 @@ class _Dive:
         self._fix(mid, best[1])  # the solver's basis is from the last option: no matter
         self.objective, self.values, self.reduced = best[0], best[2], best[3]
         return False, best[1]
+
+    def _root_shares(self, mid: str, counts: list[int]) -> bool:
+        """True if the root relaxation gives the movement a share of every sector `counts`
+        has more of than the movement has now."""
+        assert self.root is not None
+        now = self.fixed[mid]
+        return all(self.root[c] > SPLIT for c, n, was in zip(self.cols[mid], counts, now,
+                                                              strict=True) if n > was)
 
     def _cannot_win(
         self, mid: str, counts: list[int], at: list[int] | None, reduced: np.ndarray | None,

@@ -159,6 +159,17 @@ def test_a_warm_start_keeps_the_previous_plans_sectors() -> None:
     assert _warm(resolved, {"bn": None}, SearchSettings(move_iterations=0)) == "NEAR"
 
 
+def test_after_a_warm_start_moves_go_only_where_the_root_lp_gives_a_share() -> None:
+    """The root LP sends the force whole to ARMOR; from a plan that had it there, no move is
+    tried at all: INFANTRY, where the LP gives it nothing, is not an option (cold, the same
+    move is an option, ruled out by the reduced costs)."""
+    model, _ = planning_model(Network.from_json(tiny.needed_in_one_sector()))
+    warm = relax_round_fix(model, SearchSettings(), sectors_from={"bn": "ARMOR"})
+    cold = relax_round_fix(model, SearchSettings())
+    assert (warm.relaxations, warm.screened) == (2, 0)  # the root, then the previous sectors
+    assert (cold.relaxations, cold.screened) == (1, 1)
+
+
 def test_the_planner_starts_from_a_previous_plan_when_asked() -> None:
     from optimizer.planner import plan_with_mip
 
