@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from optimizer.lp import LinearModel
-from optimizer.solve import highs_with, set_start
+from optimizer.solve import highs_with, set_start, set_time_limit
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class HighsSubproblems:
             h.cbMipInterrupt.subscribe(self._checkpoint)
             self._counting = True
         h.setOptionValue("mip_max_nodes", int(node_limit))
-        h.setOptionValue("time_limit", float(max(0.1, time_limit_s)))
+        set_time_limit(h, time_limit_s)
         h.run()
         status, info = h.getModelStatus(), h.getInfo()
         values = None
@@ -139,7 +139,7 @@ class HighsRelaxation:
         h = self._h
         h.setOptionValue("simplex_iteration_limit", int(iteration_limit))
         h.setOptionValue("ipm_iteration_limit", int(iteration_limit))
-        h.setOptionValue("time_limit", float(max(0.1, time_limit_s)))
+        set_time_limit(h, time_limit_s)
         h.run()
         if self._first:
             h.setOptionValue("solver", "simplex")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from test_properties import SETTINGS, networks
@@ -194,3 +195,24 @@ def test_vehicles_out_of_budget_is_not_a_clock_cut() -> None:
     assert starved is None and by_clock is False
     values, by_clock = _vehicles(model, SearchSettings(), root.values, sectors, math.inf)
     assert values is not None and by_clock is False
+
+
+def test_a_persistent_relaxation_gets_its_time_limit_on_every_run() -> None:
+    """HiGHS sums run time over every run() of an instance and compares its time limit with
+    that sum; the dive solves hundreds of relaxations on one instance, so a limit of "the
+    seconds left" must count from where the instance's clock stands. Here every run gets
+    0.5 s and needs a few milliseconds (the force sent whole to one sector, then the other);
+    the loop goes on until the instance has run 1 s in all, and no run may say the clock
+    stopped it."""
+    model, _ = planning_model(Network.from_json(tiny.half_a_force_each(3.0)))
+    relaxation = HighsRelaxation(model.lp, barrier_first=False)
+    cols = np.asarray([model.assigned[key] for key in sorted(model.assigned)], dtype=np.int32)
+    runs = 0
+    while relaxation._h.getRunTime() < 1.0:
+        whole = np.asarray([1.0, 0.0] if runs % 2 else [0.0, 1.0])
+        relaxation.set_bounds(cols, whole, whole)
+        out = relaxation.run(100_000, 0.5)
+        assert not out.by_clock and out.optimal, f"run {runs} stopped by the clock"
+        assert out.iterations > 0  # each run does work, as the dive's do
+        runs += 1
+    assert runs > 10  # the sum, not any one run, passed the limit
