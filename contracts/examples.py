@@ -250,17 +250,25 @@ def half_a_force_each(weight_near: float) -> dict[str, Any]:
     whole force closes one: to NEAR leaves FAR 0.5 x 4 x 1 = 2 weighted gap-days, to FAR
     leaves NEAR 0.5 x 4 x weight_near. The LP's shares are equal, so only trying both
     (look-ahead) tells which is better."""
+    return _one_force_two_sectors(
+        [sector("FAR", [{"capability": "armor", "amount": 0.5, "by_day": 10}]),
+         sector("NEAR", [{"capability": "armor", "amount": 0.5, "by_day": 10,
+                          "weight": weight_near}])],
+        [("NEAR", 800.0), ("FAR", 1600.0)])
+
+
+def _one_force_two_sectors(
+    sectors: list[dict[str, Any]], flights: list[tuple[str, float]],
+) -> dict[str, Any]:
+    """A 50 t force (armor 1) at H and one 50 t aircraft, flights (sector, km) in this order,
+    over 4 days."""
     c17 = fleet("c17", "air", 1, 50.0, 800.0)
     return resolved(
         places=[place("H", "base")],
-        sectors=[
-            sector("FAR", [{"capability": "armor", "amount": 0.5, "by_day": 10}]),
-            sector("NEAR", [{"capability": "armor", "amount": 0.5, "by_day": 10,
-                             "weight": weight_near}]),
-        ],
+        sectors=sectors,
         forces=[force("bn", "H", 50.0, {"armor": 1})],
         fleets=[c17],
-        legs=[leg("H", "NEAR", "air", 800.0, [c17]), leg("H", "FAR", "air", 1600.0, [c17])],
+        legs=[leg("H", to, "air", km, [c17]) for to, km in flights],
         horizon_days=4,
     )
 
@@ -272,18 +280,10 @@ def lateness_decides() -> dict[str, Any]:
     To EARLY: LATER short on days 0-3, late only on day 3: 1 + 1 + 1 + 1.1 = 4.1.
     To LATER: EARLY short on days 0-3, all late: 4 x 1.1 = 4.4. The flight to LATER is the
     shorter, so only the lateness term sends the force to EARLY."""
-    c17 = fleet("c17", "air", 1, 50.0, 800.0)
-    return resolved(
-        places=[place("H", "base")],
-        sectors=[
-            sector("EARLY", [{"capability": "armor", "amount": 1, "by_day": 0}]),
-            sector("LATER", [{"capability": "armor", "amount": 1, "by_day": 3}]),
-        ],
-        forces=[force("bn", "H", 50.0, {"armor": 1})],
-        fleets=[c17],
-        legs=[leg("H", "EARLY", "air", 1600.0, [c17]), leg("H", "LATER", "air", 800.0, [c17])],
-        horizon_days=4,
-    )
+    return _one_force_two_sectors(
+        [sector("EARLY", [{"capability": "armor", "amount": 1, "by_day": 0}]),
+         sector("LATER", [{"capability": "armor", "amount": 1, "by_day": 3}])],
+        [("EARLY", 1600.0), ("LATER", 800.0)])
 
 
 def late_fleet_beside_a_slow_one() -> dict[str, Any]:
@@ -342,16 +342,7 @@ def needed_in_one_sector() -> dict[str, Any]:
     for 4 days, INFANTRY needs infantry 1. The force is worth nothing in INFANTRY, so it goes
     whole to ARMOR (0 gap-days there, 4 in INFANTRY whatever happens), and moving it to
     INFANTRY can only lose: the relaxation's reduced costs say so without solving it."""
-    c17 = fleet("c17", "air", 1, 50.0, 800.0)
-    return resolved(
-        places=[place("H", "base")],
-        sectors=[
-            sector("ARMOR", [{"capability": "armor", "amount": 1, "by_day": 10}]),
-            sector("INFANTRY", [{"capability": "infantry", "amount": 1, "by_day": 10}]),
-        ],
-        forces=[force("bn", "H", 50.0, {"armor": 1})],
-        fleets=[c17],
-        legs=[leg("H", "ARMOR", "air", 800.0, [c17]),
-              leg("H", "INFANTRY", "air", 800.0, [c17])],
-        horizon_days=4,
-    )
+    return _one_force_two_sectors(
+        [sector("ARMOR", [{"capability": "armor", "amount": 1, "by_day": 10}]),
+         sector("INFANTRY", [{"capability": "infantry", "amount": 1, "by_day": 10}])],
+        [("ARMOR", 800.0), ("INFANTRY", 800.0)])
