@@ -7,6 +7,7 @@ nothing is rebuilt). Another solver serves by implementing `SubproblemSolver`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -106,6 +107,8 @@ class LpOutcome:
     # only when optimal: each column's reduced cost, the objective's rate of change as the
     # column moves off its value (for a column fixed by its bounds, the dual of that fixing)
     reduced_costs: np.ndarray | None = None
+    # stopped by `stop_above`: the dual simplex proved the optimum lies above it
+    above: bool = False
 
 
 class RelaxationSolver(Protocol):
@@ -113,14 +116,17 @@ class RelaxationSolver(Protocol):
     where the last solve ended (a warm start), within an iteration budget."""
     def set_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None: ...
 
-    def run(self, iteration_limit: int, time_limit_s: float) -> LpOutcome: ...
+    def run(self, iteration_limit: int, time_limit_s: float,
+            stop_above: float = math.inf) -> LpOutcome: ...
 
 
 class HighsRelaxation:
     """RelaxationSolver on one persistent highspy.Highs holding the LP relaxation. The first
     solve is barrier with crossover when the model is big (twice as fast as simplex on the
     Baltic scenario, and it leaves a basis); every later one is dual simplex from the last
-    basis, a few thousand iterations after a bound change instead of tens of thousands."""
+    basis, a few thousand iterations after a bound change instead of tens of thousands.
+    `stop_above` is HiGHS's objective bound: dual simplex stops once its (exact, unperturbed)
+    dual objective, a floor under the optimum, passes it, as HiGHS prunes a node."""
 
     def __init__(self, lp: LinearModel, barrier_first: bool) -> None:
         import dataclasses
@@ -133,10 +139,13 @@ class HighsRelaxation:
     def set_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         self._h.changeColsBounds(len(cols), cols.astype(np.int32), lower, upper)
 
-    def run(self, iteration_limit: int, time_limit_s: float) -> LpOutcome:
+    def run(self, iteration_limit: int, time_limit_s: float,
+            stop_above: float = math.inf) -> LpOutcome:
         import highspy
 
         h = self._h
+        h.setOptionValue("objective_bound", stop_above if math.isfinite(stop_above)
+                         else highspy.kHighsInf)
         h.setOptionValue("simplex_iteration_limit", int(iteration_limit))
         h.setOptionValue("ipm_iteration_limit", int(iteration_limit))
         set_time_limit(h, time_limit_s)
@@ -147,6 +156,8 @@ class HighsRelaxation:
         status, info = h.getModelStatus(), h.getInfo()
         used = int(info.simplex_iteration_count) + int(info.ipm_iteration_count)
         by_clock = status == highspy.HighsModelStatus.kTimeLimit
+        if status == highspy.HighsModelStatus.kObjectiveBound:
+            return LpOutcome(False, None, None, used, False, above=True)
         if status != highspy.HighsModelStatus.kOptimal:
             return LpOutcome(False, None, None, used, by_clock)
         solution = h.getSolution()

@@ -5,7 +5,10 @@ sectors, and with every force's sector fixed, integer vehicles cost well under 1
 LP (on the Baltic scenario 478.8 against 478.5). So sectors are fixed by a dive with
 look-ahead: take the biggest force the LP still splits, solve the relaxation once for each
 sector (or whole-force split) the LP gives it a share of, keep the best, repeat. Each solve
-is dual simplex from the last basis on one persistent LP, a second or two. Measured on the
+is dual simplex from the last basis on one persistent LP, a second or two, and stops as soon
+as its dual objective (a floor under the option's value) passes the best so far: most options
+lose, and on the Baltic scenario this cut 124 of 169 solves short and the dive's simplex
+iterations from 428,218 to 155,723, with the same sectors. Measured on the
 Baltic scenario: 472.5 against 478.5 when the most split force goes first, and 473.0 (in
 twice the time) when every sector is tried, not only those the LP uses.
 
@@ -37,6 +40,7 @@ UPGRADE_FROM = 1e-6  # any fraction of a vehicle the LP wants is rounded up firs
 BARRIER_FROM = 20_000
 SPLIT = 1e-6  # an assignment further than this from a whole number is split
 BETTER = 1e-7  # relative: an option must beat the one before by this to be taken
+Solve = Callable[[float], LpOutcome]  # the relaxation as bounds are now; stops above the float
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Rounding:
     relaxations: int = 0  # LPs solved in the dive
     look_ahead: bool = True  # False: the model was too big, sectors by largest remainder
     screened: int = 0  # options not solved: the reduced costs showed they could not win
+    cut_off: int = 0  # options whose solve stopped once its dual objective passed the best
 
 
 def relax_round_fix(
@@ -74,10 +79,10 @@ def relax_round_fix(
     lp = model.lp
     solver = HighsRelaxation(lp, barrier_first=lp.num_cols > BARRIER_FROM)
 
-    def solve() -> LpOutcome:
-        return solver.run(settings.lp_iterations, deadline - time.perf_counter())
+    def solve(stop_above: float) -> LpOutcome:
+        return solver.run(settings.lp_iterations, deadline - time.perf_counter(), stop_above)
 
-    root = solve()
+    root = solve(math.inf)
     if not root.optimal or root.values is None or root.objective is None:
         return Rounding(None, math.nan, root.by_clock, 1)
     dive = _Dive(model, solver, settings, root, say)
@@ -91,11 +96,13 @@ def relax_round_fix(
         return Rounding(None, root.objective, True, dive.relaxations, look_ahead)
     assert dive.values is not None  # the root's at least
     sectors = dive.assignment()
-    say(f"sectors fixed after {dive.relaxations} relaxations ({dive.screened} options ruled "
-        f"out by reduced costs), objective {dive.objective:.2f}; integer vehicles")
+    say(f"sectors fixed after {dive.relaxations} relaxations, {dive.iterations:,} LP "
+        f"iterations ({dive.screened} options ruled "
+        f"out by reduced costs, {dive.cut_off} cut off above the best), objective "
+        f"{dive.objective:.2f}; integer vehicles")
     values, by_clock = _vehicles(model, settings, dive.values, sectors, deadline, say)
     return Rounding(values, root.objective, by_clock, dive.relaxations, look_ahead,
-                    dive.screened)
+                    dive.screened, dive.cut_off)
 
 
 class _Dive:
@@ -121,6 +128,7 @@ class _Dive:
         self.fixed: dict[str, list[int]] = {}
         self.relaxations, self.iterations = 1, root.iterations
         self.screened = 0  # options the reduced costs showed could not win: not solved
+        self.cut_off = 0  # options whose dual simplex stopped above the best: cannot win
         self.root = root.values  # the root relaxation's shares: what moves after a warm start
         self.warm = False  # sectors came from a previous plan
 
@@ -136,7 +144,7 @@ class _Dive:
         return [mid for mid, cols in self.cols.items() if mid not in self.fixed
                 and any(abs(x[c] - round(x[c])) > SPLIT for c in cols)]
 
-    def run(self, solve: Callable[[], LpOutcome]) -> bool:
+    def run(self, solve: Solve) -> bool:
         """Fix every split movement, then try moving each whole force to another sector
         (without look-ahead: every split movement by largest remainder at once, and no
         moves); True if the safety-net clock cut it. Once `settings.dive_iterations` simplex
@@ -149,7 +157,7 @@ class _Dive:
             if not self.look_ahead or self.iterations >= self.settings.dive_iterations:
                 for mid in split:
                     self._fix(mid, _options(self.cols[mid], self.values, self.copies[mid])[0])
-                out = solve()
+                out = solve(math.inf)
                 self._spend(out)
                 if out.by_clock or out.values is None or out.objective is None:
                     return out.by_clock
@@ -182,13 +190,13 @@ class _Dive:
                 return True
         return False
 
-    def preset(self, counts: dict[str, list[int]], solve: Callable[[], LpOutcome]) -> bool:
+    def preset(self, counts: dict[str, list[int]], solve: Solve) -> bool:
         """Fix these movements (a warm start) and solve; True if the clock cut it."""
         if not counts:
             return False
         for mid, n in sorted(counts.items()):
             self._fix(mid, n)
-        out = solve()
+        out = solve(math.inf)
         self._spend(out)
         if out.optimal and out.values is not None and out.objective is not None:
             self.objective, self.values, self.reduced = (
@@ -206,7 +214,7 @@ class _Dive:
         self.iterations += out.iterations
 
     def _best_of(
-        self, mid: str, options: list[list[int]], solve: Callable[[], LpOutcome],
+        self, mid: str, options: list[list[int]], solve: Solve,
         incumbent: float | None,
     ) -> tuple[bool, list[int] | None]:
         """Solve the relaxation with each option fixed and keep the best, if it beats
@@ -226,12 +234,15 @@ class _Dive:
             if self._cannot_win(mid, counts, *at):
                 self.screened += 1
                 continue
+            bar = best[0] if best is not None else incumbent
             self._fix(mid, counts)
-            out = solve()
+            out = solve(self._cut_off_at(bar))
             self._spend(out)
             if out.by_clock:
                 return True, None
-            bar = best[0] if best is not None else incumbent
+            if out.above:
+                self.cut_off += 1
+                continue
             if out.optimal and out.objective is not None and out.values is not None and (
                     bar is None or out.objective < bar - BETTER * abs(bar)):
                 best = (out.objective, counts, out.values, out.reduced_costs)
@@ -243,6 +254,14 @@ class _Dive:
         self._fix(mid, best[1])  # the solver's basis is from the last option: no matter
         self.objective, self.values, self.reduced = best[0], best[2], best[3]
         return False, best[1]
+
+    def _cut_off_at(self, bar: float | None) -> float:
+        """Where an option's solve may stop: past it the option cannot beat `bar` by BETTER.
+        Exact: dual simplex stops only when its dual objective, a floor under the option's
+        value, is above it."""
+        if not self.settings.cut_off_losers or bar is None:
+            return math.inf
+        return bar - BETTER * abs(bar)
 
     def _root_shares(self, mid: str, counts: list[int]) -> bool:
         """True if the root relaxation gives the movement a share of every sector `counts`

@@ -5,6 +5,7 @@ independent checker, and on a hand-worked case look-ahead finds what rounding ca
 from __future__ import annotations
 
 import math
+import random
 from typing import Any
 
 import numpy as np
@@ -16,8 +17,9 @@ from checker import check_plan
 from contracts import examples as tiny
 from contracts.network import Network
 from contracts.plan import SolverInfo
-from optimizer.backend import HighsRelaxation
+from optimizer.backend import HighsRelaxation, LpOutcome
 from optimizer.decompose import schedule_from_solution
+from optimizer.lp import LinearModel
 from optimizer.plan import build_plan
 from optimizer.planner import planning_model
 from optimizer.rounding import _vehicles, relax_round_fix
@@ -122,6 +124,41 @@ def test_the_screen_changes_no_choice(resolved: dict[str, Any]) -> None:
 
 @SETTINGS
 @given(networks())
+def test_the_cut_off_changes_no_choice(resolved: dict[str, Any]) -> None:
+    """An option's solve stops early only when it cannot win: the same sectors, from as many
+    options, as with every option solved to its end. (An option cut off leaves the solver at
+    another basis, so the next relaxation may end at another optimal vertex, whose reduced
+    costs screen out another number of options: solved plus screened is what stays.)"""
+    assert_cut_off_changes_no_choice(resolved)
+
+
+def assert_cut_off_changes_no_choice(resolved: dict[str, Any]) -> int:
+    """The assertions above; returns how many options were cut off."""
+    model, _ = planning_model(Network.from_json(resolved))
+    cut = relax_round_fix(model, SearchSettings())
+    every = relax_round_fix(model, SearchSettings(cut_off_losers=False))
+    assert cut.values is not None and every.values is not None
+    assert cut.relaxations + cut.screened == every.relaxations + every.screened
+    assert every.cut_off == 0
+    cols = sorted(model.assigned.values())
+    assert [round(cut.values[c]) for c in cols] == [round(every.values[c]) for c in cols]
+    return cut.cut_off
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_options_are_cut_off_on_a_network_of_real_size(seed: int) -> None:
+    """Random networks are too small for HiGHS to check its cut-off (it looks every so many
+    iterations): 8 forces drawn from the Baltic scenario over 10 days (2,200-2,400 columns)
+    are not, and there options are cut off and the sectors are still the same."""
+    from benchmarks.generate import BASE, Size, generate
+    from geodata.network import build_network
+
+    scenario = generate(Size("test", 8, 10, 60.0), seed=seed)
+    assert assert_cut_off_changes_no_choice(build_network(scenario, BASE).to_json()) > 0
+
+
+@SETTINGS
+@given(networks())
 def test_rounded_plans_pass_the_checker_and_respect_their_bound(
     resolved: dict[str, Any]
 ) -> None:
@@ -216,3 +253,41 @@ def test_a_persistent_relaxation_gets_its_time_limit_on_every_run() -> None:
         assert out.iterations > 0  # each run does work, as the dive's do
         runs += 1
     assert runs > 10  # the sum, not any one run, passed the limit
+
+
+def _transport(n: int) -> LinearModel:
+    """n sources of 10 tons each to n sinks needing 10 each, costs 1..100 (seeded): an LP
+    that dual simplex needs dozens of iterations to re-solve after a bound change."""
+    rng = random.Random(7)
+    lp = LinearModel()
+    x = {(i, j): lp.add_var(f"x[{i},{j}]", cost=float(rng.randint(1, 100)))
+         for i in range(n) for j in range(n)}
+    for i in range(n):
+        lp.add_row(f"supply[{i}]", [(x[i, j], 1.0) for j in range(n)], ub=10.0)
+    for j in range(n):
+        lp.add_row(f"demand[{j}]", [(x[i, j], 1.0) for i in range(n)], lb=10.0)
+    return lp
+
+
+def test_a_relaxation_stops_once_its_dual_objective_passes_the_cut_off() -> None:
+    """The root's routes are closed and the LP solved again from the root's basis, three
+    times on fresh instances: to the end, with a cut-off halfway between the root's value
+    and the answer (it stops early and says the value lies above), and with one just above
+    the answer (it solves to the same value)."""
+    lp = _transport(40)
+
+    def again(stop_above: float) -> LpOutcome:
+        relaxation = HighsRelaxation(lp, barrier_first=False)
+        root = relaxation.run(100_000, 60.0, math.inf)
+        assert root.optimal and root.values is not None
+        closed = np.flatnonzero(root.values > 1e-9)[:40].astype(np.int32)
+        relaxation.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
+        return relaxation.run(100_000, 60.0, stop_above)
+
+    full = again(math.inf)
+    assert full.optimal and full.objective == pytest.approx(2450.0) and not full.above
+    halfway = again((1750.0 + 2450.0) / 2)  # the root's value is 1,750
+    assert halfway.above and not halfway.optimal and halfway.values is None
+    assert halfway.iterations < full.iterations
+    above = again(2450.0 + 1e-6)
+    assert above.optimal and above.objective == pytest.approx(2450.0) and not above.above
