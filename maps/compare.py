@@ -288,6 +288,15 @@ def closure_overlay(cmp: Comparison) -> go.Figure:
     return fig
 
 
+def signed(x: float) -> str:
+    """A difference with its sign: one decimal, or as many (up to 4) as it takes not to read
+    as 0, so a difference of -0.05 reads -0.05, not -0.0."""
+    digits = 1
+    while digits < 4 and round(abs(x), digits) == 0:
+        digits += 1
+    return f"{x:+,.{digits}f}"
+
+
 def _num(x: float | None, fmt: str, none: str = "&ndash;") -> str:
     return none if x is None else format(x, fmt)
 
@@ -327,7 +336,7 @@ def kpi_table(cmp: Comparison, page_dir: Path) -> str:
         elif verdict != "reference":
             cls = {"within solver tolerance": "tol", "no bound": "tol"}.get(
                 verdict, "worse" if delta > 0 else "better")
-            text += f" <span class='{cls}'>({delta:+,.1f}"
+            text += f" <span class='{cls}'>({signed(delta)}"
             text += f", {esc(verdict)})</span>" if verdict != "effect" else ")</span>"
         gaps.append(text)
     rows.append(("readiness gap (capability-point-days)", gaps))

@@ -7,7 +7,7 @@ look-ahead: take the biggest force the LP still splits, solve the relaxation onc
 sector (or whole-force split) the LP gives it a share of, keep the best, repeat. Each solve
 is dual simplex from the last basis on one persistent LP, a second or two, and stops as soon
 as its dual objective (a floor under the option's value) passes the best so far: most options
-lose, and on the Baltic scenario this cut 124 of 169 solves short and the dive's simplex
+lose, and on the Baltic scenario this cut 124 of 169 solves short and the dive's LP
 iterations from 428,218 to 155,723, with the same sectors. Measured on the
 Baltic scenario: 472.5 against 478.5 when the most split force goes first, and 473.0 (in
 twice the time) when every sector is tried, not only those the LP uses.
@@ -147,7 +147,7 @@ class _Dive:
     def run(self, solve: Solve) -> bool:
         """Fix every split movement, then try moving each whole force to another sector
         (without look-ahead: every split movement by largest remainder at once, and no
-        moves); True if the safety-net clock cut it. Once `settings.dive_iterations` simplex
+        moves); True if the safety-net clock cut it. Once `settings.dive_iterations` LP
         iterations are spent, every movement still split is fixed by largest remainder at
         once; moves stop after `settings.move_iterations` more. On big models each
         relaxation costs more, so fewer are solved, and the plan is still the same on every
@@ -234,17 +234,17 @@ class _Dive:
             if self._cannot_win(mid, counts, *at):
                 self.screened += 1
                 continue
-            bar = best[0] if best is not None else incumbent
+            beat = _to_beat(best[0] if best is not None else incumbent)
             self._fix(mid, counts)
-            out = solve(self._cut_off_at(bar))
+            out = solve(beat if self.settings.cut_off_losers else math.inf)
             self._spend(out)
             if out.by_clock:
                 return True, None
             if out.above:
                 self.cut_off += 1
                 continue
-            if out.optimal and out.objective is not None and out.values is not None and (
-                    bar is None or out.objective < bar - BETTER * abs(bar)):
+            if (out.optimal and out.objective is not None and out.values is not None
+                    and out.objective < beat):
                 best = (out.objective, counts, out.values, out.reduced_costs)
                 at = (counts, out.reduced_costs)
         if best is None:
@@ -254,14 +254,6 @@ class _Dive:
         self._fix(mid, best[1])  # the solver's basis is from the last option: no matter
         self.objective, self.values, self.reduced = best[0], best[2], best[3]
         return False, best[1]
-
-    def _cut_off_at(self, bar: float | None) -> float:
-        """Where an option's solve may stop: past it the option cannot beat `bar` by BETTER.
-        Exact: dual simplex stops only when its dual objective, a floor under the option's
-        value, is above it."""
-        if not self.settings.cut_off_losers or bar is None:
-            return math.inf
-        return bar - BETTER * abs(bar)
 
     def _root_shares(self, mid: str, counts: list[int]) -> bool:
         """True if the root relaxation gives the movement a share of every sector `counts`
@@ -291,6 +283,13 @@ class _Dive:
             counts = self.fixed.get(mid) or _options(cols, self.values, self.copies[mid])[0]
             out.update(zip(cols, counts, strict=True))
         return out
+
+
+def _to_beat(bar: float | None) -> float:
+    """What an option must come in under to be taken over `bar`: below it by BETTER. Also
+    where its solve may stop (dual simplex stops only once its dual objective, a floor under
+    the option's value, is past it), so the cut-off and the choice cannot disagree."""
+    return math.inf if bar is None else bar - BETTER * abs(bar)
 
 
 def _previous_sectors(model: Model, sectors: dict[str, str | None]) -> dict[str, list[int]]:

@@ -1,5 +1,5 @@
 """How the planner searches, in one object: every budget counts work (subproblems, branch-and-
-bound nodes, simplex iterations), never seconds, so the same scenario and settings give the
+bound nodes, LP iterations), never seconds, so the same scenario and settings give the
 same plan on any machine at any load. `--time-limit` is only a safety net: a plan it cuts says
 so (status `time_limit`, `solver.cut_by_clock`).
 """
@@ -43,12 +43,12 @@ class SearchSettings:
     # against 510), at any cap from 40 to 600.
     subproblem_checkpoints: int | None = None
     # relax-round-fix (optimizer/rounding.py)
-    # simplex iterations (the root's included) for choosing sectors by look-ahead and then
+    # LP iterations (the root's included) for choosing sectors by look-ahead and then
     # moving forces; beyond it the forces still split are fixed by largest remainder. The
     # Baltic scenario: 75 relaxations for the look-ahead, and 155,723 iterations for the
     # whole dive, moves included (428,218 without the cut-off below).
     dive_iterations: int = 500_000
-    # simplex iterations for then moving whole forces to another sector, one force at a
+    # LP iterations for then moving whole forces to another sector, one force at a
     # time, the biggest first (0: none); on the Baltic scenario 116 relaxations, 470.4
     # against 472.7 without
     move_iterations: int = 300_000

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from contracts.network import Network
 from contracts.plan import Plan
-from maps.compare import Comparison, Run, build_compare, compare_runs
+from maps.compare import Comparison, Run, build_compare, compare_runs, signed
 from mobilize.cli import app
+from whatif.compare import print_comparison
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
@@ -113,6 +115,28 @@ def test_differences_within_solver_tolerance_are_marked(hostile: Path) -> None:
     exact = _run(hostile / "late", "late", objective=100.0, bound=100.0, gap=0.0, **mip)
     assert Comparison([tight, exact]).gap_delta(exact)[1] == "effect"
     assert Comparison([tight, tight]).gap_delta(tight)[1] == "reference"
+
+
+@pytest.mark.parametrize(("x", "text"), [
+    (-0.046, "-0.05"), (0.3, "+0.3"), (-12.34, "-12.3"), (0.004, "+0.004"), (1234.56, "+1,234.6"),
+    (-0.00004, "-0.0000")])
+def test_a_difference_is_printed_with_the_digits_that_show_it(x: float, text: str) -> None:
+    assert signed(x) == text
+
+
+def test_a_small_difference_does_not_read_as_zero(hostile: Path) -> None:
+    """The Baltic Gdansk what-if came out 0.05 gap-days under its base: "-0.0" told the
+    planner nothing, "-0.05" says how small it is."""
+    mip = {"planner": "mip", "status": "time_limit", "objective": 100.0}
+    base = _run(hostile / "base", "base", bound=99.0, gap=0.01, **mip)
+    near = _run(hostile / "base", "near", bound=99.0, gap=0.01, **mip)
+    near.plan.kpis = dataclasses.replace(near.plan.kpis, gap_days=base.gap_days - 0.046)
+    cmp = Comparison([base, near])
+    assert cmp.gap_delta(near)[1] == "within solver tolerance"
+    assert "(-0.05, within solver tolerance)" in build_compare(cmp)
+    console = Console(record=True, width=200)
+    print_comparison(console, cmp)
+    assert "(-0.05, within solver tolerance)" in console.export_text()
 
 
 def test_force_rows_binding_shares_and_legs(hostile: Path) -> None:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from maps.compare import BINDING, CLOSURE_EPS_DAYS, Comparison
+from maps.compare import BINDING, CLOSURE_EPS_DAYS, Comparison, signed
 
 MAX_FORCE_ROWS = 15
 
@@ -35,11 +35,11 @@ def print_comparison(console: Console, cmp: Comparison) -> None:
         delta, verdict = cmp.gap_delta(r)
         text = f"{r.gap_days:,.1f}"
         if verdict == "effect":
-            text += f" ({delta:+,.1f})"
+            text += f" ({signed(delta)})"
         elif verdict == "same":
             text += " (same)"
         elif verdict != "reference":
-            text += f" ({delta:+,.1f}, {verdict})"
+            text += f" ({signed(delta)}, {verdict})"
         cells.append(text)
     t.add_row("gap-days", *cells)
     t.add_row("solver tolerance", *(
