@@ -372,6 +372,10 @@ def whatif(
     warm: Annotated[bool, typer.Option(
         "--warm", help="Start each what-if's search from the base plan's sectors: faster, "
         "but each plan then depends on the base plan too.")] = False,
+    share: Annotated[bool, typer.Option(
+        "--share/--no-share", help="Try every plan in every other world and keep, in each, "
+        "the best that obeys its rules: a world that only loses choices then never reads "
+        "better than the base (MIP only).")] = True,
 ) -> None:
     """Solve the scenario and each what-if into DIR/base/ and DIR/<id>/ (plan, check, map,
     report), then compare them in DIR/compare.html. What-ifs come from a variants file, or
@@ -396,24 +400,23 @@ def whatif(
         for j in w.inert:
             _warn(f"what-if {w.variant.id!r}: change {j + 1} ({w.variant.changes[j].kind}) "
                   "changes nothing in the base scenario")
-    done, failed, broken = [out / "base"], [], []
-    base_plan: list[Plan] = []
-    if not _solve_run(scenario, out / "base", opts, "base", base_plan):
-        broken.append("base")
-    warm_from = base_plan[0] if warm and opts.planner == "mip" else None
+    failed: list[str] = []
+    solved = [_solve_run(scenario, out / "base", opts, "base")]
+    warm_from = solved[0].plan if warm and opts.planner == "mip" else None
     for w in runs:
         vid, folder = w.variant.id, out / w.variant.id
         out_console.print(f"[bold]{escape(vid)}[/bold]: {escape(w.variant.name)}")
         try:
             with _os_errors(f"cannot write the what-if into {folder}"):
                 _write_variant(folder, w.scenario, w.meta)
-            ok = _solve_run(folder / "scenario.yaml", folder, opts, vid, warm_from=warm_from)
+            solved.append(_solve_run(folder / "scenario.yaml", folder, opts, vid,
+                                     warm_from=warm_from))
         except typer.Exit:
             failed.append(vid)
-            continue
-        done.append(folder)
-        if not ok:
-            broken.append(vid)
+    if share and opts.planner == "mip" and len(solved) > 1:
+        solved = _share(solved)
+    done = [r.folder for r in solved]
+    broken = [r.label for r in solved if not r.ok]
     if len(done) > 1:
         _compare(done, out / "compare.html")
     if failed:
@@ -431,22 +434,34 @@ def _write_variant(folder: Path, s: Any, meta: dict[str, Any]) -> None:
     write_json(folder / "whatif.json", meta)
 
 
-def _solve_run(
-    scenario: Path, out: Path, opts: _SolveOptions, label: str,
-    plans: list[Plan] | None = None, warm_from: Plan | None = None,
-) -> bool:
-    """Solve into `out` with map and report; one summary line; the plan is appended to
-    `plans`. False if the checker finds violations (printed, and in check.txt); typer.Exit
-    when there is no plan."""
-    from checker import format_violations
-    from contracts.files import write_text
+@dataclass(frozen=True)
+class _Solved:
+    """One world of a what-if run, solved and written."""
+    label: str
+    folder: Path
+    resolved: dict[str, Any]
+    plan: Plan
+    ok: bool  # the checker found no violation
 
+
+def _solve_run(
+    scenario: Path, out: Path, opts: _SolveOptions, label: str, warm_from: Plan | None = None,
+) -> _Solved:
+    """Solve into `out` with map and report, and print one summary line. typer.Exit when
+    there is no plan."""
     try:
         resolved, plan = _plan(scenario, opts, warm_from)
     except MobilizeError as exc:
         raise _fail(f"{label}: {exc}") from None
-    if plans is not None:
-        plans.append(plan)
+    return _Solved(label, out, resolved, plan, _write_run(out, resolved, plan, label))
+
+
+def _write_run(out: Path, resolved: dict[str, Any], plan: Plan, label: str) -> bool:
+    """Plan, check, map and report into `out`, and one summary line. False if the checker
+    finds violations (printed, and in check.txt)."""
+    from checker import format_violations
+    from contracts.files import write_text
+
     violations = _write_plan(out, resolved, plan)
     verdict = format_violations(violations) if violations else "0 violations"
     with _os_errors(f"cannot write the results into {out}"):
@@ -463,6 +478,33 @@ def _solve_run(
     if violations:
         err_console.print(format_violations(violations), highlight=False)
     return not violations
+
+
+def _share(solved: list[_Solved]) -> list[_Solved]:
+    """Every plan tried in every other world (whatif/share.py); the worlds whose plan another
+    world's beats are written again with it. One line per world that tried others."""
+    from whatif.share import World, share_plans
+
+    shared = share_plans([World(r.label, r.resolved, r.plan) for r in solved])
+    out_console.print("[bold]sharing plans[/bold]: " + (
+        "each plan tried in every other world whose own is not proven optimal"
+        if shared.tried else "every plan is proven optimal in its world, none tried elsewhere"))
+    for r in solved:
+        tried = [t for t in shared.tried if t.world == r.label]
+        if tried:
+            out_console.print(f"{escape(r.label)}: " + "; ".join(
+                f"{escape(t.source)} "
+                + ("does not fit" if t.objective is None else f"objective {t.objective:,.2f}")
+                for t in tried) + f" (its own {r.plan.solver.objective:,.2f})")
+    after = []
+    for r, plan, source in zip(solved, shared.plans, shared.taken_from, strict=True):
+        if source is None:
+            after.append(r)
+            continue
+        out_console.print(f"{escape(r.label)} takes the plan of {escape(source)}")
+        after.append(_Solved(r.label, r.folder, r.resolved, plan,
+                             _write_run(r.folder, r.resolved, plan, r.label)))
+    return after
 
 
 @app.command()

@@ -64,7 +64,7 @@ from contracts.plan import Plan
 from optimizer.lp import LinearModel
 from optimizer.model import KT, Model
 from optimizer.planner import model_holding
-from optimizer.schedule import Dispatch, Schedule
+from optimizer.schedule import schedule_from_plan
 from optimizer.solve import highs_with
 from optimizer.timing import Group, ground_hours
 from optimizer.warmstart import start_from_schedule
@@ -151,19 +151,6 @@ class FixedLP:
     values: list[float]
     duals: list[float]
     gap_days: float
-
-
-def schedule_from_plan(plan: Plan) -> Schedule:
-    """A plan's trips, sectors and supply as the Schedule the planners hand the writer."""
-    trips = []
-    for t in plan.trips:
-        cargo: dict[str, float] = defaultdict(float)
-        for c in t.cargo:
-            cargo[c.force] += c.tons
-        trips.append(Dispatch(t.fleet, t.leg, t.depart_h, t.arrive_h, t.return_h, t.vehicles,
-                          dict(cargo)))
-    sectors = {f.force: f.sector for f in plan.forces}
-    return Schedule(trips, sectors, list(plan.supply))
 
 
 def solve_fixed(net: Network, plan: Plan) -> FixedLP:

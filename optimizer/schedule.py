@@ -3,9 +3,10 @@ cargo by force, each force's sector, and supply by depot, sector, force and day.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from contracts.plan import Supply
+from contracts.plan import Plan, Supply
 
 
 @dataclass
@@ -31,3 +32,16 @@ class Schedule:
     trips: list[Dispatch]
     sectors: dict[str, str | None]  # force id -> sector (None: not sent anywhere)
     supply: list[Supply]  # as the plan writes them: the contract's own type
+
+
+def schedule_from_plan(plan: Plan) -> Schedule:
+    """A plan's trips, sectors and supply as the Schedule the planners hand the writer."""
+    trips = []
+    for t in plan.trips:
+        cargo: dict[str, float] = defaultdict(float)
+        for c in t.cargo:
+            cargo[c.force] += c.tons
+        trips.append(Dispatch(t.fleet, t.leg, t.depart_h, t.arrive_h, t.return_h, t.vehicles,
+                          dict(cargo)))
+    sectors = {f.force: f.sector for f in plan.forces}
+    return Schedule(trips, sectors, list(plan.supply))

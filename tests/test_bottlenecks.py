@@ -26,9 +26,9 @@ from optimizer.bottlenecks import (
     Change,
     Prices,
     bottleneck_values,
-    schedule_from_plan,
 )
 from optimizer.planner import plan_with_mip, planning_model
+from optimizer.schedule import schedule_from_plan
 from optimizer.settings import SearchSettings
 from optimizer.warmstart import start_from_schedule
 from whatif.bottlenecks import Resolver, changed_scenario_data, confirm
