@@ -36,6 +36,9 @@ class SolverInfo:
     # allows (optimizer/bound.py): lower, and the honest one to measure a plan against
     network_bound: float | None = None
     network_bound_source: str | None = None  # which relaxation network_bound comes from
+    # `mobilize whatif` shares plans between worlds: the id of the world whose search found
+    # this plan, where it beat this world's own (whatif/share.py); None: this world's own
+    taken_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ class Plan:
                 sv.get("bound"), sv.get("gap"), float(sv.get("seconds") or 0.0),
                 str(sv.get("method") or ""), bool(sv.get("cut_by_clock")),
                 sv.get("bound_source"), sv.get("network_bound"),
-                sv.get("network_bound_source"),
+                sv.get("network_bound_source"), sv.get("taken_from"),
             ),
             period_hours=int(doc.get("period_hours") or 24),
             trips=[_trip(t) for t in doc["trips"]],
@@ -220,6 +223,7 @@ class Plan:
                 "cut_by_clock": sv.cut_by_clock, "bound_source": sv.bound_source,
                 "network_bound": sv.network_bound,
                 "network_bound_source": sv.network_bound_source,
+                "taken_from": sv.taken_from,
             },
             "period_hours": self.period_hours,
             "trips": [_trip_json(t) for t in self.trips],

@@ -117,6 +117,10 @@ def solver_line(plan: Plan) -> tuple[str, str | None]:
                    "optimal" + within)
     elif status not in ("optimal", "feasible", "unknown"):
         warning = f"Solver status: {esc(status)}."
+    if s.taken_from:
+        warning = (warning + " " if warning else "") + (
+            f"This plan was found by the search of what-if {esc(s.taken_from)}: it obeys every "
+            "rule of this scenario and beats the plan this scenario's own search found.")
     return ", ".join(parts), warning
 
 

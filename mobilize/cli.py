@@ -473,7 +473,9 @@ def _write_run(out: Path, resolved: dict[str, Any], plan: Plan, label: str) -> b
     out_console.print(
         f"{escape(label)}: gap-days {k.gap_days:,.1f}, closure "
         f"{'C+' + str(closure) if closure is not None else 'not reached'}, "
-        f"{k.late_forces} late; checker: "
+        f"{k.late_forces} late"
+        + (f" (the plan of {escape(plan.solver.taken_from)})" if plan.solver.taken_from else "")
+        + "; checker: "
         + ("the plan obeys every rule" if not violations else f"{len(violations)} violations"))
     if violations:
         err_console.print(format_violations(violations), highlight=False)

@@ -14,8 +14,10 @@ import dataclasses
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from checker import check_plan
@@ -101,7 +103,8 @@ def test_the_base_takes_a_plan_that_only_needs_fewer_choices(worlds: dict[str, S
     bound = worlds["base"].short.solver.network_bound
     assert bound is not None and base.solver.bound == bound
     assert base.solver.gap == pytest.approx((obj(base) - bound) / obj(base))
-    assert "then the plan of kaunas" in base.solver.method
+    assert base.solver.taken_from == "kaunas"
+    assert base.solver.method == worlds["kaunas"].best.solver.method  # how it was found
     assert late is worlds["late"].best and kaunas is worlds["kaunas"].best  # optimal: kept
 
 
@@ -143,14 +146,24 @@ def test_the_what_if_run_writes_the_plan_taken(
         solved.append(_Solved(label, folder, worlds[label].resolved, plan,
                               _write_run(folder, worlds[label].resolved, plan, label)))
     before = (tmp_path / "base" / "report.html").read_text(encoding="utf-8")
-    after = _share(solved)
+    console = Console(record=True, width=200)
+    with patch("mobilize.cli.out_console", console):
+        after = _share(solved)
+    said_here = console.export_text()
+    assert "base: kaunas objective" in said_here and "base takes the plan of kaunas" in said_here
+    assert "(the plan of kaunas); checker: the plan obeys every rule" in said_here
     assert [r.ok for r in after] == [True, True]
     assert after[0].plan.solver.objective == pytest.approx(
         obj(worlds["kaunas"].best))
     written = Plan.from_json(json.loads((tmp_path / "base" / "plan.json").read_text()))
-    assert written.solver.method == after[0].plan.solver.method
+    assert written.solver.taken_from == "kaunas"
     assert (tmp_path / "base" / "check.txt").read_text() == "0 violations\n"
-    assert (tmp_path / "base" / "report.html").read_text(encoding="utf-8") != before
+    report = (tmp_path / "base" / "report.html").read_text(encoding="utf-8")
+    assert report != before
+    said = "This plan was found by the search of what-if kaunas"
+    assert said in report and said not in before
+    assert said in (tmp_path / "base" / "map.html").read_text(encoding="utf-8")
+    assert said not in (tmp_path / "kaunas" / "report.html").read_text(encoding="utf-8")
     assert after[1] is solved[1]
 
 

@@ -76,7 +76,7 @@ def share_plans(worlds: Sequence[World], say: Callable[[str], None] = lambda _: 
         own = world.plan.solver.objective
         if own is None or not _takes_part(world.plan) or world.plan.solver.status == "optimal":
             continue
-        best: tuple[float, str, Model, list[float]] | None = None
+        best: tuple[float, World, Model, list[float]] | None = None
         for other in worlds:
             if other is world or not _takes_part(other.plan):
                 continue
@@ -85,14 +85,14 @@ def share_plans(worlds: Sequence[World], say: Callable[[str], None] = lambda _: 
             tried.append(Tried(world.label, other.label, value))
             bar = own if best is None else best[0]
             if fit is not None and value is not None and value < bar - BETTER * abs(bar):
-                best = (value, other.label, *fit)
+                best = (value, other, *fit)
         if best is None:
             continue
         value, source, model, values = best
-        say(f"{world.label}: the plan of {source} fits here and is better "
+        say(f"{world.label}: the plan of {source.label} fits here and is better "
             f"(objective {value:.2f} against {own:.2f}): it replaces this world's own")
         plans[i] = _taken(world.plan, nets[i], source, model, values)
-        taken_from[i] = source
+        taken_from[i] = source.label
     return Shared(tried, plans, taken_from)
 
 
@@ -119,15 +119,15 @@ def _fit(resolved: dict[str, Any], net: Network, plan: Plan) -> tuple[Model, lis
     return None if values is None else (model, values)
 
 
-def _taken(own: Plan, net: Network, source: str, model: Model, values: list[float]) -> Plan:
+def _taken(own: Plan, net: Network, source: World, model: Model, values: list[float]) -> Plan:
     """The plan of `source` as a plan of this world (whose own plan was `own`): its trips,
-    sectors and supply as this world's model holds them, measured against this world's bound
-    over every route."""
+    sectors and supply as this world's model holds them, found as `source`'s was, measured
+    against this world's bound over every route."""
     was = own.solver
     value = objective(model.lp, values)
     bound = was.network_bound
     solver = dataclasses.replace(
         was, objective=value, bound=bound, gap=relative_gap(value, bound),
         bound_source=was.network_bound_source if bound is not None else None,
-        method=f"{was.method}; then the plan of {source}, which fits here and is better")
+        method=source.plan.solver.method, taken_from=source.label)
     return build_plan(net, schedule_from_solution(model, model.in_tons(values)), solver)
