@@ -4,12 +4,13 @@ for it, whichever world's search found it.
 A search with a work budget stops short of the optimum, and not by the same amount in every
 world. Measured on the Baltic what-ifs: closing Gdańsk read 0.05 gap-days *better* than the
 base, though the Gdańsk plan was a plan of the base world too (a closure only takes choices
-away). So every plan is tried in every other world: rebuilt in that world's model (holding
-its routes), checked row by row (a plan that moves a force before its member decides, over
-a closed place or with lost aircraft does not fit), and priced by that model's objective. A
-plan that fits and is better replaces the world's own. Then a world that only loses choices
-can never read better than the base, and every difference left between two worlds is one
-the other world's plan cannot close.
+away). So every plan is tried in every other world: written as a plan of that world and
+checked by the checker there (a plan that moves a force before its member decides, uses a
+closed place or more aircraft than are left does not fit), mapped onto that world's model
+widened to hold its routes (every row checked), and priced by that model's objective. A
+plan that fits and is better replaces the world's own. Then a world that only loses choices,
+whose plan fits the base, cannot read better than the base, and every difference left
+between two worlds is one the other world's plan cannot close.
 
 Only MIP plans take part (a greedy plan has no objective to compare), and never a plan the
 search proved optimal. A plan taken in is measured against its new world's bound over every
@@ -20,7 +21,7 @@ modelled need not.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,7 @@ class World:
 @dataclass(frozen=True)
 class Tried:
     """Another world's plan, tried in this one: its objective here, or None if it does not
-    fit (a force, fleet or leg this world lacks, or a row it breaks)."""
+    fit (it names what this world lacks, breaks one of its rules, or a row of its model)."""
     world: str
     source: str
     objective: float | None
@@ -66,7 +67,7 @@ class Shared:
     taken_from: list[str | None]  # per world: whose plan it now has (None: its own)
 
 
-def share_plans(worlds: Sequence[World], say: Callable[[str], None] = lambda _: None) -> Shared:
+def share_plans(worlds: Sequence[World]) -> Shared:
     """Try every MIP plan in every other world; each world keeps the best that fits."""
     tried: list[Tried] = []
     nets = [Network.from_json(w.resolved) for w in worlds]
@@ -88,9 +89,7 @@ def share_plans(worlds: Sequence[World], say: Callable[[str], None] = lambda _: 
                 best = (value, other, *fit)
         if best is None:
             continue
-        value, source, model, values = best
-        say(f"{world.label}: the plan of {source.label} fits here and is better "
-            f"(objective {value:.2f} against {own:.2f}): it replaces this world's own")
+        _, source, model, values = best
         plans[i] = _taken(world.plan, nets[i], source, model, values)
         taken_from[i] = source.label
     return Shared(tried, plans, taken_from)
