@@ -107,6 +107,8 @@ def solver_line(plan: Plan) -> tuple[str, str | None]:
     if gap is not None:
         parts.append(f"gap {float(gap):.1%}")
     parts.append(f"{s.seconds:.0f} s")
+    if s.taken_from:
+        parts.append(f"the plan of {esc(s.taken_from)}")
     warning = None
     within = (f" (up to {float(gap):.1%} from the best bound)." if gap is not None else ".")
     if status == "time_limit":

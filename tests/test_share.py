@@ -25,12 +25,14 @@ from contracts.loader import load_scenario
 from contracts.network import Network
 from contracts.plan import Plan
 from geodata.network import build_network
+from maps.compare import build_compare, compare_runs
 from mobilize.cli import _share, _Solved, _write_run, app
 from optimizer.decompose import schedule_from_solution
 from optimizer.lp import objective
 from optimizer.plan import build_plan
 from optimizer.planner import plan_with_mip, planning_model
 from whatif.apply import apply_variant
+from whatif.compare import print_comparison
 from whatif.share import World, share_plans
 from whatif.variants import Variant
 
@@ -165,6 +167,11 @@ def test_the_what_if_run_writes_the_plan_taken(
     assert said in (tmp_path / "base" / "map.html").read_text(encoding="utf-8")
     assert said not in (tmp_path / "kaunas" / "report.html").read_text(encoding="utf-8")
     assert after[1] is solved[1]
+    page = build_compare(compare_runs([tmp_path / "base", tmp_path / "kaunas"]))
+    assert "the plan of kaunas" in page
+    console = Console(record=True, width=200)
+    print_comparison(console, compare_runs([tmp_path / "base", tmp_path / "kaunas"]))
+    assert "the plan of kaunas" in console.export_text()
 
 
 def test_whatif_shares_by_default_and_not_when_told(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ def print_comparison(console: Console, cmp: Comparison) -> None:
     for r in cmp.runs:
         s = r.solver
         planner.append(f"{s.planner} {s.status}"
-                       + (f" ({float(s.gap):.1%})" if s.gap is not None else ""))
+                       + (f" ({float(s.gap):.1%})" if s.gap is not None else "")
+                       + (f", the plan of {s.taken_from}" if s.taken_from else ""))
     t.add_row("planner", *(escape(p) for p in planner))
     cells = []
     for r in cmp.runs:
