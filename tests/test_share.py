@@ -30,7 +30,9 @@ from mobilize.cli import _share, _Solved, _write_run, app
 from optimizer.decompose import schedule_from_solution
 from optimizer.lp import objective
 from optimizer.plan import build_plan
-from optimizer.planner import plan_with_mip, planning_model
+from optimizer.planner import model_holding, plan_with_mip, planning_model
+from optimizer.schedule import schedule_from_plan
+from optimizer.warmstart import start_from_schedule
 from whatif.apply import apply_variant
 from whatif.compare import print_comparison
 from whatif.share import World, share_plans
@@ -125,6 +127,40 @@ def test_a_plan_that_breaks_a_worlds_rules_is_never_taken(worlds: dict[str, Solv
     assert shared.taken_from == [None, None, "base"]
     assert shared.plans[1] is worlds["late"].short
     assert check_plan(worlds["kaunas"].resolved, shared.plans[2].to_json()) == []
+
+
+def test_no_model_holds_a_force_moving_before_its_member_decides(
+    worlds: dict[str, Solved],
+) -> None:
+    """The model itself, widened to hold the base's routes in the late world, has no column
+    for the US company leaving before C+4: the base's plan is not a solution of it. Before
+    the fix the widening added such columns outside every conservation row, so the plan
+    "fitted" and the trip vanished from the decomposed plan."""
+    late = Network.from_json(worlds["late"].resolved)
+    schedule = schedule_from_plan(worlds["base"].best)
+    model = model_holding(late, schedule)
+    assert start_from_schedule(model, schedule) is None
+    # the mechanism: every tons column leaves from a place where a conservation row counts it
+    conserved = {c for row, name in enumerate(model.lp.row_names) if name.startswith("conserve[")
+                 for c, _ in model.lp.row_terms(row)}
+    assert model.flow and all(col in conserved for col in model.flow.values())
+
+
+def test_the_checker_stops_a_rule_breaking_plan_even_if_the_model_had_a_bug(
+    worlds: dict[str, Solved],
+) -> None:
+    """A model bug must not hide behind itself: with a model that accepts every plan (the
+    bug fixed above, and worse), the checker still keeps the base's plan out of the late
+    world."""
+    def accepts_anything(model: Any, schedule: Any) -> list[float]:
+        return [0.0] * model.lp.num_cols
+
+    with patch("whatif.share.start_from_schedule", accepts_anything):
+        shared = share_plans([
+            World("base", worlds["base"].resolved, worlds["base"].best),
+            World("late", worlds["late"].resolved, worlds["late"].short),
+        ])
+    assert {(t.world, t.source): t.objective for t in shared.tried} == {("late", "base"): None}
 
 
 def test_a_plan_no_better_is_not_taken(worlds: dict[str, Solved]) -> None:
