@@ -158,8 +158,8 @@ def add_movement_flows(model: Model) -> None:
             # home in the Baltic plan while its aircraft stood idle half the time
             last = horizon - tm.offset - w.to_sector[tm.leg.to]
             # a plan's groups widen the window only later, never earlier: before `first` the
-            # movement has no tons at the leg's start (no conservation row there), so a column
-            # there would carry tons from nowhere
+            # movement, its fleet or its EAD forbids the leg, and before the place's earliest
+            # period no conservation row exists, so a column there would carry tons from nowhere
             periods = set(range(first, last + 1)) | {
                 t for f, leg, t in model.must_use.get(m.id, set())
                 if f == tm.fleet and leg == tm.leg.id and t >= first
