@@ -22,13 +22,18 @@ from typing import Any
 from benchmarks.warm import BASE, DEFAULT, HERE, VARIANTS
 
 
-def _relaxation(net: Any) -> tuple[Any, Any]:
+def _relaxation(net: Any) -> Any:
+    """The planner's model of `net` with its integer columns relaxed."""
     from optimizer.planner import planning_model
-    from optimizer.solve import highs_with
 
     model, _ = planning_model(net)
-    lp = model.lp
-    return lp, highs_with(dataclasses.replace(lp, col_integer=[False] * lp.num_cols))
+    return dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
+
+
+def _highs(lp: Any) -> Any:
+    from optimizer.solve import highs_with
+
+    return highs_with(lp)
 
 
 def _run(h: Any) -> tuple[float, float, int, str]:
@@ -52,7 +57,8 @@ def main(argv: list[str]) -> int:
     command = " ".join(["python -m benchmarks.warm_root", *argv])
     ids = argv or DEFAULT
     base = load_scenario(BASE)
-    lp, h = _relaxation(Network.from_json(build_network(base, BASE).to_json()))
+    lp = _relaxation(Network.from_json(build_network(base, BASE).to_json()))
+    h = _highs(lp)
     h.setOptionValue("solver", "ipm")
     seconds, objective, _, _ = _run(h)
     basis = h.getBasis()
@@ -68,10 +74,11 @@ def main(argv: list[str]) -> int:
         if w.variant.id not in ids:
             continue
         net = Network.from_json(build_network(w.scenario, BASE).to_json())
-        lp, cold = _relaxation(net)
+        lp = _relaxation(net)  # built once: the greedy plan and model are the same both ways
+        cold = _highs(lp)
         cold.setOptionValue("solver", "ipm")
         cold_s, cold_obj, cold_it, _ = _run(cold)
-        _, warm = _relaxation(net)
+        warm = _highs(lp)
         warm.setOptionValue("solver", "simplex")
         given = warm.getBasis()
         col_status = [cols.get(n) for n in lp.col_names]
