@@ -37,9 +37,26 @@ OUT = HERE / "out"
 BALTIC_TARGET_S = 60.0  # issue 11's target for the Baltic scenario
 
 
+def scenario_file(name: str) -> Path:
+    """The Baltic scenario's file, or the benchmark size's, generated (a fixed seed) and
+    written to benchmarks/out/scenario_<name>.yaml."""
+    from benchmarks.generate import BASE, SIZES, generate
+
+    if name == "Baltic":
+        return BASE
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"scenario_{name}.yaml"
+    yaml = YAML()
+    yaml.default_flow_style = False
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(json.loads(generate(SIZES[name]).model_dump_json(by_alias=True,
+                                                                   exclude_none=True)), fh)
+    return path
+
+
 def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     """Build, solve and check one benchmark size; one row of the table."""
-    from benchmarks.generate import BASE, SIZES, Size, generate
+    from benchmarks.generate import SIZES, Size
     from checker import check_plan
     from contracts.loader import load_scenario
     from contracts.network import Network
@@ -49,21 +66,12 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
     from optimizer.solve import solve
 
+    path = scenario_file(name)
+    scenario = load_scenario(path)  # its fingerprint, as a user's run would have
     if name == "Baltic":
-        path = BASE
-        scenario = load_scenario(path)
         size = Size("Baltic", len(scenario.forces), scenario.horizon_days, BALTIC_TARGET_S)
     else:
         size = SIZES[name]
-        scenario = generate(size)
-        OUT.mkdir(exist_ok=True)
-        path = OUT / f"scenario_{name}.yaml"
-        yaml = YAML()
-        yaml.default_flow_style = False
-        with path.open("w", encoding="utf-8") as fh:
-            yaml.dump(json.loads(scenario.model_dump_json(by_alias=True, exclude_none=True)),
-                      fh)
-        scenario = load_scenario(path)  # its fingerprint, as a user's run would have
     net_limit = SAFETY_NET_S if limit_s is None else limit_s
     began = time.perf_counter()
 

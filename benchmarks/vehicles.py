@@ -21,29 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.run import OUT
+from benchmarks.run import scenario_file
 
 HERE = Path(__file__).resolve().parent
-
-
-def _scenario(name: str) -> Path:
-    """The Baltic scenario, or the benchmark size's, generated as benchmarks.run does."""
-    import json
-
-    from ruamel.yaml import YAML
-
-    from benchmarks.generate import BASE, SIZES, generate
-
-    if name == "Baltic":
-        return BASE
-    path = OUT / f"scenario_{name}.yaml"
-    OUT.mkdir(exist_ok=True)
-    yaml = YAML()
-    yaml.default_flow_style = False
-    with path.open("w", encoding="utf-8") as fh:
-        yaml.dump(json.loads(generate(SIZES[name]).model_dump_json(by_alias=True,
-                                                                   exclude_none=True)), fh)
-    return path
 
 
 def run_size(name: str) -> str:
@@ -57,7 +37,7 @@ def run_size(name: str) -> str:
     from optimizer.rounding import BARRIER_FROM, _Dive, _vehicles
     from optimizer.settings import SearchSettings
 
-    path = _scenario(name)
+    path = scenario_file(name)
     net = Network.from_json(build_network(load_scenario(path), path).to_json())
     model, _ = planning_model(net)
     lp = model.lp
