@@ -157,6 +157,10 @@ class _Dive:
         while (split := self._split()):
             assert self.values is not None
             if not self.look_ahead or self.iterations >= self.settings.dive_iterations:
+                # every split movement by largest remainder at once, then again on the new
+                # relaxation: fixing some can split others that were whole (M: 15 of 90
+                # after the first round), and the vehicles must round a relaxation whose
+                # forces are whole where they were fixed
                 for mid in split:
                     self._fix(mid, _options(self.cols[mid], self.values, self.copies[mid])[0])
                 out = solve(math.inf)
@@ -165,7 +169,7 @@ class _Dive:
                     return out.by_clock
                 self.objective, self.values, self.reduced = (
                     out.objective, out.values, out.reduced_costs)
-                break
+                continue
             mid = max(split, key=lambda m: (self.tons[m], m))  # the biggest first
             options = _options(self.cols[mid], self.values, self.copies[mid])
             cut, chosen = self._best_of(mid, options, solve, None)

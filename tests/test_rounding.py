@@ -22,7 +22,7 @@ from optimizer.decompose import schedule_from_solution
 from optimizer.lp import LinearModel
 from optimizer.plan import build_plan
 from optimizer.planner import planning_model
-from optimizer.rounding import _vehicles, relax_round_fix
+from optimizer.rounding import _Dive, _vehicles, relax_round_fix
 from optimizer.settings import SearchSettings
 
 
@@ -89,6 +89,34 @@ def test_models_above_the_look_ahead_size_take_largest_remainder(
     plan = rounded_plan(resolved, SearchSettings(look_ahead_columns=look_ahead_columns))
     assert plan["forces"][0]["sector"] == sector
     assert weighted_gap_days(resolved, plan) == pytest.approx(gap_days)
+
+
+def test_largest_remainder_fixes_again_what_its_relaxation_splits() -> None:
+    """Without look-ahead every split movement is fixed by largest remainder at once; on 8
+    forces drawn from the Baltic scenario (seed 2) the relaxation after that splits 2
+    movements that were whole before. They are fixed in turn, so the relaxation the vehicles
+    round has every force whole, and it is the relaxation with every sector fixed."""
+    from benchmarks.generate import BASE, Size, generate
+    from geodata.network import build_network
+
+    resolved = build_network(generate(Size("test", 8, 10, 60.0), seed=2), BASE).to_json()
+    model, _ = planning_model(Network.from_json(resolved))
+    solver = HighsRelaxation(model.lp, barrier_first=False)
+    settings = SearchSettings(look_ahead_columns=0)
+    root = solver.run(1_000_000, 60.0)
+    dive = _Dive(model, solver, settings, root)
+    assert len(dive._split()) == 4
+    assert dive.run(lambda above: solver.run(1_000_000, 60.0, above)) is False
+    x = dive.values
+    assert x is not None and dive.objective is not None
+    assert all(abs(x[c] - round(x[c])) <= 1e-6 for c in model.assigned.values())
+    assert dive.relaxations == 3  # the root, then two rounds of largest remainder
+    fixed = HighsRelaxation(model.lp, barrier_first=False)
+    sectors = dive.assignment()
+    cols = np.asarray(sorted(sectors), dtype=np.int32)
+    at = np.asarray([sectors[c] for c in cols], dtype=np.float64)
+    fixed.set_bounds(cols, at, at)
+    assert fixed.run(1_000_000, 60.0).objective == pytest.approx(dive.objective, rel=1e-9)
 
 
 def test_moving_whole_forces_after_the_dive_repairs_a_bad_rounding() -> None:
