@@ -71,9 +71,9 @@ class SearchSettings:
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,
     # Math. Programming 2005); the rest stay as both have them. Measured on M (254,454
-    # columns; benchmarks/vehicles.md): every group free took 439 s for 5,284.04, the
-    # neighbourhood 10 s for 5,286.65. On the Baltic scenario (99,628, under it) every group
-    # free wins, 466.30 against 466.38, in 27 s against 6, so it stays there.
+    # columns; benchmarks/vehicles.md): every group free took 791 s for 5,280.95, the
+    # neighbourhood 20 s for 5,281.61. On the Baltic scenario (99,628, under it) every group
+    # free wins, 466.30 against 466.38, in 38 s against 9, so it stays there.
     vehicle_neighbourhood_columns: int = 200_000
     # the bound over every route (optimizer/bound.py) is computed up to this many tonnage
     # columns (the Baltic scenario has 386k: 491k columns in all, 0.8 GB, 5 minutes); 0: never
