@@ -1,0 +1,110 @@
+"""What no plan on the network can beat: the LP over every route the network allows, with the
+planner's objective and with gap-days alone, beside the planner's plan from results.json.
+
+    python -m benchmarks.every_route             # the Baltic scenario
+    python -m benchmarks.every_route Baltic M    # some sizes (M: 1.4M columns, most of an hour)
+
+Each size: the every-route model (optimizer/bound.py, holding the greedy plan's groups as the
+planner's does, so it contains the planner's model), its LP relaxation by barrier (the
+network-valid bound the planner computes up to `network_bound_columns`), and the same LP with
+the readiness gap-days (weight x gap per day, the KPI) as its only objective: the fewest
+gap-days any plan the network and the model's rules allow can have. A gap-days target below
+it cannot be met on this network by any planner. Writes benchmarks/every_route.md.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.run import gap_days_bound, scenario_file
+
+HERE = Path(__file__).resolve().parent
+LIMIT_S = 7200.0  # a safety net per LP: their budgets are barrier iterations
+
+
+def run_size(name: str) -> dict[str, Any]:
+    """Both LPs of one size, with their seconds and the process's peak memory."""
+    import dataclasses
+
+    from contracts.loader import load_scenario
+    from contracts.network import Network
+    from geodata.network import build_network
+    from optimizer.greedy import greedy_schedule
+    from optimizer.model import build_model
+    from optimizer.planner import groups_of
+    from optimizer.settings import SearchSettings
+    from optimizer.solve import Status, solve
+
+    path = scenario_file(name)
+    net = Network.from_json(build_network(load_scenario(path), path).to_json())
+    model = build_model(net, must_use=groups_of(net, greedy_schedule(net)), every_route=True)
+    relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
+    print(f"[{name}] every-route model: {relaxed.num_cols:,} columns, {relaxed.num_rows:,} "
+          "rows; its LP", file=sys.stderr, flush=True)
+    lp = solve(relaxed, "highs", LIMIT_S, interior_point=True,
+               iteration_limit=SearchSettings().lp_iterations)
+    objective = lp.objective if lp.status == Status.OPTIMAL else None
+    print(f"[{name}] LP {objective} in {lp.seconds:.0f} s; fewest gap-days", file=sys.stderr,
+          flush=True)
+    started = time.perf_counter()
+    fewest = gap_days_bound(model, relaxed, LIMIT_S)
+    return {"size": name, "columns": relaxed.num_cols, "rows": relaxed.num_rows,
+            "lp": objective, "lp_s": lp.seconds, "gap_days": fewest,
+            "gap_days_s": time.perf_counter() - started,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    return "-" if x is None else f"{x:,.{digits}f}"
+
+
+def row(r: dict[str, Any], planned: dict[str, Any] | None) -> str:
+    """One line of the table; the plan's figures from results.json if it has the size."""
+    plan_gd = None if planned is None else planned.get("mip_gap_days")
+    plan_obj = None if planned is None else planned.get("objective")
+    above = "-" if plan_gd is None or not r["gap_days"] else \
+        f"{(plan_gd - r['gap_days']) / r['gap_days']:.1%}"
+    gap = "-" if plan_obj is None or r["lp"] is None else \
+        f"{(plan_obj - r['lp']) / plan_obj:.2%}"
+    return (f"| {r['size']} | {r['columns']:,} / {r['rows']:,} | {_fmt(r['lp'], 2)} "
+            f"({r['lp_s']:.0f} s) | {_fmt(r['gap_days'])} ({r['gap_days_s']:.0f} s) | "
+            f"{_fmt(plan_obj, 2)} | {gap} | {_fmt(plan_gd)} | {above} | {r['peak_mb']:.0f} |")
+
+
+def main(argv: list[str]) -> int:
+    """Command line: each size in turn; the table."""
+    if argv[:1] == ["--one"]:  # one size in this process, so peak memory is its own
+        print(json.dumps(run_size(argv[1])))
+        return 0
+    sizes = argv or ["Baltic"]
+    results = HERE / "results.json"
+    planned = {r["size"]: r for r in json.loads(results.read_text(encoding="utf-8"))} \
+        if results.exists() else {}
+    rows = []
+    for name in sizes:
+        done = subprocess.run([sys.executable, "-m", "benchmarks.every_route", "--one", name],
+                              stdout=subprocess.PIPE, text=True, check=False,
+                              cwd=HERE.parent)
+        if done.returncode != 0:
+            return done.returncode
+        rows.append(row(json.loads(done.stdout.strip().splitlines()[-1]), planned.get(name)))
+    text = "\n".join([
+        f"Command: `{' '.join(['python -m benchmarks.every_route', *sizes])}`; the plan's "
+        "figures are the planner's row in benchmarks/results.json.", "",
+        "| size | every-route columns / rows | LP over every route (s) | fewest gap-days over "
+        "every route (s) | plan objective | plan above the LP | plan gap-days | plan above "
+        "the fewest | peak MB |",
+        "|---|---|---|---|---|---|---|---|---|", *rows]) + "\n"
+    (HERE / "every_route.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
