@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 INF = float("inf")
 
 
@@ -100,3 +102,16 @@ def rescaled(lp: LinearModel, columns: set[int], factor: float) -> LinearModel:
         row_vals=[v / scale[c] for c, v in zip(lp.row_cols, lp.row_vals, strict=True)],
         offset=lp.offset,
     )
+
+
+def row_violations(lp: LinearModel, values: list[float]) -> np.ndarray:
+    """How far each row's activity at `values` lies outside its bounds (0 where within)."""
+    x = np.asarray(values, dtype=np.float64)
+    starts = np.asarray(lp.row_start, dtype=np.int64)
+    terms = np.asarray(lp.row_vals, dtype=np.float64) * x[np.asarray(lp.row_cols, dtype=np.int64)]
+    # a 0 after the last term, so an empty last row's start is an index reduceat accepts
+    activity = np.add.reduceat(np.append(terms, 0.0), starts[:-1]) if lp.num_rows else \
+        np.zeros(0)
+    activity[starts[:-1] == starts[1:]] = 0.0  # reduceat gives an empty row its next term
+    return np.maximum(0.0, np.maximum(np.asarray(lp.row_lb) - activity,
+                                      activity - np.asarray(lp.row_ub)))

@@ -22,6 +22,7 @@ from optimizer.lp import objective, rescaled
 from optimizer.model import KT, Model, MustUse, build_model
 from optimizer.neighbourhood import fix_and_optimize
 from optimizer.plan import build_plan
+from optimizer.polish import polished
 from optimizer.rounding import Rounding, relax_round_fix
 from optimizer.schedule import Schedule
 from optimizer.settings import SAFETY_NET_S, SearchSettings
@@ -98,6 +99,11 @@ def plan_with_mip(
         best = dataclasses.replace(best, result=dataclasses.replace(
             best.result, status=Status.TIME_LIMIT, by_clock=True))
     result = best.result
+    if result.values is not None and (held := polished(best.model.lp, result.values)) \
+            is not result.values:
+        final = objective(best.model.lp, held)
+        result = dataclasses.replace(result, values=held, objective=final,
+                                     gap=relative_gap(final, result.bound))
     if result.values is None:
         if result.status == Status.INFEASIBLE:
             # every row can be met by moving nothing, so this is a modelling error, not input
