@@ -19,6 +19,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,34 +31,41 @@ LIMIT_S = 7200.0  # a safety net per LP: their budgets are barrier iterations
 
 def run_size(name: str) -> dict[str, Any]:
     """Both LPs of one size, with their seconds and the process's peak memory."""
-    import dataclasses
-
     from contracts.loader import load_scenario
     from contracts.network import Network
     from geodata.network import build_network
+
+    path = scenario_file(name)
+    net = Network.from_json(build_network(load_scenario(path), path).to_json())
+    return {"size": name, **bounds(net, lambda line: print(f"[{name}] {line}", file=sys.stderr,
+                                                         flush=True)),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def bounds(net: Any, say: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """The every-route model's size, its LP (None if it stopped) and the fewest gap-days over
+    every route, with their seconds."""
+    import dataclasses
+
     from optimizer.greedy import greedy_schedule
     from optimizer.model import build_model
     from optimizer.planner import groups_of
     from optimizer.settings import SearchSettings
     from optimizer.solve import Status, solve
 
-    path = scenario_file(name)
-    net = Network.from_json(build_network(load_scenario(path), path).to_json())
     model = build_model(net, must_use=groups_of(net, greedy_schedule(net)), every_route=True)
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
-    print(f"[{name}] every-route model: {relaxed.num_cols:,} columns, {relaxed.num_rows:,} "
-          "rows; its LP", file=sys.stderr, flush=True)
+    say(f"every-route model: {relaxed.num_cols:,} columns, {relaxed.num_rows:,} rows; its LP")
     lp = solve(relaxed, "highs", LIMIT_S, interior_point=True,
                iteration_limit=SearchSettings().lp_iterations)
     objective = lp.objective if lp.status == Status.OPTIMAL else None
-    print(f"[{name}] LP {objective} in {lp.seconds:.0f} s; fewest gap-days", file=sys.stderr,
-          flush=True)
+    say(f"LP {objective} in {lp.seconds:.0f} s; fewest gap-days")
     started = time.perf_counter()
     fewest = gap_days_bound(model, relaxed, LIMIT_S)
-    return {"size": name, "columns": relaxed.num_cols, "rows": relaxed.num_rows,
-            "lp": objective, "lp_s": lp.seconds, "gap_days": fewest,
-            "gap_days_s": time.perf_counter() - started,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    say(f"fewest gap-days {fewest}")
+    return {"columns": relaxed.num_cols, "rows": relaxed.num_rows, "lp": objective,
+            "lp_s": lp.seconds, "gap_days": fewest,
+            "gap_days_s": time.perf_counter() - started}
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:

@@ -148,15 +148,19 @@ def gap_days_bound(model: Any, relaxed: Any, limit_s: float) -> float | None:
     """The fewest gap-days (the KPI: weight x gap per day, without the lateness factor and
     the cost term) any plan of the model can have: its LP relaxation with only that as the
     objective. None if it does not finish within the limit. By barrier without crossover:
-    by simplex M's did not finish in an hour, and only its objective is wanted."""
+    by simplex M's did not finish in an hour, and only its objective is wanted.
+
+    A plan's readiness on a day is what is in the sector by the day's end, so each day counts
+    the gap of the period that ends it; with 12-hour periods, weighting every period by half a
+    day counted the morning's larger gap too and read above plans' own gap-days."""
     from optimizer.solve import solve
 
-    period_days = model.net.period_hours / 24.0
+    hours = model.net.period_hours
     cost = [0.0] * relaxed.num_cols
-    for (sector, capability, _), col in model.gap.items():
-        weight = next(r.weight for r in model.net.sectors[sector].requirements
-                      if r.capability == capability)
-        cost[col] = weight * period_days
+    for (sector, capability, q), col in model.gap.items():
+        if (q + 1) * hours % 24 == 0:  # the period that ends a day
+            cost[col] = next(r.weight for r in model.net.sectors[sector].requirements
+                             if r.capability == capability)
     kpi = dataclasses.replace(relaxed, col_cost=cost, offset=0.0)
     return solve(kpi, "highs", limit_s, interior_point=True).objective
 
