@@ -47,6 +47,7 @@ def bounds(net: Any, say: Callable[[str], None] = lambda _: None) -> dict[str, A
     every route, with their seconds."""
     import dataclasses
 
+    from optimizer.bound import BARRIER_FROM
     from optimizer.greedy import greedy_schedule
     from optimizer.model import build_model
     from optimizer.planner import groups_of
@@ -56,7 +57,8 @@ def bounds(net: Any, say: Callable[[str], None] = lambda _: None) -> dict[str, A
     model = build_model(net, must_use=groups_of(net, greedy_schedule(net)), every_route=True)
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
     say(f"every-route model: {relaxed.num_cols:,} columns, {relaxed.num_rows:,} rows; its LP")
-    lp = solve(relaxed, "highs", LIMIT_S, interior_point=True,
+    # barrier alone on big models, as the planner's bound; on small ones it may stop short
+    lp = solve(relaxed, "highs", LIMIT_S, interior_point=relaxed.num_cols > BARRIER_FROM,
                iteration_limit=SearchSettings().lp_iterations)
     objective = lp.objective if lp.status == Status.OPTIMAL else None
     say(f"LP {objective} in {lp.seconds:.0f} s; fewest gap-days")
