@@ -5,8 +5,9 @@ planner's objective and with gap-days alone, beside the planner's plan from resu
     python -m benchmarks.every_route Baltic M    # some sizes (M: 1.4M columns, most of an hour)
 
 Each size: the every-route model (optimizer/bound.py, holding the greedy plan's groups as the
-planner's does, so it contains the planner's model), its LP relaxation by barrier (the
-network-valid bound the planner computes up to `network_bound_columns`), and the same LP with
+planner's does, so it contains the planner's model), its LP relaxation (the network-valid
+bound the planner computes up to `network_bound_columns`; barrier above 20,000 columns, as
+there), and the same LP with
 the readiness gap-days (weight x gap per day, the KPI) as its only objective: the fewest
 gap-days any plan the network and the model's rules allow can have. A gap-days target below
 it cannot be met on this network by any planner. Writes benchmarks/every_route.md.

@@ -31,10 +31,11 @@ def polished(lp: LinearModel, values: list[float]) -> list[float]:
 
     x = np.asarray(values, dtype=np.float64)
     integer = np.asarray(lp.col_integer, dtype=bool)
-    fixed_lb, fixed_ub = np.asarray(lp.col_lb, dtype=np.float64), np.asarray(lp.col_ub)
+    fixed_lb = np.asarray(lp.col_lb, dtype=np.float64)
+    fixed_ub = np.asarray(lp.col_ub, dtype=np.float64)
     fixed_lb[integer] = fixed_ub[integer] = np.round(x[integer])
     h = highs_with(dataclasses.replace(
-        lp, col_lb=fixed_lb.tolist(), col_ub=fixed_ub.astype(np.float64).tolist(),
+        lp, col_lb=fixed_lb.tolist(), col_ub=fixed_ub.tolist(),
         col_integer=[False] * lp.num_cols))
     h.setOptionValue("primal_feasibility_tolerance", TIGHT)
     h.setOptionValue("solver", "simplex")

@@ -116,8 +116,8 @@ def test_a_checkpoint_budget_cuts_each_subproblem_the_same_way() -> None:
 def test_a_truck_filled_to_its_payload_is_not_overloaded_by_solver_tolerance() -> None:
     """A random network hypothesis found (12-hour periods, one 20 t truck filled to its
     payload): at HiGHS's default MIP feasibility tolerance, 1e-6 of a kiloton, the plan put
-    20.0002 t on it, which the checker refuses (its slack is 0.1 kg). The MIP holds rows to
-    1e-7 kt as the LPs do, and the plan passes."""
+    20.0002 t on it, which the checker refuses (its slack is 0.1 kg). A solution with a row
+    further off than 1e-7 kt is polished (optimizer/polish.py), and the plan passes."""
     import json
     from pathlib import Path
 
