@@ -46,21 +46,17 @@ def run_size(name: str) -> dict[str, Any]:
 def bounds(net: Any, say: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """The every-route model's size, its LP (None if it stopped) and the fewest gap-days over
     every route, with their seconds."""
-    import dataclasses
-
-    from optimizer.bound import BARRIER_FROM
+    from optimizer.bound import every_route_lp
     from optimizer.greedy import greedy_schedule
-    from optimizer.model import build_model
     from optimizer.planner import groups_of
     from optimizer.settings import SearchSettings
-    from optimizer.solve import Status, solve
+    from optimizer.solve import Status
 
-    model = build_model(net, must_use=groups_of(net, greedy_schedule(net)), every_route=True)
-    relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
-    say(f"every-route model: {relaxed.num_cols:,} columns, {relaxed.num_rows:,} rows; its LP")
-    # barrier alone on big models, as the planner's bound; on small ones it may stop short
-    lp = solve(relaxed, "highs", LIMIT_S, interior_point=relaxed.num_cols > BARRIER_FROM,
-               iteration_limit=SearchSettings().lp_iterations)
+    # as the planner's bound: the same model, solved the same way
+    every = every_route_lp(net, groups_of(net, greedy_schedule(net)),
+                           SearchSettings().lp_iterations, time.perf_counter() + LIMIT_S)
+    model, relaxed, lp = every.model, every.relaxed, every.result
+    say(f"every-route model: {relaxed.num_cols:,} columns, {relaxed.num_rows:,} rows")
     objective = lp.objective if lp.status == Status.OPTIMAL else None
     say(f"LP {objective} in {lp.seconds:.0f} s; fewest gap-days")
     started = time.perf_counter()

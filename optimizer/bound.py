@@ -35,7 +35,7 @@ from optimizer.model import (
     build_model,
 )
 from optimizer.settings import SearchSettings
-from optimizer.solve import Status, solve
+from optimizer.solve import SolveResult, Status, solve
 from optimizer.timing import leg_timings, movement_window
 
 BARRIER_FROM = 20_000  # columns
@@ -79,6 +79,28 @@ def tonnage_columns(net: Network) -> int:
     return total
 
 
+@dataclass(frozen=True)
+class EveryRouteLP:
+    """The every-route model, its LP relaxation and that LP's solve."""
+    model: Model
+    relaxed: LinearModel
+    result: SolveResult
+
+
+def every_route_lp(net: Network, must_use: MustUse | None, iteration_limit: int,
+                   deadline: float = math.inf) -> EveryRouteLP:
+    """Build the every-route model (holding `must_use`'s groups) and solve its LP relaxation
+    within `iteration_limit` (`deadline`, by time.perf_counter, is a safety net): barrier
+    without crossover pays on big models; on small ones it may stop short of optimal, and
+    simplex is instant."""
+    model = build_model(net, must_use=must_use, every_route=True)
+    relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
+    result = solve(relaxed, "highs", max(1.0, deadline - time.perf_counter()),
+                   interior_point=relaxed.num_cols > BARRIER_FROM,
+                   iteration_limit=iteration_limit)
+    return EveryRouteLP(model, relaxed, result)
+
+
 def network_bound(
     net: Network, must_use: MustUse | None = None, settings: SearchSettings | None = None,
     deadline: float = math.inf, keep_routes: bool = False,
@@ -95,13 +117,8 @@ def network_bound(
         return NetworkBound(None, size, 0, time.perf_counter() - started,
                             f"{size:,} tonnage columns, over the limit of "
                             f"{settings.network_bound_columns:,}")
-    model = build_model(net, must_use=must_use, every_route=True)
-    lp = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
-    # barrier without crossover pays on big models; on small ones it may stop short of
-    # optimal, and simplex is instant
-    result = solve(lp, "highs", max(1.0, deadline - time.perf_counter()),
-                   interior_point=lp.num_cols > BARRIER_FROM,
-                   iteration_limit=settings.lp_iterations)
+    every = every_route_lp(net, must_use, settings.lp_iterations, deadline)
+    model, lp, result = every.model, every.relaxed, every.result
     value = result.objective if result.status == Status.OPTIMAL else None
     routes: MustUse | None = None
     if keep_routes:
