@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.markdown import write_table
 from benchmarks.run import gap_days_bound, scenario_file
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +55,7 @@ def bounds(net: Any, say: Callable[[str], None] = lambda _: None) -> dict[str, A
 
     # as the planner's bound: the same model, solved the same way
     every = every_route_lp(net, groups_of(net, greedy_schedule(net)),
-                           SearchSettings().lp_iterations, time.perf_counter() + LIMIT_S)
+                           SearchSettings(), time.perf_counter() + LIMIT_S)
     model, relaxed, lp = every.model, every.relaxed, every.result
     say(f"every-route model: {relaxed.num_cols:,} columns, {relaxed.num_rows:,} rows")
     objective = lp.objective if lp.status == Status.OPTIMAL else None
@@ -101,15 +102,11 @@ def main(argv: list[str]) -> int:
         if done.returncode != 0:
             return done.returncode
         rows.append(row(json.loads(done.stdout.strip().splitlines()[-1]), planned.get(name)))
-    text = "\n".join([
-        f"Command: `{' '.join(['python -m benchmarks.every_route', *sizes])}`; the plan's "
-        "figures are the planner's row in benchmarks/results.json.", "",
-        "| size | every-route columns / rows | LP over every route (s) | fewest gap-days over "
-        "every route (s) | plan objective | plan above the LP | plan gap-days | plan above "
-        "the fewest | peak MB |",
-        "|---|---|---|---|---|---|---|---|---|", *rows]) + "\n"
-    (HERE / "every_route.md").write_text(text, encoding="utf-8")
-    print(text)
+    write_table(HERE / "every_route.md", " ".join(["python -m benchmarks.every_route", *sizes]),
+                "the plan's figures are the planner's row in benchmarks/results.json.",
+                ["size", "every-route columns / rows", "LP over every route (s)",
+                 "fewest gap-days over every route (s)", "plan objective", "plan above the LP",
+                 "plan gap-days", "plan above the fewest", "peak MB"], rows)
     return 0
 
 

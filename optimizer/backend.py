@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from optimizer.lp import LinearModel
+from optimizer.lp import ColumnView, LinearModel
 from optimizer.solve import highs_with, set_start, set_time_limit
 
 
@@ -165,3 +165,62 @@ class HighsRelaxation:
         reduced = np.asarray(solution.col_dual, dtype=np.float64)
         return LpOutcome(True, float(info.objective_function_value), values, used, False,
                          reduced)
+
+
+@dataclass(frozen=True)
+class SubsetOutcome:
+    """What one solve of an LP over a subset of its columns gave."""
+
+    optimal: bool
+    objective: float | None  # only when optimal
+    values: np.ndarray | None  # only when optimal: the subset's columns, in the order added
+    row_duals: np.ndarray | None  # only when optimal: each row's price
+    iterations: int
+    by_clock: bool
+
+
+class ColumnSubsetSolver(Protocol):
+    """What sifting needs of an LP solver: add columns, solve again from the last basis."""
+    def add_columns(self, cols: np.ndarray) -> None: ...
+
+    def run(self, iteration_limit: int, time_limit_s: float) -> SubsetOutcome: ...
+
+
+class HighsColumnSubset:
+    """ColumnSubsetSolver on one persistent highspy.Highs holding every row of `lp` and the
+    columns added so far, solved by simplex each time: later solves start from the last
+    basis, which stays primal feasible when columns join at zero. Simplex, not barrier with
+    crossover, for the first solve too: on the Baltic scenario its basis needed 5 rounds and
+    151 s in all, barrier's 6 rounds and 859 s (benchmarks/sifting.py)."""
+
+    def __init__(self, lp: LinearModel, view: ColumnView) -> None:
+        self._lp, self._view = lp, view
+        self._h = highs_with(LinearModel(
+            row_names=list(lp.row_names), row_lb=list(lp.row_lb), row_ub=list(lp.row_ub),
+            row_start=[0] * (lp.num_rows + 1), offset=lp.offset))
+
+    def add_columns(self, cols: np.ndarray) -> None:
+        import highspy
+
+        lp, inf = self._lp, highspy.kHighsInf
+        starts, rows, values = self._view.select(cols)
+        pick = lambda xs: np.clip(np.asarray(xs, dtype=np.float64)[cols], -inf, inf)  # noqa: E731
+        self._h.addCols(len(cols), pick(lp.col_cost), pick(lp.col_lb), pick(lp.col_ub),
+                        len(rows), starts.astype(np.int32), rows.astype(np.int32), values)
+
+    def run(self, iteration_limit: int, time_limit_s: float) -> SubsetOutcome:
+        import highspy
+
+        h = self._h
+        h.setOptionValue("simplex_iteration_limit", int(iteration_limit))
+        set_time_limit(h, time_limit_s)
+        h.run()
+        status, info = h.getModelStatus(), h.getInfo()
+        used = int(info.simplex_iteration_count)
+        if status != highspy.HighsModelStatus.kOptimal:
+            return SubsetOutcome(False, None, None, None, used,
+                                 status == highspy.HighsModelStatus.kTimeLimit)
+        solution = h.getSolution()
+        return SubsetOutcome(True, float(info.objective_function_value),
+                             np.asarray(solution.col_value, dtype=np.float64),
+                             np.asarray(solution.row_dual, dtype=np.float64), used, False)

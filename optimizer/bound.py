@@ -21,7 +21,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 from contracts.network import Network
 from optimizer.aggregate import movements
@@ -35,6 +38,7 @@ from optimizer.model import (
     build_model,
 )
 from optimizer.settings import SearchSettings
+from optimizer.sifting import sift
 from optimizer.solve import SolveResult, Status, solve
 from optimizer.timing import leg_timings, movement_window
 
@@ -81,24 +85,48 @@ def tonnage_columns(net: Network) -> int:
 
 @dataclass(frozen=True)
 class EveryRouteLP:
-    """The every-route model, its LP relaxation and that LP's solve."""
+    """The every-route model, its LP relaxation and that LP's solve (by sifting, `bound` is
+    the Lagrangian bound of its last round, valid even if it stopped short)."""
     model: Model
     relaxed: LinearModel
     result: SolveResult
+    method: str
 
 
-def every_route_lp(net: Network, must_use: MustUse | None, iteration_limit: int,
-                   deadline: float = math.inf) -> EveryRouteLP:
+def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSettings,
+                   deadline: float = math.inf, say: Callable[[str], None] | None = None,
+                   ) -> EveryRouteLP:
     """Build the every-route model (holding `must_use`'s groups) and solve its LP relaxation
-    within `iteration_limit` (`deadline`, by time.perf_counter, is a safety net): barrier
-    without crossover pays on big models; on small ones it may stop short of optimal, and
-    simplex is instant."""
+    within `settings.lp_iterations` (`deadline`, by time.perf_counter, is a safety net).
+    Above `settings.sift_from_columns` by sifting from the planner's routes; else barrier
+    without crossover on big models (on small ones it may stop short of optimal, and simplex
+    is instant). `say` hears each sifting round."""
     model = build_model(net, must_use=must_use, every_route=True)
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
+    if relaxed.num_cols > settings.sift_from_columns:
+        return EveryRouteLP(model, relaxed, _sifted(net, model, relaxed, settings, deadline,
+                                                            say),
+                            "sifting from the planner's routes")
+    barrier = relaxed.num_cols > BARRIER_FROM
     result = solve(relaxed, "highs", max(1.0, deadline - time.perf_counter()),
-                   interior_point=relaxed.num_cols > BARRIER_FROM,
-                   iteration_limit=iteration_limit)
-    return EveryRouteLP(model, relaxed, result)
+                   interior_point=barrier, iteration_limit=settings.lp_iterations)
+    return EveryRouteLP(model, relaxed, result, "barrier" if barrier else "simplex")
+
+
+def _sifted(net: Network, model: Model, relaxed: LinearModel, settings: SearchSettings,
+            deadline: float, say: Callable[[str], None] | None) -> SolveResult:
+    """The every-route LP by sifting: the working set starts with every column but tonnage
+    and the tonnage columns of the planner's model (its routes, holding the same groups)."""
+    first = np.ones(relaxed.num_cols, dtype=bool)
+    first[list(model.flow.values())] = False
+    for key in build_model(net, must_use=model.must_use).flow:
+        first[model.flow[key]] = True
+    sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say)
+    status = Status.OPTIMAL if sifted.converged else (
+        Status.TIME_LIMIT if sifted.by_clock else Status.WORK_LIMIT)
+    return SolveResult(
+        "highs", status, sifted.bound, sifted.bound, None, sifted.seconds,
+        None if sifted.values is None else sifted.values.tolist(), "sifting", sifted.by_clock)
 
 
 def network_bound(
@@ -117,9 +145,10 @@ def network_bound(
         return NetworkBound(None, size, 0, time.perf_counter() - started,
                             f"{size:,} tonnage columns, over the limit of "
                             f"{settings.network_bound_columns:,}")
-    every = every_route_lp(net, must_use, settings.lp_iterations, deadline)
+    every = every_route_lp(net, must_use, settings, deadline)
     model, lp, result = every.model, every.relaxed, every.result
-    value = result.objective if result.status == Status.OPTIMAL else None
+    # an LP that stopped bounds nothing, except by sifting (its Lagrangian bound)
+    value = result.objective if result.status == Status.OPTIMAL else result.bound
     routes: MustUse | None = None
     if keep_routes:
         routes = {}

@@ -115,3 +115,38 @@ def row_violations(lp: LinearModel, values: list[float]) -> np.ndarray:
     activity[starts[:-1] == starts[1:]] = 0.0  # reduceat gives an empty row its next term
     return np.maximum(0.0, np.maximum(np.asarray(lp.row_lb) - activity,
                                       activity - np.asarray(lp.row_ub)))
+
+
+@dataclass(frozen=True)
+class ColumnView:
+    """`lp`'s matrix by columns (CSC), for handing a solver some of its columns and pricing
+    the rest (optimizer/sifting.py)."""
+    starts: np.ndarray  # column j's entries are starts[j]..starts[j+1]
+    rows: np.ndarray
+    values: np.ndarray
+    entry_rows: np.ndarray  # CSR order: the row of each entry of lp.row_cols
+    entry_cols: np.ndarray
+    entry_values: np.ndarray
+
+    @classmethod
+    def of(cls, lp: LinearModel) -> ColumnView:
+        entry_cols = np.asarray(lp.row_cols, dtype=np.int64)
+        entry_values = np.asarray(lp.row_vals, dtype=np.float64)
+        starts = np.asarray(lp.row_start, dtype=np.int64)
+        entry_rows = np.repeat(np.arange(lp.num_rows, dtype=np.int64), starts[1:] - starts[:-1])
+        order = np.argsort(entry_cols, kind="stable")
+        counts = np.bincount(entry_cols, minlength=lp.num_cols)
+        return cls(np.concatenate([[0], np.cumsum(counts)]), entry_rows[order],
+                   entry_values[order], entry_rows, entry_cols, entry_values)
+
+    def select(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The columns `cols`, in that order, as (starts, row indices, values)."""
+        lengths = self.starts[cols + 1] - self.starts[cols]
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        entries = np.repeat(self.starts[cols] - starts, lengths) + np.arange(lengths.sum())
+        return starts, self.rows[entries], self.values[entries]
+
+    def transpose_times(self, row_values: np.ndarray, num_cols: int) -> np.ndarray:
+        """A^T y: for each column, its entries weighted by `row_values` of their rows."""
+        return np.bincount(self.entry_cols, weights=self.entry_values * row_values[
+            self.entry_rows], minlength=num_cols)

@@ -78,6 +78,9 @@ class SearchSettings:
     # the bound over every route (optimizer/bound.py) is computed up to this many tonnage
     # columns (the Baltic scenario has 386k: 491k columns in all, 0.8 GB, 5 minutes); 0: never
     network_bound_columns: int = 1_000_000
+    # Above this many columns the every-route LP is solved by sifting (optimizer/sifting.py)
+    # from the planner's routes rather than by barrier over all of them at once.
+    sift_from_columns: int = 300_000
     # Up to this many tonnage columns the bound over every route is solved first, and every
     # (fleet, leg, period) its LP moves tons on joins the planner's routes (column generation,
     # once): on ANZUS 40 such routes (8% more columns) took the model's LP from 189.7 to the
@@ -92,5 +95,6 @@ class SearchSettings:
                self.lp_iterations, self.vehicle_nodes) < 1 or min(
                    self.move_iterations, self.network_bound_columns,
                    self.network_routes_columns, self.look_ahead_columns,
+                   self.sift_from_columns,
                    self.vehicle_neighbourhood_columns) < 0:
             raise ValueError("search budgets must be at least 1")
