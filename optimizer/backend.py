@@ -194,18 +194,21 @@ class HighsColumnSubset:
     151 s in all, barrier's 6 rounds and 859 s (benchmarks/sifting.py)."""
 
     def __init__(self, lp: LinearModel, view: ColumnView) -> None:
-        self._lp, self._view = lp, view
+        import highspy
+
+        self._view = view
+        inf = highspy.kHighsInf
+        # once, not per round: the lists hold every column (1.4M on M)
+        self._cost, self._lower, self._upper = (
+            np.clip(np.asarray(xs, dtype=np.float64), -inf, inf)
+            for xs in (lp.col_cost, lp.col_lb, lp.col_ub))
         self._h = highs_with(LinearModel(
             row_names=list(lp.row_names), row_lb=list(lp.row_lb), row_ub=list(lp.row_ub),
             row_start=[0] * (lp.num_rows + 1), offset=lp.offset))
 
     def add_columns(self, cols: np.ndarray) -> None:
-        import highspy
-
-        lp, inf = self._lp, highspy.kHighsInf
         starts, rows, values = self._view.select(cols)
-        pick = lambda xs: np.clip(np.asarray(xs, dtype=np.float64)[cols], -inf, inf)  # noqa: E731
-        self._h.addCols(len(cols), pick(lp.col_cost), pick(lp.col_lb), pick(lp.col_ub),
+        self._h.addCols(len(cols), self._cost[cols], self._lower[cols], self._upper[cols],
                         len(rows), starts.astype(np.int32), rows.astype(np.int32), values)
 
     def run(self, iteration_limit: int, time_limit_s: float) -> SubsetOutcome:

@@ -124,8 +124,10 @@ def _sifted(net: Network, model: Model, relaxed: LinearModel, settings: SearchSe
     sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say)
     status = Status.OPTIMAL if sifted.converged else (
         Status.TIME_LIMIT if sifted.by_clock else Status.WORK_LIMIT)
+    # the LP's value only when no column prices out; its Lagrangian bound either way
     return SolveResult(
-        "highs", status, sifted.bound, sifted.bound, None, sifted.seconds,
+        "highs", status, sifted.bound if sifted.converged else None, sifted.bound, None,
+        sifted.seconds,
         None if sifted.values is None else sifted.values.tolist(), "sifting", sifted.by_clock)
 
 
@@ -147,8 +149,8 @@ def network_bound(
                             f"{settings.network_bound_columns:,}")
     every = every_route_lp(net, must_use, settings, deadline)
     model, lp, result = every.model, every.relaxed, every.result
-    # an LP that stopped bounds nothing, except by sifting (its Lagrangian bound)
-    value = result.objective if result.status == Status.OPTIMAL else result.bound
+    # an LP that stopped bounds nothing (bound None), except by sifting (its Lagrangian)
+    value = result.bound
     routes: MustUse | None = None
     if keep_routes:
         routes = {}

@@ -146,7 +146,7 @@ class ColumnView:
         entries = np.repeat(self.starts[cols] - starts, lengths) + np.arange(lengths.sum())
         return starts, self.rows[entries], self.values[entries]
 
-    def transpose_times(self, row_values: np.ndarray, num_cols: int) -> np.ndarray:
+    def transpose_times(self, row_values: np.ndarray) -> np.ndarray:
         """A^T y: for each column, its entries weighted by `row_values` of their rows."""
         return np.bincount(self.entry_cols, weights=self.entry_values * row_values[
-            self.entry_rows], minlength=num_cols)
+            self.entry_rows], minlength=len(self.starts) - 1)

@@ -11,7 +11,7 @@ route reached the same optimum over 46% of its columns.
 Every round also gives a bound, the LP's Lagrangian at the working set's duals: the working
 set's optimum plus, for each column outside it, its upper bound times its reduced cost where
 that is negative (each such column starts at zero). So a sifting stopped by its budget still
-bounds, and one that ends proves its optimum to within `tolerance`.
+bounds, and one that ends proves its optimum to within `PRICE_TOLERANCE`.
 """
 
 from __future__ import annotations
@@ -48,15 +48,16 @@ class Sifted:
 
 def sift(
     lp: LinearModel, first: np.ndarray, iteration_limit: int, deadline: float = math.inf,
-    batch: int = 0, solver: Callable[[LinearModel, ColumnView], ColumnSubsetSolver] | None = None,
+    solver: Callable[[LinearModel, ColumnView], ColumnSubsetSolver] = HighsColumnSubset,
     say: Callable[[str], None] | None = None, max_rounds: int | None = None,
 ) -> Sifted:
     """Solve `lp`'s LP relaxation from the columns `first` (a boolean mask: every column with
     a nonzero lower bound, or an infinite upper bound, must be in it, so the working set is
-    feasible if the LP is and every bound is finite). Each round adds at most `batch` columns
-    (0: a quarter of the working set, at least 5,000), the most negative reduced cost first.
-    `iteration_limit` counts simplex and barrier iterations over all rounds, `max_rounds`
-    the working set's solves; `deadline` (by time.perf_counter) is a safety net."""
+    feasible if the LP is and every bound is finite). Each round adds at most a quarter of
+    the working set (at least 5,000 columns), the most negative reduced cost first.
+    `iteration_limit` counts simplex iterations over all rounds, `max_rounds` the working
+    set's solves; `deadline` (by time.perf_counter) is a safety net. `solver` makes the
+    backend that solves each working set."""
     started = time.perf_counter()
     cost = np.asarray(lp.col_cost, dtype=np.float64)
     lower = np.asarray(lp.col_lb, dtype=np.float64)
@@ -68,7 +69,7 @@ def sift(
                          "must start in the working set")
     view = ColumnView.of(lp)
     order = np.flatnonzero(inside)  # the solver's columns, in the order added
-    lp_solver = (solver or _highs)(lp, view)
+    lp_solver = solver(lp, view)
     lp_solver.add_columns(order)
     bound: float | None = None
     rounds = iterations = 0
@@ -77,10 +78,11 @@ def sift(
         outcome = lp_solver.run(max(1, iteration_limit - iterations),
                                 deadline - time.perf_counter())
         iterations += outcome.iterations
-        if not outcome.optimal or outcome.row_duals is None or outcome.objective is None:
+        if (not outcome.optimal or outcome.row_duals is None or outcome.objective is None
+                or outcome.values is None):
             return Sifted(bound, None, None, False, rounds, len(order), iterations,
                           time.perf_counter() - started, outcome.by_clock)
-        reduced = cost - view.transpose_times(outcome.row_duals, lp.num_cols)
+        reduced = cost - view.transpose_times(outcome.row_duals)
         priced = np.minimum(0.0, reduced[~inside])
         lagrangian = outcome.objective + float(np.dot(priced, upper[~inside]))
         bound = lagrangian if bound is None else max(bound, lagrangian)
@@ -91,17 +93,12 @@ def sift(
                 f"{time.perf_counter() - started:.0f} s")
         if len(joining) == 0 or iterations >= iteration_limit or rounds == max_rounds:
             values = np.zeros(lp.num_cols)
-            if outcome.values is not None:
-                values[order] = outcome.values
+            values[order] = outcome.values
             return Sifted(bound, outcome.objective, values, len(joining) == 0, rounds,
                           len(order), iterations, time.perf_counter() - started, False)
         # most negative first; ties by column index, so every run adds the same columns
-        keep = batch or max(5_000, len(order) // 4)
+        keep = max(5_000, len(order) // 4)
         joining = joining[np.lexsort((joining, reduced[joining]))][:keep]
         inside[joining] = True
         order = np.concatenate([order, joining])
         lp_solver.add_columns(joining)
-
-
-def _highs(lp: LinearModel, view: ColumnView) -> ColumnSubsetSolver:
-    return HighsColumnSubset(lp, view)
