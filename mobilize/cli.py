@@ -45,8 +45,8 @@ LpRoutesOpt = Annotated[int, typer.Option(
     "--lp-routes-up-to",
     help="Up to this many tonnage columns in the model over every route, the routes its LP "
          "uses join a second model and the search runs on both, one per core (0: never). "
-         "The Baltic scenarios have 330,000-390,000: 1000000 gives them a better plan in "
-         "about half again the time.")]
+         "The Baltic scenarios have 330,000-390,000 (under the default), the M benchmark "
+         "1,180,000.")]
 LP_ROUTES = SearchSettings.network_routes_columns
 LookAheadOpt = Annotated[int, typer.Option(
     "--look-ahead-up-to",
