@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +31,7 @@ from optimizer.aggregate import movements
 from optimizer.lp import LinearModel
 from optimizer.model import (
     KT,
+    FlowKey,
     Model,
     MustUse,
     add_force_days_awaited,
@@ -95,17 +96,20 @@ class EveryRouteLP:
 
 def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSettings,
                    deadline: float = math.inf, say: Callable[[str], None] | None = None,
-                   ) -> EveryRouteLP:
+                   planned: Collection[FlowKey] | None = None) -> EveryRouteLP:
     """Build the every-route model (holding `must_use`'s groups) and solve its LP relaxation
     within `settings.lp_iterations` (`deadline`, by time.perf_counter, is a safety net).
-    Above `settings.sift_from_columns` by sifting from the planner's routes; else barrier
-    without crossover on big models (on small ones it may stop short of optimal, and simplex
-    is instant). `say` hears each sifting round."""
+    Above `settings.sift_from_columns` by sifting from the planner's routes (`planned`: the
+    tonnage keys of the planner's model built with the same `must_use`; built here if
+    None); else barrier without crossover on big models (on small ones it may stop short of
+    optimal, and simplex is instant). `say` hears each sifting round."""
     model = build_model(net, must_use=must_use, every_route=True)
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
     if relaxed.num_cols > settings.sift_from_columns:
-        return EveryRouteLP(model, relaxed, _sifted(net, model, relaxed, settings, deadline,
-                                                            say),
+        if planned is None:
+            planned = build_model(net, must_use=must_use).flow.keys()
+        return EveryRouteLP(model, relaxed,
+                            _sifted(model, relaxed, planned, settings, deadline, say),
                             "sifting from the planner's routes")
     barrier = relaxed.num_cols > BARRIER_FROM
     result = solve(relaxed, "highs", max(1.0, deadline - time.perf_counter()),
@@ -113,14 +117,14 @@ def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSetti
     return EveryRouteLP(model, relaxed, result, "barrier" if barrier else "simplex")
 
 
-def _sifted(net: Network, model: Model, relaxed: LinearModel, settings: SearchSettings,
-            deadline: float, say: Callable[[str], None] | None) -> SolveResult:
+def _sifted(model: Model, relaxed: LinearModel, planned: Collection[FlowKey],
+            settings: SearchSettings, deadline: float, say: Callable[[str], None] | None,
+            ) -> SolveResult:
     """The every-route LP by sifting: the working set starts with every column but tonnage
-    and the tonnage columns of the planner's model (its routes, holding the same groups)."""
+    and the tonnage columns of the planner's model (`planned`: its routes)."""
     first = np.ones(relaxed.num_cols, dtype=bool)
     first[list(model.flow.values())] = False
-    for key in build_model(net, must_use=model.must_use).flow:
-        first[model.flow[key]] = True
+    first[[model.flow[key] for key in planned]] = True
     sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say)
     status = Status.OPTIMAL if sifted.converged else (
         Status.TIME_LIMIT if sifted.by_clock else Status.WORK_LIMIT)
@@ -134,12 +138,14 @@ def _sifted(net: Network, model: Model, relaxed: LinearModel, settings: SearchSe
 def network_bound(
     net: Network, must_use: MustUse | None = None, settings: SearchSettings | None = None,
     deadline: float = math.inf, keep_routes: bool = False,
+    planned: Collection[FlowKey] | None = None,
 ) -> NetworkBound:
     """The LP relaxation of the every-route model, if its tonnage columns are within
     `settings.network_bound_columns`. With `must_use` (the groups of the plan the planner's
     model was widened to hold) it contains the planner's model, so it is at most that
     model's LP. `deadline` is a safety net. `keep_routes`: also return the groups the LP
-    moves tons on (an optimal LP's routes; empty if it did not solve)."""
+    moves tons on (an optimal LP's routes; empty if it did not solve). `planned`: the
+    planner's tonnage keys, if it has its model (see `every_route_lp`)."""
     settings = settings or SearchSettings()
     started = time.perf_counter()
     size = tonnage_columns(net)
@@ -147,7 +153,7 @@ def network_bound(
         return NetworkBound(None, size, 0, time.perf_counter() - started,
                             f"{size:,} tonnage columns, over the limit of "
                             f"{settings.network_bound_columns:,}")
-    every = every_route_lp(net, must_use, settings, deadline)
+    every = every_route_lp(net, must_use, settings, deadline, planned=planned)
     model, lp, result = every.model, every.relaxed, every.result
     # an LP that stopped bounds nothing (bound None), except by sifting (its Lagrangian)
     value = result.bound

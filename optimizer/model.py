@@ -47,6 +47,9 @@ KT = 1000.0  # tonnage columns are in kilotons: keeps the matrix within a few de
 MustUse = dict[str, set[tuple[str, str, int]]]
 
 
+FlowKey = tuple[str, Group]  # (movement, group): a tonnage column of the model
+
+
 @dataclass
 class Model:
     """The MIP and the maps from its columns back to movements, groups, sectors and days."""
@@ -54,7 +57,7 @@ class Model:
     lp: LinearModel
     movements: list[Movement]
     windows: dict[str, Window]
-    flow: dict[tuple[str, Group], int] = field(default_factory=dict)  # (movement, group) -> col
+    flow: dict[FlowKey, int] = field(default_factory=dict)  # -> its column
     waiting: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (m, node, t)
     vehicles: dict[Group, int] = field(default_factory=dict)
     delivered: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (m, sector, q)

@@ -19,7 +19,7 @@ from optimizer.bound import NetworkBound, network_bound, network_valid, tonnage_
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
 from optimizer.lp import objective, rescaled
-from optimizer.model import KT, Model, MustUse, build_model
+from optimizer.model import KT, FlowKey, Model, MustUse, build_model
 from optimizer.neighbourhood import fix_and_optimize
 from optimizer.plan import build_plan
 from optimizer.polish import polished
@@ -88,7 +88,8 @@ def plan_with_mip(
     previous = None if warm_from is None else {f.force: f.sector for f in warm_from.forces}
     routes_first = tonnage_columns(net) <= min(settings.network_routes_columns,
                                                settings.network_bound_columns)
-    every_route = _EveryRoute(net, baseline, groups, settings, deadline, progress)
+    every_route = _EveryRoute(net, baseline, groups, tuple(model.flow), settings, deadline,
+                              progress)
     if backend == "highs" and start is not None and len(model.movements) > settings.exact_up_to:
         found, network = _two_searches(model, start, every_route, routes_first, previous)
     else:
@@ -162,19 +163,21 @@ class _EveryRoute:
     net: Network
     baseline: Schedule  # the greedy plan: a solution of every model here
     groups: MustUse  # its groups
+    planned: tuple[FlowKey, ...]  # the tonnage columns of the planner's model (its routes)
     settings: SearchSettings
     deadline: float
     progress: Progress | None
 
     def bound(self) -> NetworkBound:
-        return network_bound(self.net, self.groups, self.settings, self.deadline)
+        return network_bound(self.net, self.groups, self.settings, self.deadline,
+                             planned=self.planned)
 
     def widened(self, progress: Progress | None
                 ) -> tuple[NetworkBound, tuple[Model, list[float] | None] | None]:
         """The LP over every route, and the model widened by the routes it moves tons on
         (None if none) with the greedy plan as a solution of it."""
         network = network_bound(self.net, self.groups, self.settings, self.deadline,
-                                keep_routes=True)
+                                keep_routes=True, planned=self.planned)
         if progress is not None:
             progress(f"LP over every route {network.value:.2f}; its routes join the model for "
                      f"{len(network.routes or {})} movements" if network.value is not None

@@ -101,3 +101,22 @@ def test_on_any_network_sifting_reaches_the_whole_lps_optimum_and_never_bounds_a
     first[list(sifted.model.flow.values())] = False
     stopped = sift(relaxed, first, 10**6, max_rounds=1)
     assert stopped.bound is not None and stopped.bound <= optimum + 1e-7 * scale
+
+
+def test_the_planners_own_routes_start_sifting_as_a_rebuilt_model_would() -> None:
+    """The planner hands its model's tonnage columns to the bound instead of the bound
+    building that model again: the same first working set, so the same LP path, bound and
+    routes to the last digit (the plan must not depend on which of the two ran)."""
+    net = Network.from_json(tiny.weighted_sectors(3.0))
+    planners = build_model(net)
+    handed = every_route_lp(net, None, SIFT, planned=tuple(planners.flow))
+    rebuilt = every_route_lp(net, None, SIFT)
+    assert handed.result.status == Status.OPTIMAL
+    assert handed.result.values == rebuilt.result.values
+    assert handed.result.bound == rebuilt.result.bound
+    routes = network_bound(net, None, SIFT, keep_routes=True, planned=tuple(planners.flow))
+    assert routes == dataclasses.replace(network_bound(net, None, SIFT, keep_routes=True),
+                                         seconds=routes.seconds)
+    with pytest.raises(KeyError):  # keys of another network's model are a caller's bug
+        every_route_lp(net, None, SIFT, planned=[("no-such-movement", next(iter(
+            planners.flow))[1])])
