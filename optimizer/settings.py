@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The default safety net, seconds. The Baltic planner takes about 7 minutes on an idle 2-core
-# machine and 15 beside two other solves; the net sits well above that, or a busy machine gets
-# a different, clock-cut plan.
+# The default safety net, seconds. The Baltic planner takes about 7 minutes on a 2-core
+# machine beside one other job and 18 to 30 beside three; the net sits above that, or a busy
+# machine gets a different, clock-cut plan.
 SAFETY_NET_S = 3600.0
 
 
@@ -86,7 +86,7 @@ class SearchSettings:
     # once): on ANZUS 40 such routes (8% more columns) took the model's LP from 189.7 to the
     # network's 166.6. Above it the bound runs beside the search and the plan ignores it.
     # The Baltic scenarios (330,000-386,000) are under it since sifting made their LP 2 minutes:
-    # 452.5 gap-days and C+23 against 461.1 and C+44, in no more time. M (1.18M) is not.
+    # 452.5 gap-days and C+23 against 461.1 and C+44, in about the same time. M (1.18M) is not.
     network_routes_columns: int = 400_000
 
     def __post_init__(self) -> None:
