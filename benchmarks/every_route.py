@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.markdown import write_table
-from benchmarks.run import gap_days_bound, scenario_file
+from benchmarks.run import gap_days_bound, network_of
 
 HERE = Path(__file__).resolve().parent
 LIMIT_S = 7200.0  # a safety net per LP: their budgets are barrier iterations
@@ -33,12 +33,8 @@ LIMIT_S = 7200.0  # a safety net per LP: their budgets are barrier iterations
 
 def run_size(name: str) -> dict[str, Any]:
     """Both LPs of one size, with their seconds and the process's peak memory."""
-    from contracts.loader import load_scenario
-    from contracts.network import Network
-    from geodata.network import build_network
 
-    path = scenario_file(name)
-    net = Network.from_json(build_network(load_scenario(path), path).to_json())
+    net = network_of(name)
     return {"size": name, **bounds(net, lambda line: print(f"[{name}] {line}", file=sys.stderr,
                                                          flush=True)),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

@@ -54,6 +54,17 @@ def scenario_file(name: str) -> Path:
     return path
 
 
+def network_of(name: str) -> Any:
+    """The resolved network of the Baltic scenario or a benchmark size (`scenario_file`),
+    as the planner reads it."""
+    from contracts.loader import load_scenario
+    from contracts.network import Network
+    from geodata.network import build_network
+
+    path = scenario_file(name)
+    return Network.from_json(build_network(load_scenario(path), path).to_json())
+
+
 def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     """Build, solve and check one benchmark size; one row of the table."""
     from benchmarks.generate import SIZES, Size

@@ -14,23 +14,19 @@ import time
 from pathlib import Path
 
 from benchmarks.markdown import write_table
-from benchmarks.run import scenario_file
+from benchmarks.run import network_of
 
 HERE = Path(__file__).resolve().parent
 
 
 def compare(name: str) -> str:
     """One size: both methods, the table's line."""
-    from contracts.loader import load_scenario
-    from contracts.network import Network
-    from geodata.network import build_network
     from optimizer.bound import every_route_lp
     from optimizer.greedy import greedy_schedule
     from optimizer.planner import groups_of
     from optimizer.settings import SearchSettings
 
-    path = scenario_file(name)
-    net = Network.from_json(build_network(load_scenario(path), path).to_json())
+    net = network_of(name)
     groups = groups_of(net, greedy_schedule(net))
     say = lambda line: print(f"[{name}] {line}", file=sys.stderr, flush=True)  # noqa: E731
     figures = []

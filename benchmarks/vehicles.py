@@ -21,24 +21,20 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.run import scenario_file
+from benchmarks.run import network_of
 
 HERE = Path(__file__).resolve().parent
 
 
 def run_size(name: str) -> str:
     """One row of the table."""
-    from contracts.loader import load_scenario
-    from contracts.network import Network
-    from geodata.network import build_network
     from optimizer.backend import HighsRelaxation
     from optimizer.lp import objective
     from optimizer.planner import planning_model
     from optimizer.rounding import BARRIER_FROM, _Dive, _vehicles
     from optimizer.settings import SearchSettings
 
-    path = scenario_file(name)
-    net = Network.from_json(build_network(load_scenario(path), path).to_json())
+    net = network_of(name)
     model, _ = planning_model(net)
     lp = model.lp
     settings = SearchSettings()

@@ -83,10 +83,11 @@ def sift(
             return Sifted(bound, None, None, False, rounds, len(order), iterations,
                           time.perf_counter() - started, outcome.by_clock)
         reduced = cost - view.transpose_times(outcome.row_duals)
-        priced = np.minimum(0.0, reduced[~inside])
-        lagrangian = outcome.objective + float(np.dot(priced, upper[~inside]))
+        outside = ~inside
+        priced = np.minimum(0.0, reduced[outside])
+        lagrangian = outcome.objective + float(np.dot(priced, upper[outside]))
         bound = lagrangian if bound is None else max(bound, lagrangian)
-        joining = np.flatnonzero(~inside & (reduced < -PRICE_TOLERANCE))
+        joining = np.flatnonzero(outside & (reduced < -PRICE_TOLERANCE))
         if say is not None:
             say(f"sifting round {rounds}: {len(order):,} columns, LP {outcome.objective:.4f}, "
                 f"bound {lagrangian:.4f}, {len(joining):,} priced out, "
