@@ -55,6 +55,12 @@ LookAheadOpt = Annotated[int, typer.Option(
          "(0: never). The M benchmark (254,454) is above it: 4000000 gave it a plan 0.68% "
          "from its bound against 0.86%, in 2,091 s against 771.")]
 LOOK_AHEAD = SearchSettings.look_ahead_columns
+SectorNodesOpt = Annotated[int, typer.Option(
+    "--sector-nodes",
+    help="After the look-ahead dive, branch-and-bound over the sector choices alone "
+         "(vehicles relaxed) for this many nodes: 1 is its root, with HiGHS's cuts and "
+         "heuristics (0: none). Its bound joins the LP's.")]
+SECTOR_NODES = SearchSettings.sector_nodes
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -144,6 +150,7 @@ def solve(
     subproblems: SubproblemsOpt = 6,
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
+    sector_nodes: SectorNodesOpt = SECTOR_NODES,
     quiet: QuietOpt = False,
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
 ) -> None:
@@ -152,7 +159,7 @@ def solve(
     from mobilize.summary import print_plan_summary
 
     opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet,
-                          lp_routes_up_to, look_ahead_up_to)
+                          lp_routes_up_to, look_ahead_up_to, sector_nodes)
     _check_out(out)
     try:
         resolved, plan = _plan(scenario, opts)
@@ -179,16 +186,19 @@ class _SolveOptions:
     quiet: bool
     lp_routes: int = LP_ROUTES
     look_ahead: int = LOOK_AHEAD
+    sector_nodes: int = SECTOR_NODES
 
     def settings(self) -> SearchSettings:
         return SearchSettings(gap=self.gap, subproblems=self.subproblems,
                               network_routes_columns=self.lp_routes,
-                              look_ahead_columns=self.look_ahead)
+                              look_ahead_columns=self.look_ahead,
+                              sector_nodes=self.sector_nodes)
 
 
 def _solve_options(planner: str, solver: str, time_limit: float, gap: float,
                    subproblems: int, quiet: bool, lp_routes: int = LP_ROUTES,
-                   look_ahead: int = LOOK_AHEAD) -> _SolveOptions:
+                   look_ahead: int = LOOK_AHEAD,
+                   sector_nodes: int = SECTOR_NODES) -> _SolveOptions:
     """The solve options, checked before any work."""
     from optimizer.solve import BACKENDS
 
@@ -202,11 +212,12 @@ def _solve_options(planner: str, solver: str, time_limit: float, gap: float,
         (subproblems < 1, f"--subproblems must be >= 1, not {subproblems}"),
         (lp_routes < 0, f"--lp-routes-up-to must be >= 0, not {lp_routes}"),
         (look_ahead < 0, f"--look-ahead-up-to must be >= 0, not {look_ahead}"),
+        (sector_nodes < 0, f"--sector-nodes must be >= 0, not {sector_nodes}"),
     ) if bad]
     if wrong:
         raise _fail("; ".join(wrong))
     return _SolveOptions(planner, solver, time_limit, gap, subproblems, quiet, lp_routes,
-                         look_ahead)
+                         look_ahead, sector_nodes)
 
 
 def _plan(
@@ -358,6 +369,7 @@ def whatif(
     subproblems: SubproblemsOpt = 6,
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
+    sector_nodes: SectorNodesOpt = SECTOR_NODES,
     quiet: QuietOpt = False,
     close_place: ListOpt = None,
     degrade_place: Annotated[list[str] | None, typer.Option(
@@ -384,7 +396,7 @@ def whatif(
     from whatif.apply import load_whatifs, variant_from_flags
 
     opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet,
-                          lp_routes_up_to, look_ahead_up_to)
+                          lp_routes_up_to, look_ahead_up_to, sector_nodes)
     _check_out(out)
     try:  # every mistake in the scenario, the variants and the flags before the first solve
         base = load_scenario(scenario)
@@ -562,6 +574,7 @@ def sweep(
     subproblems: SubproblemsOpt = 6,
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
+    sector_nodes: SectorNodesOpt = SECTOR_NODES,
     workers: Annotated[int | None, typer.Option(
         help="Local processes (default: one per core).", show_default=False)] = None,
     dask: Annotated[str | None, typer.Option(
@@ -576,7 +589,7 @@ def sweep(
     from whatif.sweep_page import write_sweep_page
 
     opts = _solve_options(planner, solver, time_limit, gap, subproblems, True, lp_routes_up_to,
-                          look_ahead_up_to)
+                          look_ahead_up_to, sector_nodes)
     if workers is not None and workers < 1:
         raise _fail(f"--workers {workers}: give 1 or more")
     if workers is not None and dask:
@@ -684,6 +697,7 @@ def bottlenecks(
     subproblems: SubproblemsOpt = 6,
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
+    sector_nodes: SectorNodesOpt = SECTOR_NODES,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
 ) -> None:
     """What to ask for first: gap-days saved by one more unit of each resource (a vehicle,
@@ -699,7 +713,7 @@ def bottlenecks(
 
     _needs_plan(out)
     opts = _solve_options("mip", "highs", time_limit, gap, subproblems, quiet, lp_routes_up_to,
-                          look_ahead_up_to)
+                          look_ahead_up_to, sector_nodes)
     if top < 1 or confirm < 0:
         raise _fail("--top must be >= 1 and --confirm >= 0")
     try:

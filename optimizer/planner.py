@@ -34,6 +34,8 @@ FINISH_SHARE = 0.25  # of the build time, kept back for turning the solution int
 # Where a bound comes from, as plan.json's solver.bound_source says it
 BOUND_LP = "LP relaxation of the model (its enumerated routes)"
 BOUND_BB = "branch-and-bound on the model (its enumerated routes)"
+BOUND_SECTORS = ("branch-and-bound over the model's sector choices, vehicles relaxed "
+                 "(its enumerated routes)")
 # plan.json's solver.method, when the plan comes from the model widened by the LP's routes
 WITH_ROUTES = "on routes the LP over every route added"
 
@@ -290,13 +292,17 @@ def _search(
     if rounded.values is not None and (value := objective(model.lp, rounded.values)) < final:
         values, final = rounded.values, value
         say(f"relax-round-fix plan, objective {final:.2f}")
+    known = [b for b in (bound, rounded.sector_bound) if b is not None]
+    stop_at = max(known) if known else None
     found = fix_and_optimize(model, values, HighsSubproblems(model.lp, settings.gap), settings,
-                             deadline, progress, bound=lambda: bound)
+                             deadline, progress, bound=lambda: stop_at)
     values, final = found.values, objective(model.lp, found.values)
     by_clock = rounded.by_clock or found.by_clock
-    bounds = [(b, src) for b, src in ((bound, BOUND_LP), (found.bound, BOUND_BB))
+    # on a tie the one that proves more: branch-and-bound, sectors, then the LP
+    bounds = [(b, src) for b, src in ((found.bound, BOUND_BB),
+                                      (rounded.sector_bound, BOUND_SECTORS), (bound, BOUND_LP))
               if b is not None]
-    best_bound, source = max(bounds) if bounds else (None, BOUND_LP)
+    best_bound, source = max(bounds, key=lambda b: b[0]) if bounds else (None, BOUND_LP)
     # as branch-and-bound reports it: optimal at the bound, feasible within the gap of it
     rel = relative_gap(final, best_bound)
     status = Status.TIME_LIMIT if by_clock else Status.WORK_LIMIT

@@ -19,6 +19,7 @@ above the LP; a few nodes close that. What comes back obeys every row of the MIP
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections import defaultdict
@@ -54,6 +55,8 @@ class Rounding:
     look_ahead: bool = True  # False: the model was too big, sectors by largest remainder
     screened: int = 0  # options not solved: the reduced costs showed they could not win
     cut_off: int = 0  # options whose solve stopped once its dual objective passed the best
+    # the dual bound of branch-and-bound over sector choices (settings.sector_nodes), if run
+    sector_bound: float | None = None
 
 
 def relax_round_fix(
@@ -96,15 +99,61 @@ def relax_round_fix(
     if dive.run(solve):
         return Rounding(None, root.objective, True, dive.relaxations, look_ahead)
     assert dive.values is not None  # the root's at least
-    sectors = dive.assignment()
+    sectors, relaxed = dive.assignment(), dive.values
     say(f"sectors fixed after {dive.relaxations} relaxations, {dive.iterations:,} LP "
         f"iterations ({dive.screened} options ruled "
         f"out by reduced costs, {dive.cut_off} cut off above the best), objective "
         f"{dive.objective:.2f}; integer vehicles")
-    vehicles = _vehicles(model, settings, dive.values, sectors, deadline, say)
-    return Rounding(vehicles.values, root.objective, vehicles.by_clock, dive.relaxations,
-                    look_ahead,
-                    dive.screened, dive.cut_off)
+    chosen = SectorSearch(None, None, 0, False)
+    if settings.sector_nodes and look_ahead and dive.objective is not None:
+        say(f"branch-and-bound over sector choices, vehicles relaxed, "
+            f"{settings.sector_nodes} nodes from the dive's sectors")
+        chosen = sectors_by_branch_and_bound(model, settings, relaxed, dive.objective,
+                                             deadline)
+        say(f"sector choices: bound {chosen.bound}, "
+            + ("no better sectors" if chosen.values is None else
+               f"better sectors, relaxation {objective(lp, list(chosen.values)):.2f}"))
+        if chosen.values is not None:
+            relaxed = chosen.values
+            sectors = {c: round(float(relaxed[c])) for c in sectors}
+    vehicles = _vehicles(model, settings, relaxed, sectors, deadline, say)
+    return Rounding(vehicles.values, root.objective, vehicles.by_clock or chosen.by_clock,
+                    dive.relaxations, look_ahead, dive.screened, dive.cut_off, chosen.bound)
+
+
+@dataclass(frozen=True)
+class SectorSearch:
+    """What branch-and-bound over the sector choices alone gave."""
+    values: np.ndarray | None  # a relaxation with whole sectors better than the start's
+    bound: float | None  # its dual bound: the MIP's relaxation, so a bound for the model
+    nodes: int
+    by_clock: bool
+
+
+def sectors_by_branch_and_bound(
+    model: Model, settings: SearchSettings, start: np.ndarray, start_objective: float,
+    deadline: float = math.inf,
+) -> SectorSearch:
+    """Branch-and-bound over the sector choices alone, every vehicle count relaxed, for
+    `settings.sector_nodes` nodes from `start` (a relaxation with whole sectors).
+
+    Why: the gap lives in the sector assignment. Its root alone adds what the dive lacks:
+    HiGHS's cuts tighten the assignment relaxation (knapsack covers over the sectors'
+    requirements) and its sub-MIP heuristics search around that cut relaxation, not one
+    force at a time. Node budgets, so the same sectors on every run."""
+    lp = model.lp
+    if not model.assigned:  # nothing to choose, and HiGHS would solve an LP: no MIP bound
+        return SectorSearch(None, None, 0, False)
+    integer = [False] * lp.num_cols
+    for col in model.assigned.values():
+        integer[col] = True
+    mip = HighsSubproblems(dataclasses.replace(lp, col_integer=integer), settings.gap)
+    mip.set_start(start)
+    out = mip.run(settings.sector_nodes, None, deadline - time.perf_counter())
+    better = None
+    if out.values is not None and objective(lp, list(out.values)) < _to_beat(start_objective):
+        better = out.values
+    return SectorSearch(better, out.bound, out.nodes, out.by_clock)
 
 
 class _Dive:

@@ -148,3 +148,18 @@ def test_look_ahead_up_to_reaches_the_search_and_refuses_below_0(tmp_path: Path)
                               "--look-ahead-up-to", "-1"])
     assert bad.exit_code == 2 and "--look-ahead-up-to must be >= 0, not -1" in bad.output
     assert not refused.exists()
+
+
+def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> None:
+    """--sector-nodes is the planner's sector_nodes (its effect on plans and bounds: tests/
+    test_rounding.py); below 0 it is refused and nothing is written."""
+    from mobilize.cli import _solve_options
+
+    assert _solve_options("mip", "highs", 60.0, 1e-4, 6, True).settings().sector_nodes == 0
+    opts = _solve_options("mip", "highs", 60.0, 1e-4, 6, True, sector_nodes=3)
+    assert opts.settings().sector_nodes == 3
+    refused = tmp_path / "refused"
+    bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(refused),
+                              "--sector-nodes", "-1"])
+    assert bad.exit_code == 2 and "--sector-nodes must be >= 0, not -1" in bad.output
+    assert not refused.exists()
