@@ -128,11 +128,7 @@ def test_lp_routes_up_to_chooses_whether_the_every_route_lps_routes_are_searched
                                  "--quiet", "--lp-routes-up-to", "0"])
     assert result.exit_code == 0, result.output
     assert WITH_ROUTES not in json.loads((tmp_path / "plan.json").read_text())["solver"]["method"]
-    refused = tmp_path / "refused"
-    bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(refused),
-                              "--lp-routes-up-to", "-1"])
-    assert bad.exit_code == 2 and "--lp-routes-up-to must be >= 0, not -1" in bad.output
-    assert not refused.exists()
+    assert_refused_below_0(tmp_path, "--lp-routes-up-to")
 
 
 def test_look_ahead_up_to_reaches_the_search_and_refuses_below_0(tmp_path: Path) -> None:
@@ -143,11 +139,7 @@ def test_look_ahead_up_to_reaches_the_search_and_refuses_below_0(tmp_path: Path)
     opts = _solve_options("mip", "highs", 60.0, 1e-4, 6, True, 0, 1234)
     assert opts.settings().look_ahead_columns == 1234
     assert opts.settings().network_routes_columns == 0
-    refused = tmp_path / "refused"
-    bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(refused),
-                              "--look-ahead-up-to", "-1"])
-    assert bad.exit_code == 2 and "--look-ahead-up-to must be >= 0, not -1" in bad.output
-    assert not refused.exists()
+    assert_refused_below_0(tmp_path, "--look-ahead-up-to")
 
 
 def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> None:
@@ -158,8 +150,13 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
     assert _solve_options("mip", "highs", 60.0, 1e-4, 6, True).settings().sector_nodes == 0
     opts = _solve_options("mip", "highs", 60.0, 1e-4, 6, True, sector_nodes=3)
     assert opts.settings().sector_nodes == 3
+    assert_refused_below_0(tmp_path, "--sector-nodes")
+
+
+def assert_refused_below_0(tmp_path: Path, option: str) -> None:
+    """`mobilize solve ... OPTION -1` exits 2 naming the option, and writes nothing."""
     refused = tmp_path / "refused"
     bad = runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(refused),
-                              "--sector-nodes", "-1"])
-    assert bad.exit_code == 2 and "--sector-nodes must be >= 0, not -1" in bad.output
+                              option, "-1"])
+    assert bad.exit_code == 2 and f"{option} must be >= 0, not -1" in bad.output
     assert not refused.exists()
