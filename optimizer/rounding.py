@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.backend import HighsRelaxation, HighsSubproblems, LpOutcome, RelaxationSolver
-from optimizer.lp import objective
+from optimizer.lp import LinearModel, objective
 from optimizer.model import Model
 from optimizer.settings import SearchSettings
 from optimizer.timing import busy_periods, ground_hours
@@ -121,6 +121,16 @@ def relax_round_fix(
                     dive.relaxations, look_ahead, dive.screened, dive.cut_off, chosen.bound)
 
 
+def sector_choices_only(model: Model) -> LinearModel:
+    """The model with every vehicle count relaxed: only the whole-force assignments are
+    integer. A relaxation of the MIP, so its branch-and-bound bound holds for every plan of
+    the model."""
+    integer = [False] * model.lp.num_cols
+    for col in model.assigned.values():
+        integer[col] = True
+    return dataclasses.replace(model.lp, col_integer=integer)
+
+
 @dataclass(frozen=True)
 class SectorSearch:
     """What branch-and-bound over the sector choices alone gave."""
@@ -144,10 +154,7 @@ def sectors_by_branch_and_bound(
     lp = model.lp
     if not model.assigned:  # nothing to choose, and HiGHS would solve an LP: no MIP bound
         return SectorSearch(None, None, 0, False)
-    integer = [False] * lp.num_cols
-    for col in model.assigned.values():
-        integer[col] = True
-    mip = HighsSubproblems(dataclasses.replace(lp, col_integer=integer), settings.gap)
+    mip = HighsSubproblems(sector_choices_only(model), settings.gap)
     mip.set_start(start)
     out = mip.run(settings.sector_nodes, None, deadline - time.perf_counter())
     better = None
