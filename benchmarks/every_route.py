@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.markdown import write_table
-from benchmarks.run import gap_days_bound, network_of
+from benchmarks.run import gap_days_bound, network_of, planned_by_size
 
 HERE = Path(__file__).resolve().parent
 LIMIT_S = 7200.0  # a safety net per LP: their budgets are barrier iterations
@@ -87,9 +87,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(run_size(argv[1])))
         return 0
     sizes = argv or ["Baltic"]
-    results = HERE / "results.json"
-    planned = {r["size"]: r for r in json.loads(results.read_text(encoding="utf-8"))} \
-        if results.exists() else {}
+    planned = planned_by_size()
     rows = []
     for name in sizes:
         done = subprocess.run([sys.executable, "-m", "benchmarks.every_route", "--one", name],

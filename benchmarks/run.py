@@ -305,6 +305,12 @@ def report(rows: list[dict[str, Any]]) -> str:
     return f"Commands (each row is the newest run of its size):\n\n{said}\n\n{table(rows)}"
 
 
+def planned_by_size() -> dict[str, dict[str, Any]]:
+    """The planner's row of each size in benchmarks/results.json (none if it is not there):
+    the plan other benchmarks set beside their bounds."""
+    return {r["size"]: r for r in _read_rows(HERE / "results.json")}
+
+
 def _read_rows(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []

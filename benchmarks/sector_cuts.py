@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.markdown import write_table
-from benchmarks.run import network_of
+from benchmarks.run import network_of, planned_by_size
 
 HERE = Path(__file__).resolve().parent
 LIMIT_S = 7200.0
@@ -94,9 +94,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(root_bounds(argv[1], argv[2])))
         return 0
     sizes = argv or ["Baltic"]
-    results = HERE / "results.json"
-    planned = {r["size"]: r for r in json.loads(results.read_text(encoding="utf-8"))} \
-        if results.exists() else {}
+    planned = planned_by_size()
     rows = []
     for name in sizes:
         for which in MODELS:
