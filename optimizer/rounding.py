@@ -104,7 +104,7 @@ def relax_round_fix(
         f"iterations ({dive.screened} options ruled "
         f"out by reduced costs, {dive.cut_off} cut off above the best), objective "
         f"{dive.objective:.2f}; integer vehicles")
-    chosen = SectorSearch(None, None, 0, False)
+    chosen = SectorSearch(None, None, None, False)
     if settings.sector_nodes and look_ahead and dive.objective is not None:
         say(f"branch-and-bound over sector choices, vehicles relaxed, "
             f"{settings.sector_nodes} nodes from the dive's sectors")
@@ -112,7 +112,7 @@ def relax_round_fix(
                                              deadline)
         say(f"sector choices: bound {chosen.bound}, "
             + ("no better sectors" if chosen.values is None else
-               f"better sectors, relaxation {objective(lp, list(chosen.values)):.2f}"))
+               f"better sectors, relaxation {chosen.objective:.2f}"))
         if chosen.values is not None:
             relaxed = chosen.values
             sectors = {c: round(float(relaxed[c])) for c in sectors}
@@ -135,8 +135,8 @@ def sector_choices_only(model: Model) -> LinearModel:
 class SectorSearch:
     """What branch-and-bound over the sector choices alone gave."""
     values: np.ndarray | None  # a relaxation with whole sectors better than the start's
+    objective: float | None  # that relaxation's
     bound: float | None  # its dual bound: the MIP's relaxation, so a bound for the model
-    nodes: int
     by_clock: bool
 
 
@@ -153,14 +153,14 @@ def sectors_by_branch_and_bound(
     force at a time. Node budgets, so the same sectors on every run."""
     lp = model.lp
     if not model.assigned:  # nothing to choose, and HiGHS would solve an LP: no MIP bound
-        return SectorSearch(None, None, 0, False)
+        return SectorSearch(None, None, None, False)
     mip = HighsSubproblems(sector_choices_only(model), settings.gap)
     mip.set_start(start)
     out = mip.run(settings.sector_nodes, None, deadline - time.perf_counter())
-    better = None
-    if out.values is not None and objective(lp, list(out.values)) < _to_beat(start_objective):
-        better = out.values
-    return SectorSearch(better, out.bound, out.nodes, out.by_clock)
+    value = None if out.values is None else objective(lp, list(out.values))
+    if out.values is None or value is None or value >= _to_beat(start_objective):
+        return SectorSearch(None, None, out.bound, out.by_clock)
+    return SectorSearch(out.values, value, out.bound, out.by_clock)
 
 
 class _Dive:
