@@ -71,11 +71,11 @@ class SearchSettings:
     # If not 0: after the dive, branch-and-bound over the sector choices alone (vehicles
     # relaxed) for this many nodes, from the dive's sectors; 1 is its root: HiGHS's cuts and
     # sub-MIP heuristics. A better assignment it finds replaces the dive's, and its dual bound
-    # (a relaxation of the MIP) joins the LP's. Off by default until the library and the
-    # what-ifs are measured with it: on the Baltic scenario 1 gave 433.7 gap-days against
-    # 452.5 (sectors at 436.77 against the dive's 455.99 in the model with the every-route
-    # LP's routes, bound 430.73 against 412.87), for about 2x the CPU.
-    sector_nodes: int = 0
+    # (a relaxation of the MIP) joins the LP's. On the Baltic scenario 1 gave 433.7 gap-days
+    # against 452.5 with 0 (sectors at 436.77 against the dive's 455.99 in the model with the
+    # every-route LP's routes, bound 430.73 against 412.87), and every library scenario a
+    # better plan or the same, for about 2x the CPU. 0 turns it off.
+    sector_nodes: int = 1
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,
     # Math. Programming 2005); the rest stay as both have them. Measured on M (254,454

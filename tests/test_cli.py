@@ -147,7 +147,7 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
     test_rounding.py); below 0 it is refused and nothing is written."""
     from mobilize.cli import _solve_options
 
-    assert _solve_options("mip", "highs", 60.0, 1e-4, 6, True).settings().sector_nodes == 0
+    assert _solve_options("mip", "highs", 60.0, 1e-4, 6, True).settings().sector_nodes == 1
     opts = _solve_options("mip", "highs", 60.0, 1e-4, 6, True, sector_nodes=3)
     assert opts.settings().sector_nodes == 3
     assert_refused_below_0(tmp_path, "--sector-nodes")
