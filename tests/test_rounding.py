@@ -68,11 +68,12 @@ def test_look_ahead_sends_the_whole_force_where_it_is_worth_most(
 
 
 def test_without_look_ahead_rounding_takes_the_first_of_equal_shares() -> None:
-    """The case above with a budget of one simplex iteration and no moves after: no option
-    is tried, the tie goes to the first sector (FAR), and NEAR's weight 3 makes it 6 weighted
-    gap-days, not 2."""
+    """The case above with a budget of one simplex iteration, no moves and no sector
+    branch-and-bound after: no option is tried, the tie goes to the first sector (FAR), and
+    NEAR's weight 3 makes it 6 weighted gap-days, not 2."""
     resolved = tiny.half_a_force_each(3.0)
-    plan = rounded_plan(resolved, SearchSettings(dive_iterations=1, move_iterations=0))
+    plan = rounded_plan(resolved, SearchSettings(dive_iterations=1, move_iterations=0,
+                                                 sector_nodes=0))
     assert plan["forces"][0]["sector"] == "FAR"
     assert weighted_gap_days(resolved, plan) == pytest.approx(6.0)
 
@@ -122,9 +123,10 @@ def test_largest_remainder_fixes_again_what_its_relaxation_splits() -> None:
 
 def test_moving_whole_forces_after_the_dive_repairs_a_bad_rounding() -> None:
     """Without look-ahead the force lands in FAR; the pass that then tries each force in
-    each other sector moves it to NEAR."""
+    each other sector moves it to NEAR (the sector branch-and-bound, which would too, off)."""
     resolved = tiny.half_a_force_each(3.0)
-    plan = rounded_plan(resolved, SearchSettings(dive_iterations=1, move_iterations=10_000))
+    plan = rounded_plan(resolved, SearchSettings(dive_iterations=1, move_iterations=10_000,
+                                                 sector_nodes=0))
     assert plan["forces"][0]["sector"] == "NEAR"
     assert weighted_gap_days(resolved, plan) == pytest.approx(2.0)
 
@@ -286,14 +288,17 @@ def _warm(resolved: dict[str, Any], sectors: dict[str, str | None],
 
 
 def test_a_warm_start_keeps_the_previous_plans_sectors() -> None:
-    """From a plan that sent the force to FAR, with no moves allowed, it stays in FAR (the
-    look-ahead alone would choose NEAR); with moves, the better sector still wins."""
+    """From a plan that sent the force to FAR, with no moves and no sector branch-and-bound
+    allowed, it stays in FAR (the look-ahead alone would choose NEAR); with either, the
+    better sector still wins."""
     resolved = tiny.half_a_force_each(3.0)
-    assert _warm(resolved, {"bn": "FAR"}, SearchSettings(move_iterations=0)) == "FAR"
-    assert _warm(resolved, {"bn": "FAR"}, SearchSettings()) == "NEAR"
+    kept = SearchSettings(move_iterations=0, sector_nodes=0)
+    assert _warm(resolved, {"bn": "FAR"}, kept) == "FAR"
+    assert _warm(resolved, {"bn": "FAR"}, SearchSettings(sector_nodes=0)) == "NEAR"
+    assert _warm(resolved, {"bn": "FAR"}, SearchSettings(move_iterations=0)) == "NEAR"
     # a sector the force cannot reach here (or none) is no start: chosen afresh
-    assert _warm(resolved, {"bn": "GONE"}, SearchSettings(move_iterations=0)) == "NEAR"
-    assert _warm(resolved, {"bn": None}, SearchSettings(move_iterations=0)) == "NEAR"
+    assert _warm(resolved, {"bn": "GONE"}, kept) == "NEAR"
+    assert _warm(resolved, {"bn": None}, kept) == "NEAR"
 
 
 def test_after_a_warm_start_moves_go_only_where_the_root_lp_gives_a_share() -> None:
