@@ -37,22 +37,21 @@ def root_bounds(name: str, which: str) -> dict[str, Any]:
     from optimizer.backend import HighsRelaxation
     from optimizer.bound import every_route_lp
     from optimizer.greedy import greedy_schedule
-    from optimizer.model import build_model
-    from optimizer.planner import groups_of
+    from optimizer.planner import groups_of, planning_model
     from optimizer.rounding import sector_choices_only
     from optimizer.settings import SearchSettings
     from optimizer.solve import Status, highs_with
 
     net = network_of(name)
-    groups = groups_of(net, greedy_schedule(net))
     settings = SearchSettings()
     started = time.perf_counter()
     if which == "every-route":  # its LP as the planner's bound solves it (sifting)
+        groups = groups_of(net, greedy_schedule(net))
         every = every_route_lp(net, groups, settings, started + LIMIT_S)
         model = every.model
         lp_value = every.result.objective if every.result.status == Status.OPTIMAL else None
     else:
-        model = build_model(net, must_use=groups)
+        model, _ = planning_model(net)  # the very model the planner solves first
         out = HighsRelaxation(model.lp, barrier_first=True).run(settings.lp_iterations, LIMIT_S)
         lp_value = out.objective
     lp_s = time.perf_counter() - started

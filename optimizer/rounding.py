@@ -158,7 +158,7 @@ def sectors_by_branch_and_bound(
     mip.set_start(start)
     out = mip.run(settings.sector_nodes, None, deadline - time.perf_counter())
     value = None if out.values is None else objective(lp, list(out.values))
-    if out.values is None or value is None or value >= _to_beat(start_objective):
+    if value is None or value >= _to_beat(start_objective):
         return SectorSearch(None, None, out.bound, out.by_clock)
     return SectorSearch(out.values, value, out.bound, out.by_clock)
 
