@@ -158,8 +158,9 @@ def solve(
     from contracts.network import Network
     from mobilize.summary import print_plan_summary
 
-    opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet,
-                          lp_routes_up_to, look_ahead_up_to, sector_nodes)
+    opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
+                          subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
     _check_out(out)
     try:
         resolved, plan = _plan(scenario, opts)
@@ -176,7 +177,7 @@ def solve(
 # --- solving, shared by `solve` and `whatif` -------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _SolveOptions:
     planner: str
     solver: str
@@ -195,7 +196,7 @@ class _SolveOptions:
                               sector_nodes=self.sector_nodes)
 
 
-def _solve_options(planner: str, solver: str, time_limit: float, gap: float,
+def _solve_options(*, planner: str, solver: str, time_limit: float, gap: float,
                    subproblems: int, quiet: bool, lp_routes: int = LP_ROUTES,
                    look_ahead: int = LOOK_AHEAD,
                    sector_nodes: int = SECTOR_NODES) -> _SolveOptions:
@@ -216,8 +217,9 @@ def _solve_options(planner: str, solver: str, time_limit: float, gap: float,
     ) if bad]
     if wrong:
         raise _fail("; ".join(wrong))
-    return _SolveOptions(planner, solver, time_limit, gap, subproblems, quiet, lp_routes,
-                         look_ahead, sector_nodes)
+    return _SolveOptions(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
+                         subproblems=subproblems, quiet=quiet, lp_routes=lp_routes,
+                         look_ahead=look_ahead, sector_nodes=sector_nodes)
 
 
 def _plan(
@@ -395,8 +397,9 @@ def whatif(
     from contracts.loader import load_scenario
     from whatif.apply import load_whatifs, variant_from_flags
 
-    opts = _solve_options(planner, solver, time_limit, gap, subproblems, quiet,
-                          lp_routes_up_to, look_ahead_up_to, sector_nodes)
+    opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
+                          subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
     _check_out(out)
     try:  # every mistake in the scenario, the variants and the flags before the first solve
         base = load_scenario(scenario)
@@ -588,8 +591,9 @@ def sweep(
     from whatif.sweep import RunSettings, prepare_sweep, summarise, sweep_record, write_results
     from whatif.sweep_page import write_sweep_page
 
-    opts = _solve_options(planner, solver, time_limit, gap, subproblems, True, lp_routes_up_to,
-                          look_ahead_up_to, sector_nodes)
+    opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
+                          subproblems=subproblems, quiet=True, lp_routes=lp_routes_up_to,
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
     if workers is not None and workers < 1:
         raise _fail(f"--workers {workers}: give 1 or more")
     if workers is not None and dask:
@@ -712,8 +716,9 @@ def bottlenecks(
     from whatif.bottlenecks import scenario_resolver
 
     _needs_plan(out)
-    opts = _solve_options("mip", "highs", time_limit, gap, subproblems, quiet, lp_routes_up_to,
-                          look_ahead_up_to, sector_nodes)
+    opts = _solve_options(planner="mip", solver="highs", time_limit=time_limit, gap=gap,
+                          subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
     if top < 1 or confirm < 0:
         raise _fail("--top must be >= 1 and --confirm >= 0")
     try:

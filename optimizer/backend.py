@@ -43,9 +43,14 @@ class SubproblemSolver(Protocol):
 class HighsSubproblems:
     """SubproblemSolver on one persistent highspy.Highs."""
 
-    def __init__(self, lp: LinearModel, gap: float) -> None:
+    def __init__(self, lp: LinearModel, gap: float, restarts: bool = True,
+                 rens: bool = True) -> None:
+        """`restarts`: HiGHS may restart its root after presolve reductions; `rens`: it
+        runs the RENS sub-MIP heuristic (SearchSettings.sector_restarts, sector_rens)."""
         self._h = highs_with(lp)
         self._h.setOptionValue("mip_rel_gap", gap)
+        self._h.setOptionValue("mip_allow_restart", restarts)
+        self._h.setOptionValue("mip_heuristic_run_rens", rens)
         self._cols = np.arange(lp.num_cols, dtype=np.int32)
         self._integer = np.asarray(lp.col_integer, dtype=bool)
         self._checkpoints, self._checkpoint_limit = 0, 0

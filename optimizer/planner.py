@@ -358,6 +358,22 @@ def planning_model(net: Network) -> tuple[Model, list[float] | None]:
     return model, start
 
 
+def search_models(net: Network, settings: SearchSettings) -> list[tuple[str, Model]]:
+    """The models the HiGHS search runs on, by name: the planner's, and, if the model over
+    every route is within `settings.network_routes_columns`, the one its LP's routes widen
+    (as `plan_with_mip` builds them; for benchmarks of the search's phases)."""
+    baseline, groups, model, _ = _first_model(net)
+    models = [("planner", model)]
+    if tonnage_columns(net) <= min(settings.network_routes_columns,
+                                   settings.network_bound_columns):
+        every_route = _EveryRoute(net, baseline, groups, tuple(model.flow), settings,
+                                  math.inf, None)
+        _, widened = every_route.widened(None)
+        if widened is not None:
+            models.append(("with the every-route LP's routes", widened[0]))
+    return models
+
+
 def _first_model(net: Network) -> tuple[Schedule, MustUse, Model, list[float] | None]:
     baseline = greedy_schedule(net)
     groups = groups_of(net, baseline)

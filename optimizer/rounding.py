@@ -59,6 +59,56 @@ class Rounding:
     sector_bound: float | None = None
 
 
+@dataclass(frozen=True)
+class Dived:
+    """Where the look-ahead dive left the sectors: a relaxation with every force whole."""
+    root_objective: float | None  # the root LP's (None: it did not solve within budget)
+    values: np.ndarray | None  # the relaxation with whole sectors (None: the dive stopped)
+    objective: float | None  # its objective
+    sectors: dict[int, int]  # assignment column -> copies there
+    relaxations: int
+    iterations: int
+    look_ahead: bool
+    screened: int
+    cut_off: int
+    by_clock: bool  # the safety-net clock cut the root or the dive
+
+
+def dive_sectors(
+    model: Model, settings: SearchSettings, deadline: float = math.inf,
+    sectors_from: dict[str, str | None] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Dived:
+    """The root LP, then sectors fixed by the look-ahead dive and the moves (see
+    `relax_round_fix`, which goes on from here)."""
+    say = progress or (lambda _: None)
+    lp = model.lp
+    solver = HighsRelaxation(lp, barrier_first=lp.num_cols > BARRIER_FROM)
+
+    def solve(stop_above: float) -> LpOutcome:
+        return solver.run(settings.lp_iterations, deadline - time.perf_counter(), stop_above)
+
+    root = solve(math.inf)
+    if not root.optimal or root.values is None or root.objective is None:
+        return Dived(None, None, None, {}, 1, root.iterations, True, 0, 0, root.by_clock)
+    dive = _Dive(model, solver, settings, root, say)
+    say(f"LP relaxation {root.objective:.2f}; fixing sectors, {len(dive._split())} movements "
+        "split" + ("" if dive.look_ahead else f", by largest remainder ({lp.num_cols} "
+                   f"columns, above the look-ahead's {settings.look_ahead_columns})"))
+    stopped = bool(sectors_from) and dive.preset(_previous_sectors(model, sectors_from or {}),
+                                                 solve)
+    if stopped or dive.run(solve):
+        return Dived(root.objective, None, None, {}, dive.relaxations, dive.iterations,
+                     dive.look_ahead, dive.screened, dive.cut_off, True)
+    say(f"sectors fixed after {dive.relaxations} relaxations, {dive.iterations:,} LP "
+        f"iterations ({dive.screened} options ruled "
+        f"out by reduced costs, {dive.cut_off} cut off above the best), objective "
+        f"{dive.objective:.2f}; integer vehicles")
+    return Dived(root.objective, dive.values, dive.objective, dive.assignment(),
+                 dive.relaxations, dive.iterations, dive.look_ahead, dive.screened,
+                 dive.cut_off, False)
+
+
 def relax_round_fix(
     model: Model, settings: SearchSettings, deadline: float = math.inf,
     sectors_from: dict[str, str | None] | None = None,
@@ -79,36 +129,29 @@ def relax_round_fix(
     for the vehicles, so the plan is the same on every run.
     A root relaxation beyond its budget gives no plan and no bound. `deadline` is only a
     safety net. `progress` hears of each phase: minutes pass between them on big models."""
+    dived = dive_sectors(model, settings, deadline, sectors_from, progress)
+    if dived.root_objective is None:
+        return Rounding(None, math.nan, dived.by_clock, 1)
+    if dived.values is None:
+        return Rounding(None, dived.root_objective, True, dived.relaxations, dived.look_ahead)
+    return round_from_dive(model, settings, dived, deadline, progress)
+
+
+def round_from_dive(
+    model: Model, settings: SearchSettings, dived: Dived, deadline: float = math.inf,
+    progress: Callable[[str], None] | None = None,
+) -> Rounding:
+    """From the dive's whole sectors: branch-and-bound over the sector choices (if
+    `settings.sector_nodes`), then integer vehicles."""
     say = progress or (lambda _: None)
-    lp = model.lp
-    solver = HighsRelaxation(lp, barrier_first=lp.num_cols > BARRIER_FROM)
-
-    def solve(stop_above: float) -> LpOutcome:
-        return solver.run(settings.lp_iterations, deadline - time.perf_counter(), stop_above)
-
-    root = solve(math.inf)
-    if not root.optimal or root.values is None or root.objective is None:
-        return Rounding(None, math.nan, root.by_clock, 1)
-    dive = _Dive(model, solver, settings, root, say)
-    look_ahead = dive.look_ahead
-    say(f"LP relaxation {root.objective:.2f}; fixing sectors, {len(dive._split())} movements "
-        "split" + ("" if look_ahead else f", by largest remainder ({lp.num_cols} columns, "
-                   f"above the look-ahead's {settings.look_ahead_columns})"))
-    if sectors_from and dive.preset(_previous_sectors(model, sectors_from), solve):
-        return Rounding(None, root.objective, True, dive.relaxations, look_ahead)
-    if dive.run(solve):
-        return Rounding(None, root.objective, True, dive.relaxations, look_ahead)
-    assert dive.values is not None  # the root's at least
-    sectors, relaxed = dive.assignment(), dive.values
-    say(f"sectors fixed after {dive.relaxations} relaxations, {dive.iterations:,} LP "
-        f"iterations ({dive.screened} options ruled "
-        f"out by reduced costs, {dive.cut_off} cut off above the best), objective "
-        f"{dive.objective:.2f}; integer vehicles")
+    assert dived.values is not None and dived.objective is not None
+    assert dived.root_objective is not None
+    sectors, relaxed = dict(dived.sectors), dived.values
     chosen = SectorSearch(None, None, None, False)
-    if settings.sector_nodes and look_ahead and dive.objective is not None:
+    if settings.sector_nodes and dived.look_ahead:
         say(f"branch-and-bound over sector choices, vehicles relaxed, "
             f"{settings.sector_nodes} nodes from the dive's sectors")
-        chosen = sectors_by_branch_and_bound(model, settings, relaxed, dive.objective,
+        chosen = sectors_by_branch_and_bound(model, settings, relaxed, dived.objective,
                                              deadline)
         say(f"sector choices: bound {chosen.bound}, "
             + ("no better sectors" if chosen.values is None else
@@ -117,8 +160,9 @@ def relax_round_fix(
             relaxed = chosen.values
             sectors = {c: round(float(relaxed[c])) for c in sectors}
     vehicles = _vehicles(model, settings, relaxed, sectors, deadline, say)
-    return Rounding(vehicles.values, root.objective, vehicles.by_clock or chosen.by_clock,
-                    dive.relaxations, look_ahead, dive.screened, dive.cut_off, chosen.bound)
+    return Rounding(vehicles.values, dived.root_objective,
+                    vehicles.by_clock or chosen.by_clock, dived.relaxations,
+                    dived.look_ahead, dived.screened, dived.cut_off, chosen.bound)
 
 
 def sector_choices_only(model: Model) -> LinearModel:
@@ -154,7 +198,8 @@ def sectors_by_branch_and_bound(
     lp = model.lp
     if not model.assigned:  # nothing to choose, and HiGHS would solve an LP: no MIP bound
         return SectorSearch(None, None, None, False)
-    mip = HighsSubproblems(sector_choices_only(model), settings.gap)
+    mip = HighsSubproblems(sector_choices_only(model), settings.gap,
+                           restarts=settings.sector_restarts, rens=settings.sector_rens)
     mip.set_start(start)
     out = mip.run(settings.sector_nodes, None, deadline - time.perf_counter())
     value = None if out.values is None else objective(lp, list(out.values))

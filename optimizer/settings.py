@@ -76,6 +76,14 @@ class SearchSettings:
     # every-route LP's routes, bound 430.73 against 412.87), and every library scenario a
     # better plan or the same, for about 2x the CPU. 0 turns it off.
     sector_nodes: int = 1
+    # Whether that branch-and-bound may restart its root after presolve reductions (HiGHS
+    # does by default). On the Baltic scenario the better sectors come from the first root's
+    # sub-MIP heuristics; two restarts then spend 150 s more on cuts that lift the bound from
+    # 427.81 to 430.73 and change no plan (benchmarks/sector_root.md).
+    sector_restarts: bool = True
+    # Whether it runs HiGHS's RENS sub-MIP (a search around the rounded root relaxation)
+    # beside RINS (around the root and the start); measured in benchmarks/sector_root.md.
+    sector_rens: bool = True
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,
     # Math. Programming 2005); the rest stay as both have them. Measured on M (254,454

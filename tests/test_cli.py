@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -131,12 +132,17 @@ def test_lp_routes_up_to_chooses_whether_the_every_route_lps_routes_are_searched
     assert_refused_below_0(tmp_path, "--lp-routes-up-to")
 
 
+# the solve options of `mobilize solve` at its defaults, quiet
+MIP_DEFAULTS: dict[str, Any] = {"planner": "mip", "solver": "highs", "time_limit": 60.0,
+                                "gap": 1e-4, "subproblems": 6, "quiet": True}
+
+
 def test_look_ahead_up_to_reaches_the_search_and_refuses_below_0(tmp_path: Path) -> None:
     """--look-ahead-up-to is the planner's look_ahead_columns (its effect on plans: tests/
     test_rounding.py); below 0 it is refused and nothing is written."""
     from mobilize.cli import _solve_options
 
-    opts = _solve_options("mip", "highs", 60.0, 1e-4, 6, True, 0, 1234)
+    opts = _solve_options(**MIP_DEFAULTS, lp_routes=0, look_ahead=1234)
     assert opts.settings().look_ahead_columns == 1234
     assert opts.settings().network_routes_columns == 0
     assert_refused_below_0(tmp_path, "--look-ahead-up-to")
@@ -147,8 +153,8 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
     test_rounding.py); below 0 it is refused and nothing is written."""
     from mobilize.cli import _solve_options
 
-    assert _solve_options("mip", "highs", 60.0, 1e-4, 6, True).settings().sector_nodes == 1
-    opts = _solve_options("mip", "highs", 60.0, 1e-4, 6, True, sector_nodes=3)
+    assert _solve_options(**MIP_DEFAULTS).settings().sector_nodes == 1
+    opts = _solve_options(**MIP_DEFAULTS, sector_nodes=3)
     assert opts.settings().sector_nodes == 3
     assert_refused_below_0(tmp_path, "--sector-nodes")
 

@@ -18,7 +18,14 @@ from contracts.network import Network
 from optimizer.bound import network_bound
 from optimizer.greedy import greedy_schedule
 from optimizer.model import MustUse, build_model
-from optimizer.planner import Found, better_of, groups_of, plan_with_mip
+from optimizer.planner import (
+    Found,
+    better_of,
+    groups_of,
+    plan_with_mip,
+    planning_model,
+    search_models,
+)
 from optimizer.settings import SearchSettings
 from optimizer.solve import SolveResult, Status, solve
 
@@ -52,6 +59,22 @@ def test_the_lps_routes_bring_the_fleet_the_planner_pruned() -> None:
     assert pruned >= 2.0  # two gap-days: 50 t waits for day 2
     assert found.value < 0.5  # no gap-day: everything flies on day 0
     assert abs(lp_value(net, found.routes) - found.value) <= TOLERANCE
+
+
+def test_the_search_models_are_the_planners_and_the_one_the_lps_routes_widen() -> None:
+    """search_models (what the benchmarks of the search's phases solve) gives the models the
+    planner searches: its own, then the one the every-route LP's routes widen, whose LP is
+    the network's; with those routes off, the planner's alone."""
+    net = Network.from_json(tiny.three_fleets_on_one_leg())
+    models = search_models(net, SEARCH)
+    assert [name for name, _ in models] == ["planner", "with the every-route LP's routes"]
+    planner, widened = models[0][1], models[1][1]
+    assert planner.lp == planning_model(net)[0].lp
+    every = network_bound(net, None, keep_routes=True).value
+    relaxed = dataclasses.replace(widened.lp, col_integer=[False] * widened.lp.num_cols)
+    assert every is not None
+    assert abs((solve(relaxed, "highs", 60).objective or 0.0) - every) <= TOLERANCE
+    assert [name for name, _ in search_models(net, WITHOUT)] == ["planner"]
 
 
 @SETTINGS

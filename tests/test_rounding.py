@@ -23,7 +23,7 @@ from optimizer.decompose import schedule_from_solution
 from optimizer.lp import LinearModel
 from optimizer.plan import build_plan
 from optimizer.planner import planning_model
-from optimizer.rounding import _Dive, _vehicles, relax_round_fix
+from optimizer.rounding import _Dive, _vehicles, dive_sectors, relax_round_fix, round_from_dive
 from optimizer.settings import SearchSettings
 
 
@@ -131,12 +131,15 @@ def test_moving_whole_forces_after_the_dive_repairs_a_bad_rounding() -> None:
     assert weighted_gap_days(resolved, plan) == pytest.approx(2.0)
 
 
-def test_branch_and_bound_over_sectors_repairs_a_bad_rounding() -> None:
+@pytest.mark.parametrize("root", [
+    {}, {"sector_restarts": False}, {"sector_restarts": False, "sector_rens": False}])
+def test_branch_and_bound_over_sectors_repairs_a_bad_rounding(root: dict[str, bool]) -> None:
     """Without look-ahead or moves the force lands in FAR (6 weighted gap-days); the root of
     branch-and-bound over the sector choices then finds NEAR (2), and its bound is that
-    assignment's relaxation, above the LP's (which splits the force and closes both)."""
+    assignment's relaxation, above the LP's (which splits the force and closes both). So
+    it does with the root's restarts and RENS off."""
     resolved = tiny.half_a_force_each(3.0)
-    settings = SearchSettings(dive_iterations=1, move_iterations=0, sector_nodes=1)
+    settings = SearchSettings(dive_iterations=1, move_iterations=0, sector_nodes=1, **root)
     plan = rounded_plan(resolved, settings)
     assert plan["forces"][0]["sector"] == "NEAR"
     assert weighted_gap_days(resolved, plan) == pytest.approx(2.0)
@@ -147,6 +150,33 @@ def test_branch_and_bound_over_sectors_repairs_a_bad_rounding() -> None:
 
     assert found.bound < found.sector_bound - 1.0  # the LP closes both sectors
     assert found.sector_bound == pytest.approx(objective(model.lp, found.values), abs=1e-6)
+
+
+def test_relax_round_fix_is_the_dive_then_the_rest() -> None:
+    """The benchmarks measure the phases apart (dive once, the rest under each setting):
+    together they are relax-round-fix, to the last digit."""
+    resolved = tiny.half_a_force_each(3.0)
+    settings = SearchSettings(dive_iterations=1, move_iterations=0, sector_nodes=1)
+    model, _ = planning_model(Network.from_json(resolved))
+    whole = relax_round_fix(model, settings)
+    dived = dive_sectors(model, settings)
+    assert dived.values is not None and dived.root_objective == whole.bound
+    # the dive alone leaves the force in FAR; the rest moves it
+    far = [c for (_, s), c in model.assigned.items() if s == "FAR"]
+    assert [dived.sectors[c] for c in far] == [1]
+    parts = round_from_dive(model, settings, dived)
+    assert parts == whole
+
+
+def test_the_sector_roots_settings_reach_highs() -> None:
+    """sector_restarts and sector_rens are HiGHS options of the sector search's solver."""
+    from optimizer.backend import HighsSubproblems
+
+    lp = planning_model(Network.from_json(tiny.half_a_force_each(3.0)))[0].lp
+    for restarts, rens in [(True, True), (False, True), (True, False)]:
+        h = HighsSubproblems(lp, 1e-4, restarts=restarts, rens=rens)._h
+        assert h.getOptionValue("mip_allow_restart")[1] is restarts
+        assert h.getOptionValue("mip_heuristic_run_rens")[1] is rens
 
 
 def test_the_planner_reports_the_sector_bound_when_it_is_the_strongest() -> None:
