@@ -77,12 +77,15 @@ class SearchSettings:
     # better plan or the same, for about 2x the CPU. 0 turns it off.
     sector_nodes: int = 1
     # Whether that branch-and-bound may restart its root after presolve reductions (HiGHS
-    # does by default). On the Baltic scenario the better sectors come from the first root's
-    # sub-MIP heuristics; two restarts then spend 150 s more on cuts that lift the bound from
-    # 427.81 to 430.73 and change no plan (benchmarks/sector_root.md).
+    # does by default). The restarts buy bound, not plans: without them every model of every
+    # library scenario kept its plan, for 0.69-1.02 of the CPU (Baltic 373 s against 543),
+    # but the bounds fell (Baltic 430.73 to 427.81, Romania 138.36 to 132.27: 0.9% from its
+    # bound to 5.2%). benchmarks/sector_root.md.
     sector_restarts: bool = True
     # Whether it runs HiGHS's RENS sub-MIP (a search around the rounded root relaxation)
-    # beside RINS (around the root and the start); measured in benchmarks/sector_root.md.
+    # beside RINS (around the root and the start). Off (with no restarts), the Baltic plans
+    # came out better (435.62 against 436.99) and the other scenarios' within 0.07 either
+    # way: one scenario's gain, not yet a default.
     sector_rens: bool = True
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,
