@@ -88,8 +88,7 @@ def plan_with_mip(
     # turning the solution into a plan takes about a fifth of the build (benchmarks L, M)
     deadline = started + max(1.0, time_limit_s - FINISH_SHARE * stats.build_s)
     previous = None if warm_from is None else {f.force: f.sector for f in warm_from.forces}
-    routes_first = tonnage_columns(net) <= min(settings.network_routes_columns,
-                                               settings.network_bound_columns)
+    routes_first = _routes_first(net, settings)
     every_route = _EveryRoute(net, baseline, groups, tuple(model.flow), settings, deadline,
                               progress)
     if backend == "highs" and start is not None and len(model.movements) > settings.exact_up_to:
@@ -364,14 +363,19 @@ def search_models(net: Network, settings: SearchSettings) -> list[tuple[str, Mod
     (as `plan_with_mip` builds them; for benchmarks of the search's phases)."""
     baseline, groups, model, _ = _first_model(net)
     models = [("planner", model)]
-    if tonnage_columns(net) <= min(settings.network_routes_columns,
-                                   settings.network_bound_columns):
+    if _routes_first(net, settings):
         every_route = _EveryRoute(net, baseline, groups, tuple(model.flow), settings,
                                   math.inf, None)
         _, widened = every_route.widened(None)
         if widened is not None:
             models.append(("with the every-route LP's routes", widened[0]))
     return models
+
+
+def _routes_first(net: Network, settings: SearchSettings) -> bool:
+    """Whether the every-route LP is solved first and its routes widen a second model."""
+    return tonnage_columns(net) <= min(settings.network_routes_columns,
+                                       settings.network_bound_columns)
 
 
 def _first_model(net: Network) -> tuple[Schedule, MustUse, Model, list[float] | None]:

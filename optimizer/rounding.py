@@ -67,7 +67,6 @@ class Dived:
     objective: float | None  # its objective
     sectors: dict[int, int]  # assignment column -> copies there
     relaxations: int
-    iterations: int
     look_ahead: bool
     screened: int
     cut_off: int
@@ -90,7 +89,7 @@ def dive_sectors(
 
     root = solve(math.inf)
     if not root.optimal or root.values is None or root.objective is None:
-        return Dived(None, None, None, {}, 1, root.iterations, True, 0, 0, root.by_clock)
+        return Dived(None, None, None, {}, 1, True, 0, 0, root.by_clock)
     dive = _Dive(model, solver, settings, root, say)
     say(f"LP relaxation {root.objective:.2f}; fixing sectors, {len(dive._split())} movements "
         "split" + ("" if dive.look_ahead else f", by largest remainder ({lp.num_cols} "
@@ -98,15 +97,14 @@ def dive_sectors(
     stopped = bool(sectors_from) and dive.preset(_previous_sectors(model, sectors_from or {}),
                                                  solve)
     if stopped or dive.run(solve):
-        return Dived(root.objective, None, None, {}, dive.relaxations, dive.iterations,
-                     dive.look_ahead, dive.screened, dive.cut_off, True)
+        return Dived(root.objective, None, None, {}, dive.relaxations, dive.look_ahead,
+                     dive.screened, dive.cut_off, True)
     say(f"sectors fixed after {dive.relaxations} relaxations, {dive.iterations:,} LP "
         f"iterations ({dive.screened} options ruled "
         f"out by reduced costs, {dive.cut_off} cut off above the best), objective "
         f"{dive.objective:.2f}; integer vehicles")
     return Dived(root.objective, dive.values, dive.objective, dive.assignment(),
-                 dive.relaxations, dive.iterations, dive.look_ahead, dive.screened,
-                 dive.cut_off, False)
+                 dive.relaxations, dive.look_ahead, dive.screened, dive.cut_off, False)
 
 
 def relax_round_fix(
