@@ -37,3 +37,26 @@ def test_the_report_names_the_command_of_every_row() -> None:
     assert "- `python -m benchmarks.run S`: S" in text
     assert "- `python -m benchmarks.run M L`: M, L" in text
     assert text.count("\n| S | ") == 1 and text.count("\n| L | ") == 1
+
+
+def _root_row(model: str, variant: str, run: str, plan: float) -> dict[str, object]:
+    return {"scenario": "x", "run": run, "model": model, "dive": 1.0, "dive_s": 1.0,
+            "variant": variant, "plan": plan, "sector_bound": None, "seconds": 1.0,
+            "vs_default": 1.0}
+
+
+def test_a_sector_root_run_of_one_variant_replaces_its_rows_and_keeps_the_others() -> None:
+    from benchmarks.sector_root import VARIANTS, merged
+
+    default, no_restarts, no_rens = "default (restarts, RENS)", "no restarts", "no RENS"
+    assert {default, no_restarts, no_rens} <= set(VARIANTS)
+    old = [_root_row(m, v, "first", 1.0) for m in ("planner", "widened")
+           for v in (default, no_restarts)]
+    new = [_root_row(m, v, "second", 2.0) for m in ("planner", "widened")
+           for v in (default, no_rens)]
+    rows = merged(old, new)
+    assert [(r["model"], r["variant"], r["run"]) for r in rows] == [
+        ("planner", default, "second"), ("planner", no_restarts, "first"),
+        ("planner", no_rens, "second"),
+        ("widened", default, "second"), ("widened", no_restarts, "first"),
+        ("widened", no_rens, "second")]
