@@ -714,6 +714,7 @@ def bottlenecks(
     from optimizer.solve import stderr_progress
     from whatif.bottlenecks import confirm as confirm_prices
     from whatif.bottlenecks import scenario_resolver
+    from whatif.share import World
 
     _needs_plan(out)
     opts = _solve_options(planner="mip", solver="highs", time_limit=time_limit, gap=gap,
@@ -727,9 +728,8 @@ def bottlenecks(
         prices = bottleneck_values(Network.from_json(resolved), plan)
         if confirm:
             prices = confirm_prices(
-                prices, confirm, scenario_resolver(resolved),
-                opts.settings(), time_limit,
-                None if quiet else stderr_progress)
+                prices, confirm, scenario_resolver(resolved), opts.settings(),
+                World("base", resolved, plan), time_limit, None if quiet else stderr_progress)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     except (KeyError, TypeError, ValueError) as exc:  # a hand-edited or truncated file
@@ -752,13 +752,15 @@ def _print_bottlenecks(doc: dict[str, Any], top: int) -> None:
         table.add_column(name, justify="left" if name in ("resource", "unit") else "right")
     for r in doc["resources"][:top]:
         done = r["confirmed_gap_days_saved"]
+        kept = " (this plan)" if r.get("confirmed_by_base_plan") else ""
         table.add_row(escape(r["resource"]), r["unit"], f"{r['estimated_gap_days_saved']:,.2f}",
-                      "-" if done is None else f"{done:,.2f}")
+                      "-" if done is None else f"{done:,.2f}{kept}")
     out_console.print(table)
     out_console.print(
         f"plan: {doc['plan_gap_days']:,.1f} gap-days; its LP with the integer decisions fixed: "
         f"{doc['lp_gap_days']:,.1f}. Estimates are marginal (duals); confirmed figures re-solve "
-        "the whole plan with the change.")
+        "the whole plan with the change, and keep this plan where the re-solve found none "
+        "better (\"this plan\").")
 
 
 def _needs_plan(out: Path) -> None:

@@ -113,6 +113,9 @@ class Bottleneck:
     estimate: float  # gap-days saved, from the duals
     confirmed: float | None = None  # gap-days saved by the re-solve with the change
     confirmed_gap_days: float | None = None  # the re-solved plan's gap-days
+    # True if the re-solve's search stopped short of the plan it started from, which then
+    # stands (a unit more keeps every plan of before): the saving is what that plan saves
+    confirmed_by_base_plan: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,8 @@ class Prices:
                 {"resource": b.change.resource, "kind": b.change.kind, "id": b.change.target,
                  "unit": b.change.unit, "estimated_gap_days_saved": b.estimate,
                  "confirmed_gap_days_saved": b.confirmed,
-                 "confirmed_plan_gap_days": b.confirmed_gap_days}
+                 "confirmed_plan_gap_days": b.confirmed_gap_days,
+                 "confirmed_by_base_plan": b.confirmed_by_base_plan}
                 for b in self.values
             ],
         }

@@ -9,8 +9,10 @@ import dataclasses
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from test_share import stopped_at_start
 from typer.testing import CliRunner
 
 from checker import check_plan
@@ -31,7 +33,8 @@ from optimizer.planner import plan_with_mip, planning_model
 from optimizer.schedule import schedule_from_plan
 from optimizer.settings import SearchSettings
 from optimizer.warmstart import start_from_schedule
-from whatif.bottlenecks import Resolver, changed_scenario_data, confirm
+from whatif.bottlenecks import Resolver, changed_scenario_data, confirm, scenario_resolver
+from whatif.share import World
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 
@@ -93,6 +96,11 @@ def priced(resolved: dict[str, Any]) -> Prices:
     return bottleneck_values(Network.from_json(resolved), planned(resolved))
 
 
+def base(resolved: dict[str, Any]) -> World:
+    """The world the priced plan was made in, which a confirmation tries its plan in."""
+    return World("base", resolved, planned(resolved))
+
+
 def estimates(resolved: dict[str, Any]) -> tuple[Prices, dict[str, float]]:
     prices = priced(resolved)
     return prices, {b.change.resource: b.estimate for b in prices.values}
@@ -132,8 +140,9 @@ def test_one_more_aircraft_saves_what_the_dual_says() -> None:
     assert prices.plan_gap_days == pytest.approx(3.5)
     assert prices.lp_gap_days == pytest.approx(3.5)
     assert value == {"fleet c17": pytest.approx(0.5)}
-    (done,) = confirm(prices, 1, changed(resolved), SearchSettings()).values
+    (done,) = confirm(prices, 1, changed(resolved), SearchSettings(), base(resolved)).values
     assert done.confirmed == pytest.approx(0.5) and done.confirmed_gap_days == pytest.approx(3.0)
+    assert done.confirmed_by_base_plan is False
 
 
 def test_a_vehicle_serves_one_group_at_a_time() -> None:
@@ -169,8 +178,7 @@ def test_confirm_matches_the_dual_where_it_is_exact() -> None:
     dual's range (infantry never runs out). A's is not: 1,000 t/day more at A is priced at
     10, but the aircraft carries 50 t, only 20 t/day more than A took: 0.02 x 10 = 0.2."""
     resolved = two_ports()
-    prices = confirm(priced(resolved), 2, changed(resolved),
-                     SearchSettings())
+    prices = confirm(priced(resolved), 2, changed(resolved), SearchSettings(), base(resolved))
     a, b = prices.values[:2]
     assert (a.change.resource, a.estimate, a.confirmed) == (
         "place A", pytest.approx(10.0), pytest.approx(0.2))
@@ -194,7 +202,7 @@ def test_member_deciding_earlier_brings_its_deliveries_a_day_sooner() -> None:
     assert value["fleet c17"] == pytest.approx(0.05 * (4 + 3 + 2 + 1))
     member = next(b for b in prices.values if b.change.kind == "member")
     only = Prices(prices.plan_gap_days, prices.lp_gap_days, [member])
-    (done,) = confirm(only, 1, changed(resolved), SearchSettings()).values
+    (done,) = confirm(only, 1, changed(resolved), SearchSettings(), base(resolved)).values
     assert done.confirmed == pytest.approx(0.25)
 
 
@@ -216,8 +224,58 @@ def test_a_force_waiting_for_its_member_decision() -> None:
     assert (member.change.target, member.estimate) == ("PL", pytest.approx(1.0))
     assert [b.change.target for b in prices.values if b.change.kind == "member"] == ["PL"]
     only = Prices(prices.plan_gap_days, prices.lp_gap_days, [member])
-    (done,) = confirm(only, 1, changed(resolved), SearchSettings()).values
+    (done,) = confirm(only, 1, changed(resolved), SearchSettings(), base(resolved)).values
     assert done.confirmed == pytest.approx(1.0)
+
+
+def test_a_re_solve_that_stops_short_keeps_the_plan_it_started_from() -> None:
+    """One more C-17 takes no choice away, so the plan before is a plan after too. The
+    Baltic re-solves with one more low-loader, US train or broad-gauge train stopped 5.7-12.2
+    gap-days worse than the plan they confirm, and read as negative savings. A search that
+    stops short is stood in for by the changed world's greedy start (see test_share): the
+    confirmation must keep the plan it started from, saving nothing, not lose gap-days."""
+    resolved = build_network(load_scenario(MINI), MINI).to_json()
+    before = planned(resolved)
+    prices = bottleneck_values(Network.from_json(resolved), before)
+    c17 = next(b for b in prices.values if b.change == Change("fleet", "us-c17"))
+    stopped: list[Plan] = []
+
+    def stops_at_its_start(world: dict[str, Any], *_: Any, **__: Any) -> tuple[Plan, Any]:
+        best = plan_with_mip(world)[0]
+        stopped.append(stopped_at_start(world, best))
+        return stopped[-1], None
+
+    only = Prices(prices.plan_gap_days, prices.lp_gap_days, [c17])
+    with patch("whatif.bottlenecks.plan_with_mip", side_effect=stops_at_its_start):
+        (done,) = confirm(only, 1, scenario_resolver(resolved), SearchSettings(),
+                          World("base", resolved, before)).values
+    # the premise: the stopped search is worse than the plan before, in gap-days too
+    assert stopped[0].kpis.gap_days > before.kpis.gap_days + 0.5
+    assert done.confirmed_by_base_plan is True
+    assert done.confirmed_gap_days == pytest.approx(before.kpis.gap_days)
+    assert done.confirmed == pytest.approx(0.0, abs=1e-9)
+    doc = dataclasses.replace(only, values=[done]).to_json()
+    assert doc["resources"][0]["confirmed_by_base_plan"] is True
+
+
+def test_cli_marks_a_confirmation_that_kept_the_plan(tmp_path: Path) -> None:
+    """The table says when the re-solve found nothing better and the plan stood."""
+    resolved = build_network(load_scenario(MINI), MINI).to_json()
+    (tmp_path / "resolved.json").write_text(json.dumps(resolved), encoding="utf-8")
+    (tmp_path / "plan.json").write_text(json.dumps(planned(resolved).to_json()),
+                                        encoding="utf-8")
+
+    def stops_at_its_start(world: dict[str, Any], *_: Any, **__: Any) -> tuple[Plan, Any]:
+        return stopped_at_start(world, plan_with_mip(world)[0]), None
+
+    with patch("whatif.bottlenecks.plan_with_mip", side_effect=stops_at_its_start):
+        result = runner.invoke(app, ["bottlenecks", str(tmp_path), "--confirm", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "bottlenecks.json").read_text(encoding="utf-8"))
+    first = doc["resources"][0]
+    assert first["confirmed_by_base_plan"] is True and first["confirmed_gap_days_saved"] >= 0
+    assert "(this plan)" in result.output
+    assert doc["resources"][1]["confirmed_by_base_plan"] is None  # not confirmed
 
 
 def test_a_member_deciding_on_c_day_has_no_entry() -> None:

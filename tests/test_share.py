@@ -58,7 +58,7 @@ def obj(plan: Plan) -> float:
     return plan.solver.objective
 
 
-def _stopped_at_start(resolved: dict[str, Any], best: Plan) -> Plan:
+def stopped_at_start(resolved: dict[str, Any], best: Plan) -> Plan:
     net = Network.from_json(resolved)
     model, start = planning_model(net)
     assert start is not None
@@ -79,7 +79,7 @@ def worlds() -> dict[str, Solved]:
         resolved = build_network(scenario, f"{label}.yaml").to_json()
         best = plan_with_mip(resolved)[0]
         assert best.solver.status == "optimal"
-        out[label] = Solved(resolved, best, _stopped_at_start(resolved, best))
+        out[label] = Solved(resolved, best, stopped_at_start(resolved, best))
     # what the tests below rely on: the start is worse than the optimum where they need it
     for label in ("base", "kaunas"):
         assert obj(out[label].short) > obj(out[label].best) + 0.5

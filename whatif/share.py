@@ -70,29 +70,45 @@ class Shared:
 def share_plans(worlds: Sequence[World]) -> Shared:
     """Try every MIP plan in every other world; each world keeps the best that fits."""
     tried: list[Tried] = []
-    nets = [Network.from_json(w.resolved) for w in worlds]
-    plans: list[Plan] = [w.plan for w in worlds]
-    taken_from: list[str | None] = [None] * len(worlds)
-    for i, world in enumerate(worlds):
-        own = world.plan.solver.objective
-        if own is None or not _takes_part(world.plan) or world.plan.solver.status == "optimal":
-            continue
-        best: tuple[float, World, Model, list[float]] | None = None
-        for other in worlds:
-            if other is world or not _takes_part(other.plan):
-                continue
-            fit = _fit(world.resolved, nets[i], other.plan)
-            value = None if fit is None else objective(fit[0].lp, fit[1])
-            tried.append(Tried(world.label, other.label, value))
-            bar = own if best is None else best[0]
-            if fit is not None and value is not None and value < bar - BETTER * abs(bar):
-                best = (value, other, *fit)
-        if best is None:
-            continue
-        _, source, model, values = best
-        plans[i] = _taken(world.plan, nets[i], source, model, values)
-        taken_from[i] = source.label
+    plans: list[Plan] = []
+    taken_from: list[str | None] = []
+    for world in worlds:
+        kept = best_plan(world, [w for w in worlds if w is not world])
+        tried += kept.tried
+        plans.append(kept.plan)
+        taken_from.append(kept.taken_from)
     return Shared(tried, plans, taken_from)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One world's plan after the others' were tried in it."""
+    plan: Plan  # its own (the same object) unless another's fits and is better
+    taken_from: str | None  # whose plan it is (None: its own)
+    tried: list[Tried]
+
+
+def best_plan(world: World, others: Sequence[World]) -> Kept:
+    """Try each of `others`' MIP plans in `world`: the best that fits and beats its own."""
+    own = world.plan.solver.objective
+    if own is None or not _takes_part(world.plan) or world.plan.solver.status == "optimal":
+        return Kept(world.plan, None, [])
+    net = Network.from_json(world.resolved)
+    tried: list[Tried] = []
+    best: tuple[float, World, Model, list[float]] | None = None
+    for other in others:
+        if not _takes_part(other.plan):
+            continue
+        fit = _fit(world.resolved, net, other.plan)
+        value = None if fit is None else objective(fit[0].lp, fit[1])
+        tried.append(Tried(world.label, other.label, value))
+        bar = own if best is None else best[0]
+        if fit is not None and value is not None and value < bar - BETTER * abs(bar):
+            best = (value, other, *fit)
+    if best is None:
+        return Kept(world.plan, None, tried)
+    _, source, model, values = best
+    return Kept(_taken(world.plan, net, source, model, values), source.label, tried)
 
 
 def _takes_part(plan: Plan) -> bool:
