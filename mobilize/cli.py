@@ -744,6 +744,12 @@ def bottlenecks(
     out_console.print(f"wrote {path}")
 
 
+def _figure(x: float) -> str:
+    """Two decimals, and no "-0.00": the same plan's gap-days in another world differ in
+    the sixth decimal."""
+    return f"{round(x, 2) + 0.0:,.2f}"
+
+
 def _print_bottlenecks(doc: dict[str, Any], top: int) -> None:
     from rich.table import Table
 
@@ -753,8 +759,8 @@ def _print_bottlenecks(doc: dict[str, Any], top: int) -> None:
     for r in doc["resources"][:top]:
         done = r["confirmed_gap_days_saved"]
         kept = " (this plan)" if r.get("confirmed_by_base_plan") else ""
-        table.add_row(escape(r["resource"]), r["unit"], f"{r['estimated_gap_days_saved']:,.2f}",
-                      "-" if done is None else f"{done:,.2f}{kept}")
+        table.add_row(escape(r["resource"]), r["unit"], _figure(r["estimated_gap_days_saved"]),
+                      "-" if done is None else _figure(done) + kept)
     out_console.print(table)
     out_console.print(
         f"plan: {doc['plan_gap_days']:,.1f} gap-days; its LP with the integer decisions fixed: "

@@ -22,7 +22,7 @@ from contracts.network import Network
 from contracts.plan import Plan
 from contracts.scenario import Scenario
 from geodata.network import build_network
-from mobilize.cli import app
+from mobilize.cli import _figure, app
 from optimizer.bottlenecks import (
     BottleneckError,
     Change,
@@ -276,6 +276,13 @@ def test_cli_marks_a_confirmation_that_kept_the_plan(tmp_path: Path) -> None:
     assert first["confirmed_by_base_plan"] is True and first["confirmed_gap_days_saved"] >= 0
     assert "(this plan)" in result.output
     assert doc["resources"][1]["confirmed_by_base_plan"] is None  # not confirmed
+
+
+def test_a_saving_of_round_off_prints_as_zero() -> None:
+    """The same plan's gap-days in the changed world differ from the base's in the sixth
+    decimal (433.678927 against 433.678926 on the Baltic plan): 0.00, not -0.00."""
+    assert _figure(-1e-6) == "0.00" and _figure(-1.1e-13) == "0.00"
+    assert _figure(1234.567) == "1,234.57" and _figure(-0.5) == "-0.50"
 
 
 def test_a_member_deciding_on_c_day_has_no_entry() -> None:
