@@ -113,7 +113,7 @@ class Bottleneck:
     estimate: float  # gap-days saved, from the duals
     confirmed: float | None = None  # gap-days saved by the re-solve with the change
     confirmed_gap_days: float | None = None  # the re-solved plan's gap-days
-    # True if the re-solve's search stopped short of the plan it started from, which then
+    # True if the re-solve's search stopped short of the plan being priced, which then
     # stands (a unit more keeps every plan of before): the saving is what that plan saves
     confirmed_by_base_plan: bool | None = None
 
