@@ -61,6 +61,12 @@ SectorNodesOpt = Annotated[int, typer.Option(
          "(vehicles relaxed) for this many nodes: 1 is its root, with HiGHS's cuts and "
          "heuristics (0: none). Its bound joins the LP's.")]
 SECTOR_NODES = SearchSettings.sector_nodes
+SectorRensOpt = Annotated[bool, typer.Option(
+    "--sector-rens/--no-sector-rens",
+    help="Whether that branch-and-bound runs HiGHS's RENS heuristic. Off, the Baltic plan's "
+         "sectors came out better (435.62 against 436.99) with its bound kept, and the other "
+         "library scenarios' within 0.07 (benchmarks/sector_root.md).")]
+SECTOR_RENS = SearchSettings.sector_rens
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -151,6 +157,7 @@ def solve(
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
+    sector_rens: SectorRensOpt = SECTOR_RENS,
     quiet: QuietOpt = False,
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
 ) -> None:
@@ -160,7 +167,8 @@ def solve(
 
     opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
-                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
+                          sector_rens=sector_rens)
     _check_out(out)
     try:
         resolved, plan = _plan(scenario, opts)
@@ -188,18 +196,20 @@ class _SolveOptions:
     lp_routes: int = LP_ROUTES
     look_ahead: int = LOOK_AHEAD
     sector_nodes: int = SECTOR_NODES
+    sector_rens: bool = SECTOR_RENS
 
     def settings(self) -> SearchSettings:
         return SearchSettings(gap=self.gap, subproblems=self.subproblems,
                               network_routes_columns=self.lp_routes,
                               look_ahead_columns=self.look_ahead,
-                              sector_nodes=self.sector_nodes)
+                              sector_nodes=self.sector_nodes, sector_rens=self.sector_rens)
 
 
 def _solve_options(*, planner: str, solver: str, time_limit: float, gap: float,
                    subproblems: int, quiet: bool, lp_routes: int = LP_ROUTES,
                    look_ahead: int = LOOK_AHEAD,
-                   sector_nodes: int = SECTOR_NODES) -> _SolveOptions:
+                   sector_nodes: int = SECTOR_NODES,
+                   sector_rens: bool = SECTOR_RENS) -> _SolveOptions:
     """The solve options, checked before any work."""
     from optimizer.solve import BACKENDS
 
@@ -219,7 +229,8 @@ def _solve_options(*, planner: str, solver: str, time_limit: float, gap: float,
         raise _fail("; ".join(wrong))
     return _SolveOptions(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                          subproblems=subproblems, quiet=quiet, lp_routes=lp_routes,
-                         look_ahead=look_ahead, sector_nodes=sector_nodes)
+                         look_ahead=look_ahead, sector_nodes=sector_nodes,
+                         sector_rens=sector_rens)
 
 
 def _plan(
@@ -372,6 +383,7 @@ def whatif(
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
+    sector_rens: SectorRensOpt = SECTOR_RENS,
     quiet: QuietOpt = False,
     close_place: ListOpt = None,
     degrade_place: Annotated[list[str] | None, typer.Option(
@@ -399,7 +411,8 @@ def whatif(
 
     opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
-                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
+                          sector_rens=sector_rens)
     _check_out(out)
     try:  # every mistake in the scenario, the variants and the flags before the first solve
         base = load_scenario(scenario)
@@ -578,6 +591,7 @@ def sweep(
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
+    sector_rens: SectorRensOpt = SECTOR_RENS,
     workers: Annotated[int | None, typer.Option(
         help="Local processes (default: one per core).", show_default=False)] = None,
     dask: Annotated[str | None, typer.Option(
@@ -593,7 +607,8 @@ def sweep(
 
     opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=True, lp_routes=lp_routes_up_to,
-                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
+                          sector_rens=sector_rens)
     if workers is not None and workers < 1:
         raise _fail(f"--workers {workers}: give 1 or more")
     if workers is not None and dask:
@@ -702,6 +717,7 @@ def bottlenecks(
     lp_routes_up_to: LpRoutesOpt = LP_ROUTES,
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
+    sector_rens: SectorRensOpt = SECTOR_RENS,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
 ) -> None:
     """What to ask for first: gap-days saved by one more unit of each resource (a vehicle,
@@ -719,7 +735,8 @@ def bottlenecks(
     _needs_plan(out)
     opts = _solve_options(planner="mip", solver="highs", time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
-                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes)
+                          look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
+                          sector_rens=sector_rens)
     if top < 1 or confirm < 0:
         raise _fail("--top must be >= 1 and --confirm >= 0")
     try:

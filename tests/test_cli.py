@@ -159,6 +159,29 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
     assert_refused_below_0(tmp_path, "--sector-nodes")
 
 
+def test_no_sector_rens_reaches_the_search_from_every_command(tmp_path: Path) -> None:
+    """--no-sector-rens is the planner's sector_rens (what it does in HiGHS: tests/
+    test_rounding.py); on by default, and every solving command takes it."""
+    from unittest.mock import patch
+
+    from mobilize.cli import _solve_options
+
+    assert _solve_options(**MIP_DEFAULTS).settings().sector_rens is True
+    seen: list[bool] = []
+
+    def stop(_: Path, opts: Any, *__: Any) -> None:
+        seen.append(opts.settings().sector_rens)
+        raise SystemExit(0)
+
+    with patch("mobilize.cli._plan", stop):
+        runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path / "o"),
+                            "--no-sector-rens"])
+    assert seen == [False]
+    for command in ("solve", "whatif", "sweep", "bottlenecks"):
+        shown = runner.invoke(app, [command, "--help"], terminal_width=200)
+        assert "--no-sector-rens" in shown.output, command
+
+
 def assert_refused_below_0(tmp_path: Path, option: str) -> None:
     """`mobilize solve ... OPTION -1` exits 2 naming the option, and writes nothing."""
     refused = tmp_path / "refused"
