@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -228,6 +229,17 @@ def test_a_force_waiting_for_its_member_decision() -> None:
     assert done.confirmed == pytest.approx(1.0)
 
 
+def searches_stopping_short(stopped: list[Plan]) -> Callable[..., tuple[Plan, None]]:
+    """plan_with_mip's stand-in for a search that stops at its start (see test_share): the
+    greedy start as a solution of the world's own model; each plan also goes to `stopped`."""
+
+    def plan(world: dict[str, Any], *_: Any, **__: Any) -> tuple[Plan, None]:
+        stopped.append(stopped_at_start(world, plan_with_mip(world)[0]))
+        return stopped[-1], None
+
+    return plan
+
+
 def test_a_re_solve_that_stops_short_keeps_the_plan_it_started_from() -> None:
     """One more C-17 takes no choice away, so the plan before is a plan after too. The
     Baltic re-solves with one more low-loader, US train or broad-gauge train stopped 5.7-12.2
@@ -239,14 +251,8 @@ def test_a_re_solve_that_stops_short_keeps_the_plan_it_started_from() -> None:
     prices = bottleneck_values(Network.from_json(resolved), before)
     c17 = next(b for b in prices.values if b.change == Change("fleet", "us-c17"))
     stopped: list[Plan] = []
-
-    def stops_at_its_start(world: dict[str, Any], *_: Any, **__: Any) -> tuple[Plan, Any]:
-        best = plan_with_mip(world)[0]
-        stopped.append(stopped_at_start(world, best))
-        return stopped[-1], None
-
     only = Prices(prices.plan_gap_days, prices.lp_gap_days, [c17])
-    with patch("whatif.bottlenecks.plan_with_mip", side_effect=stops_at_its_start):
+    with patch("whatif.bottlenecks.plan_with_mip", side_effect=searches_stopping_short(stopped)):
         (done,) = confirm(only, 1, scenario_resolver(resolved), SearchSettings(),
                           World("base", resolved, before)).values
     # the premise: the stopped search is worse than the plan before, in gap-days too
@@ -264,11 +270,7 @@ def test_cli_marks_a_confirmation_that_kept_the_plan(tmp_path: Path) -> None:
     (tmp_path / "resolved.json").write_text(json.dumps(resolved), encoding="utf-8")
     (tmp_path / "plan.json").write_text(json.dumps(planned(resolved).to_json()),
                                         encoding="utf-8")
-
-    def stops_at_its_start(world: dict[str, Any], *_: Any, **__: Any) -> tuple[Plan, Any]:
-        return stopped_at_start(world, plan_with_mip(world)[0]), None
-
-    with patch("whatif.bottlenecks.plan_with_mip", side_effect=stops_at_its_start):
+    with patch("whatif.bottlenecks.plan_with_mip", side_effect=searches_stopping_short([])):
         result = runner.invoke(app, ["bottlenecks", str(tmp_path), "--confirm", "1", "--quiet"])
     assert result.exit_code == 0, result.output
     doc = json.loads((tmp_path / "bottlenecks.json").read_text(encoding="utf-8"))
