@@ -18,6 +18,7 @@ costs little. Budgets are nodes, so every row's plan is the same on every run.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import subprocess
@@ -39,6 +40,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no restarts, no RENS": {"sector_restarts": False, "sector_rens": False},
     "no sector branch-and-bound": {"sector_nodes": 0},
 }
+DEFAULT = next(iter(VARIANTS))
 COLUMNS = ["scenario", "model", "dive", "variant", "plan (relax-round-fix)", "sector bound",
            "CPU s after the dive", "vs its run's default", "run"]
 
@@ -113,17 +115,14 @@ def merged(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[st
 
 def main(argv: list[str]) -> None:
     """Measure the scenarios matching `argv` (all if none) and rewrite the table."""
-    variants = list(VARIANTS)
-    if "--variant" in argv:
-        chosen = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--variant"]
-        unknown = [v for v in chosen if v not in VARIANTS]
-        if unknown:
-            raise SystemExit(f"--variant {unknown[0]!r}: not one of {', '.join(VARIANTS)}")
-        variants = [v for v in VARIANTS if v == next(iter(VARIANTS)) or v in chosen]
-        argv = [a for i, a in enumerate(argv)
-                if a != "--variant" and (i == 0 or argv[i - 1] != "--variant")]
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sector_root")
+    parser.add_argument("filters", nargs="*", help="scenario files whose name contains one")
+    parser.add_argument("--variant", action="append", choices=list(VARIANTS),
+                        help="only this variant (and the default, the ratio's base)")
+    args = parser.parse_args(argv)
+    variants = [v for v in VARIANTS if not args.variant or v == DEFAULT or v in args.variant]
     ROWS.mkdir(parents=True, exist_ok=True)
-    for path in scenario_files(argv):
+    for path in scenario_files(args.filters):
         part = ROWS / f"{path.stem}.json"
         old = json.loads(part.read_text(encoding="utf-8")) if part.exists() else []
         part.write_text(json.dumps(merged(old, rows_of(path, variants)), indent=1),
