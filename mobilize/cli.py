@@ -63,9 +63,10 @@ SectorNodesOpt = Annotated[int, typer.Option(
 SECTOR_NODES = SearchSettings.sector_nodes
 SectorRensOpt = Annotated[bool, typer.Option(
     "--sector-rens/--no-sector-rens",
-    help="Whether that branch-and-bound runs HiGHS's RENS heuristic. Off, the Baltic plan's "
-         "sectors came out better (435.62 against 436.99) with its bound kept, and the other "
-         "library scenarios' within 0.07 (benchmarks/sector_root.md).")]
+    help="Whether that branch-and-bound runs HiGHS's RENS heuristic (off by default: "
+         "without it the Baltic plan's sectors came out better, 435.62 against 436.99, with "
+         "its bound kept, and the other library scenarios' within 0.07; "
+         "benchmarks/sector_root.md).")]
 SECTOR_RENS = SearchSettings.sector_rens
 
 

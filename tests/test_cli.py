@@ -159,14 +159,14 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
     assert_refused_below_0(tmp_path, "--sector-nodes")
 
 
-def test_no_sector_rens_reaches_the_search_from_every_command(tmp_path: Path) -> None:
-    """--no-sector-rens is the planner's sector_rens (what it does in HiGHS: tests/
-    test_rounding.py); on by default, and every solving command takes it."""
+def test_sector_rens_reaches_the_search_from_every_command(tmp_path: Path) -> None:
+    """--sector-rens/--no-sector-rens is the planner's sector_rens (what it does in HiGHS:
+    tests/test_rounding.py); off by default, and every solving command takes both."""
     from unittest.mock import patch
 
     from mobilize.cli import _solve_options
 
-    assert _solve_options(**MIP_DEFAULTS).settings().sector_rens is True
+    assert _solve_options(**MIP_DEFAULTS).settings().sector_rens is False
     seen: list[bool] = []
 
     def stop(_: Path, opts: Any, *__: Any) -> None:
@@ -174,9 +174,10 @@ def test_no_sector_rens_reaches_the_search_from_every_command(tmp_path: Path) ->
         raise SystemExit(0)
 
     with patch("mobilize.cli._plan", stop):
-        runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path / "o"),
-                            "--no-sector-rens"])
-    assert seen == [False]
+        for flag in ("--sector-rens", "--no-sector-rens"):
+            runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path / "o"),
+                                flag])
+    assert seen == [True, False]
     for command in ("solve", "whatif", "sweep", "bottlenecks"):
         shown = runner.invoke(app, [command, "--help"], terminal_width=200)
         assert "--no-sector-rens" in shown.output, command
