@@ -598,6 +598,10 @@ def sweep(
     dask: Annotated[str | None, typer.Option(
         "--dask", help="Run on this Dask scheduler instead, e.g. tcp://host:8786.",
         show_default=False)] = None,
+    share: Annotated[bool, typer.Option(
+        "--share/--no-share", help="Try every sample's plan in every other sample's world and "
+        "keep, in each, the best that obeys its rules: more lift or an earlier decision then "
+        "never reads worse than less beyond the plans' gaps (MIP only).")] = True,
 ) -> None:
     """Solve many what-ifs drawn from --vary and summarise them: P10/P50/P90 of gap-days and
     closure day, a tornado of the inputs, the curve of a range; writes DIR/sweep.csv,
@@ -615,7 +619,7 @@ def sweep(
     if workers is not None and dask:
         raise _fail("--workers is for local processes: a Dask cluster brings its own workers")
     _check_out(out)
-    settings = RunSettings(planner, solver, time_limit, opts.settings())
+    settings = RunSettings(planner, solver, time_limit, opts.settings(), share=share)
     try:  # every bad --vary before the first solve
         sw = prepare_sweep(load_scenario(scenario), vary or [], samples, seed, settings)
     except MobilizeError as exc:
@@ -663,8 +667,13 @@ def _run_sweep(sw: Sweep, dask: str | None, workers: int | None) -> list[SampleR
         out_console.print(f"sweep: {len(sw.tasks)} samples on {escape(where)}")
         with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console) as bar:
-            task = bar.add_task("solving", total=len(sw.tasks))
-            return run_sweep(sw, ex, lambda _r: bar.advance(task))
+            solving = bar.add_task("solving", total=len(sw.tasks))
+            sharing = bar.add_task("sharing plans", total=len(sw.tasks), visible=False)
+
+            def shared(_: SampleResult) -> None:
+                bar.update(sharing, visible=True, advance=1)
+
+            return run_sweep(sw, ex, lambda _r: bar.advance(solving), shared)
 
 
 def _print_sweep(record: dict[str, Any]) -> None:
@@ -683,6 +692,10 @@ def _print_sweep(record: dict[str, Any]) -> None:
                             for v in s["gap_days"].values()))
     t.add_row("closure day", *(day(v) for v in s["closure_day"].values()))
     out_console.print(t)
+    if s["plans_from_other_samples"]:
+        out_console.print(f"{s['plans_from_other_samples']} samples keep a plan another "
+                          "sample's search found, which fits them and is better than their "
+                          "own (plan_from in sweep.csv)")
     if s["tornado"]:
         t = Table(title="Inputs by effect on gap-days (mean of high draws - low draws)")
         t.add_column("input")

@@ -1,19 +1,24 @@
-"""Sweeps (whatif.sweep, whatif.sweep_page, `mobilize sweep`): the --vary grammar and its
-errors, draws fixed by the seed, the same statistics on local processes and on a Dask
-cluster, statistics worked out by hand, more lift never hurting an optimal plan, and an
-offline page that escapes the scenario's text."""
+"""Sweeps (whatif.sweep, whatif.sweep_share, whatif.sweep_page, `mobilize sweep`): the
+--vary grammar and its errors, draws fixed by the seed, the same statistics on local
+processes and on a Dask cluster, statistics worked out by hand, more lift never hurting an
+optimal plan, plans shared between samples, and an offline page that escapes the scenario's
+text."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_share import stopped_at_start
 from typer.testing import CliRunner
 
+from checker import check_plan
 from contracts.loader import load_scenario, parse_scenario
+from contracts.plan import Plan
 from contracts.scenario import Scenario
 from mobilize.cli import app
 from whatif.sweep import (
@@ -21,15 +26,20 @@ from whatif.sweep import (
     SampleResult,
     SweepError,
     draw_samples,
+    gather,
     local_executor,
     parse_vary,
     prepare_sweep,
     quantile,
+    resolve_sample,
+    run_sample,
     run_sweep,
+    sample_result,
     summarise,
     sweep_record,
 )
 from whatif.sweep_page import build_sweep_page, write_sweep_page
+from whatif.sweep_share import share_samples
 
 DATA = Path(__file__).parent / "data"
 GEO = DATA / "geo" / "reinforce.yaml"
@@ -288,6 +298,50 @@ def test_more_lift_never_hurts_an_optimal_plan() -> None:
     assert gaps[-1] < gaps[0] - 1  # and lift does matter here
 
 
+def test_a_sample_whose_search_stopped_short_takes_a_plan_that_fits_it(mini: Scenario
+                                                                       ) -> None:
+    """The Gdańsk case in a sweep. Four worlds of mini.yaml: the US deciding on C+1 or C+4,
+    Kaunas open or closed. The MIP proves each optimal, so two searches that stopped short are
+    stood in for as in test_share (the greedy start as a plan of the world's own model). The
+    base (C+1, Kaunas open) has every other world's choices, so it takes a plan found for one
+    of them and no longer reads worse; the late, open world must never take a plan that
+    moves the US company before the US decides."""
+    delay, closed = "members.US.decision_delay_days", "places.EYKA.closed"
+    sw = prepare_sweep(mini, [f"{delay}=range(1,4,3)", f"{closed}=range(0,1,1)"], None, 0,
+                       RunSettings(planner="mip"))
+    tasks = {t.sample.id: t for t in sw.tasks}
+
+    def stopped_short(r: SampleResult) -> SampleResult:
+        assert r.plan is not None
+        resolved = resolve_sample(tasks[r.id])
+        plan = stopped_at_start(resolved, Plan.from_json(r.plan))
+        return sample_result(tasks[r.id].sample, plan, check_plan(resolved, plan.to_json()),
+                             plan.to_json())
+
+    with local_executor(2) as pool:
+        solved = gather(pool, run_sample, sw.tasks)  # the solves of run_sweep, plans kept
+        assert all(r.status == "optimal" and r.checker_ok and r.plan for r in solved)
+        at = {(r.inputs[delay], r.inputs[closed]): r.id for r in solved}
+        base, late = at[(1, 0)], at[(4, 0)]
+        start = [stopped_short(r) if r.id in (base, late) else r for r in solved]
+        shared = share_samples(sw, start, pool)
+    # what the test relies on: the base's stand-in reads worse than worlds with fewer choices
+    short = start[base].gap_days
+    assert short is not None and start[base].checker_ok
+    assert short > min(r.gap_days or 0 for r in solved if r.id != base) + 0.5
+    b = shared[base]
+    assert b.plan_from is not None and b.plan_from != base and b.checker_ok
+    assert b.gap_days == pytest.approx(solved[b.plan_from].gap_days, abs=1e-9)
+    assert b.status == "work_limit" and b.plan is None
+    # the base's optimum is better than the late world's stand-in, but moves the US too soon
+    assert shared[late].plan_from in (None, at[(4, 1)]) and shared[late].checker_ok
+    for r in solved:  # proven optimal: nothing tried, kept as solved
+        if r.id not in (base, late):
+            assert shared[r.id] == dataclasses.replace(r, plan=None)
+    assert summarise(sw, shared)["plans_from_other_samples"] == 1 + (
+        shared[late].plan_from is not None)
+
+
 # --- the page and the command -------------------------------------------------------------
 
 
@@ -336,11 +390,24 @@ def test_sweep_command_writes_results(tmp_path: Path) -> None:
     assert "6 samples on 1 local process" in result.output
     lines = (out / "sweep.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("sample,fleets.us-c17.count,places.EPRZ.closed,gap_days,")
+    assert lines[0].endswith(",error,plan_from")
     assert len(lines) == 7
     record = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
     assert record["seed"] == 4 and record["statistics"]["solved"] == 6
+    assert record["settings"]["share"] is True
+    assert record["statistics"]["plans_from_other_samples"] == 0  # greedy: nothing shared
     assert [p["value"] for p in record["statistics"]["curve"]] == [1, 2, 3]
     assert (out / "sweep.html").is_file()
+
+
+def test_no_share_is_recorded_with_the_sweep(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, [
+        "sweep", str(MINI), "--vary", "fleets.us-c17.count=range(1,2,1)", "--planner",
+        "greedy", "--workers", "1", "--no-share", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    assert record["settings"]["share"] is False
 
 
 def test_sweep_command_refuses_workers_with_dask(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from checker import check_plan
 from contracts.network import Network
@@ -47,6 +47,17 @@ class World:
     label: str
     resolved: dict[str, Any]
     plan: Plan
+
+
+class Offered(Protocol):
+    """A plan offered to other worlds, under the name of the world it was found for (a
+    `World`, or a sweep's sample, whose resolved network stays with its worker)."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def plan(self) -> Plan: ...
 
 
 @dataclass(frozen=True)
@@ -88,14 +99,14 @@ class Kept:
     tried: list[Tried]
 
 
-def best_plan(world: World, others: Sequence[World]) -> Kept:
+def best_plan(world: World, others: Sequence[Offered]) -> Kept:
     """Try each of `others`' MIP plans in `world`: the best that fits and beats its own."""
     own = world.plan.solver.objective
     if own is None or not _takes_part(world.plan) or world.plan.solver.status == "optimal":
         return Kept(world.plan, None, [])
     net = Network.from_json(world.resolved)
     tried: list[Tried] = []
-    best: tuple[float, World, Model, list[float]] | None = None
+    best: tuple[float, Offered, Model, list[float]] | None = None
     for other in others:
         if not _takes_part(other.plan):
             continue
@@ -134,7 +145,8 @@ def _fit(resolved: dict[str, Any], net: Network, plan: Plan) -> tuple[Model, lis
     return None if values is None else (model, values)
 
 
-def _taken(own: Plan, net: Network, source: World, model: Model, values: list[float]) -> Plan:
+def _taken(own: Plan, net: Network, source: Offered, model: Model, values: list[float]
+           ) -> Plan:
     """The plan of `source` as a plan of this world (whose own plan was `own`): its trips,
     sectors and supply as this world's model holds them, found as `source`'s was, measured
     against this world's bound over every route."""

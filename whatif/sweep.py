@@ -6,7 +6,9 @@ front in the parent from one numpy Generator, turns each into a what-if of `what
 `concurrent.futures.Executor` (local processes, or a Dask cluster through
 `distributed.Client.get_executor()`: the same code path), sorts the results by sample id and
 computes the statistics. Which worker ran a sample, and in which order they finished, cannot
-change a number.
+change a number. A MIP sweep then shares plans between its samples, as a what-if run does
+between its worlds (`whatif/sweep_share.py`): each sample keeps the best plan that obeys its
+rules, whichever sample's search found it.
 
 The `--vary` grammar, `PATH=DIST`:
 
@@ -391,6 +393,8 @@ class RunSettings:
     solver: str = "highs"
     time_limit_s: float = 900.0
     search: SearchSettings = field(default_factory=SearchSettings)
+    # MIP only: try every sample's plan in every other sample's world (whatif/sweep_share.py)
+    share: bool = True
 
 
 @dataclass(frozen=True)
@@ -416,6 +420,9 @@ class SampleResult:
     checker_ok: bool | None  # None when there is no plan to check
     violations: int = 0
     error: str = ""
+    plan_from: int | None = None  # the sample whose search found the plan (None: its own)
+    # plan.json's content while plans are shared (MIP, `share`), then dropped
+    plan: Data | None = field(default=None, repr=False)
 
 
 def run_sample(task: SampleTask) -> SampleResult:
@@ -425,22 +432,11 @@ def run_sample(task: SampleTask) -> SampleResult:
     recorded with status "error" and its first line, not raised: one sample must not end a
     sweep of hundreds."""
     from checker import check_plan
-    from geodata.network import build_network
     from optimizer.planner import plan_with_greedy, plan_with_mip
-    from whatif.apply import apply_variant
-    from whatif.variants import Variant
 
     sample, opts = task.sample, task.settings
     try:
-        base = Scenario.model_validate(task.scenario)
-        if task.changes:
-            variant = Variant.model_validate({
-                "id": f"sample-{sample.id}", "name": f"sweep sample {sample.id}",
-                "changes": task.changes})
-            scenario = apply_variant(base, variant)
-        else:
-            scenario = base
-        resolved = build_network(scenario, f"<sweep sample {sample.id}>").to_json()
+        resolved = resolve_sample(task)
         if opts.planner == "mip":
             plan, _ = plan_with_mip(resolved, opts.solver, opts.time_limit_s,
                                     settings=opts.search)
@@ -452,10 +448,34 @@ def run_sample(task: SampleTask) -> SampleResult:
     except Exception as exc:  # noqa: BLE001 - a bug in one sample must not end the sweep
         # (nor reach the parent as an exception a process pool may fail to unpickle)
         return _failed(sample, f"{type(exc).__name__}: {exc}")
+    shared = opts.planner == "mip" and opts.share
+    return sample_result(sample, plan, violations, plan.to_json() if shared else None)
+
+
+def resolve_sample(task: SampleTask) -> Data:
+    """The sample's world: the sweep base with its changes, resolved (resolved.json)."""
+    from geodata.network import build_network
+    from whatif.apply import apply_variant
+    from whatif.variants import Variant
+
+    sample = task.sample
+    scenario = Scenario.model_validate(task.scenario)
+    if task.changes:
+        variant = Variant.model_validate({
+            "id": f"sample-{sample.id}", "name": f"sweep sample {sample.id}",
+            "changes": task.changes})
+        scenario = apply_variant(scenario, variant)
+    return build_network(scenario, f"<sweep sample {sample.id}>").to_json()
+
+
+def sample_result(sample: Sample, plan: Any, violations: Sequence[Any],
+                  plan_json: Data | None = None, plan_from: int | None = None) -> SampleResult:
+    """The record of a sample's plan (a contracts.plan.Plan) and its checker verdict."""
     k = plan.kpis
     return SampleResult(
         sample.id, sample.inputs, k.gap_days, k.closure_day, k.late_forces,
-        plan.solver.status, not violations, len(violations))
+        plan.solver.status, not violations, len(violations), plan_from=plan_from,
+        plan=plan_json)
 
 
 def _failed(sample: Sample, message: str) -> SampleResult:
@@ -532,11 +552,25 @@ def local_executor(workers: int | None = None) -> Executor:
 
 
 def run_sweep(sweep: Sweep, executor: Executor,
-              on_result: Callable[[SampleResult], None] | None = None) -> list[SampleResult]:
+              on_result: Callable[[SampleResult], None] | None = None,
+              on_shared: Callable[[SampleResult], None] | None = None) -> list[SampleResult]:
     """Run every task on `executor` (a ProcessPoolExecutor, or a Dask cluster's
-    `Client.get_executor()`; one code path) and return the results by sample id.
-    `on_result` is called in the parent as each one arrives (a progress bar)."""
-    futures = [executor.submit(run_sample, task) for task in sweep.tasks]
+    `Client.get_executor()`; one code path) and return the results by sample id; in a MIP
+    sweep (with `share`), after sharing plans between samples on the same executor.
+    `on_result` and `on_shared` are called in the parent as each solve and each sample's
+    sharing arrives (progress bars)."""
+    results = gather(executor, run_sample, sweep.tasks, on_result)
+    if sweep.settings.planner == "mip" and sweep.settings.share:
+        from whatif.sweep_share import share_samples
+
+        results = share_samples(sweep, results, executor, on_shared)
+    return results
+
+
+def gather(executor: Executor, fn: Callable[[Any], SampleResult], tasks: Sequence[Any],
+           on_result: Callable[[SampleResult], None] | None = None) -> list[SampleResult]:
+    """`fn` of every task on `executor`, the results sorted by sample id."""
+    futures = [executor.submit(fn, task) for task in tasks]
     results: list[SampleResult] = []
     for future in as_completed(futures):
         result: SampleResult = future.result()
@@ -593,6 +627,7 @@ def summarise(sweep: Sweep, results: Sequence[SampleResult]) -> Data:
         "gap_days": _pcts([r.gap_days for r in ok if r.gap_days is not None]),
         "closure_day": _pcts([_closure(r) for r in ok]),
         "closure_not_reached": sum(1 for r in ok if r.closure_day is None),
+        "plans_from_other_samples": sum(1 for r in ok if r.plan_from is not None),
         # the tornado's reference: means over all samples with a plan (never closed = horizon)
         "mean": {"gap_days": _mean([r.gap_days or 0.0 for r in ok]),
                  "closure_day": _mean([_closure_or(r, horizon) for r in ok])},
@@ -693,10 +728,11 @@ def results_table(results: Sequence[SampleResult]) -> Any:
         row: Data = {"sample": r.id, **r.inputs}
         row.update({"gap_days": r.gap_days, "closure_day": r.closure_day,
                     "late_forces": r.late_forces, "status": r.status,
-                    "checker_ok": r.checker_ok, "violations": r.violations, "error": r.error})
+                    "checker_ok": r.checker_ok, "violations": r.violations, "error": r.error,
+                    "plan_from": r.plan_from})
         rows.append(row)
     frame = pd.DataFrame(rows)
-    for col in ("closure_day", "late_forces"):  # integers with gaps, not floats
+    for col in ("closure_day", "late_forces", "plan_from"):  # integers with gaps, not floats
         frame[col] = frame[col].astype("Int64")
     return frame
 
