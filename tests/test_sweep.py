@@ -378,6 +378,19 @@ def test_page_without_curve_or_tornado(mini: Scenario) -> None:
     html = build_sweep_page(sweep_record(sw, summarise(sw, results)), results)
     assert "No input took more than one value" in html
     assert "id='curve'" not in html
+    assert "plan_from" not in html  # greedy: nothing shared
+
+
+@pytest.mark.parametrize("share, words", [
+    (True, "2 samples keep a plan another sample's search found"),
+    (False, "Each sample has its own search's plan")])
+def test_page_says_where_the_plans_came_from(mini: Scenario, share: bool, words: str) -> None:
+    sw = prepare_sweep(mini, ["places.EPRZ.closed=choice(0,1)"], 3, 0,
+                       RunSettings(planner="mip", share=share))
+    results = [SampleResult(i, {"places.EPRZ.closed": 0}, 1.0, 1, 0, "work_limit", True,
+                            plan_from=None if i == 0 or not share else 0) for i in range(3)]
+    html = build_sweep_page(sweep_record(sw, summarise(sw, results)), results)
+    assert words in html
 
 
 def test_sweep_command_writes_results(tmp_path: Path) -> None:

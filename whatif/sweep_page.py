@@ -192,7 +192,7 @@ def build_sweep_page(record: Data, results: Sequence[SampleResult]) -> str:
 <section id="stats"><h2>Gap-days and closure day</h2>{stats_table(record)}
 <p>P10/P50/P90 are sampled values (inverted-CDF quantiles) over the samples with a plan;
 {s['closure_not_reached']} of them never close within the horizon, and count as later than
-any day.</p>
+any day.{_sharing(record)}</p>
 {_html(distribution_figure(record, results), True)}</section>
 <section id="tornado"><h2>Which input moves the outcome most</h2>
 <p>For each input, the samples are split by the value it took: low draws at or below its 1/3
@@ -205,6 +205,18 @@ draws minus that of the low draws.</p>{tornado_table(record)}
 <footer>mobilize sweep &middot; times are days from C-day</footer>
 </body></html>
 """
+
+
+def _sharing(record: Data) -> str:
+    """Where each sample's plan came from: a MIP sweep shares plans between its samples."""
+    settings, s = record["settings"], record["statistics"]
+    if settings["planner"] != "mip":
+        return ""
+    if not settings.get("share", True):
+        return " Each sample has its own search's plan (plans not shared)."
+    n = int(s.get("plans_from_other_samples", 0))
+    return (f" {n} sample{'s' if n != 1 else ''} keep a plan another sample's search found, "
+            "which fits them and is better than their own (sweep.csv, plan_from).")
 
 
 def write_sweep_page(target: Path, record: Data, results: Sequence[SampleResult]) -> Path:
