@@ -332,7 +332,7 @@ def test_a_sample_whose_search_stopped_short_takes_a_plan_that_fits_it(mini: Sce
     b = shared[base]
     assert b.plan_from is not None and b.plan_from != base and b.checker_ok
     assert b.gap_days == pytest.approx(solved[b.plan_from].gap_days, abs=1e-9)
-    assert b.status == "work_limit" and b.plan is None
+    assert b.status == "work_limit" and b.plan is None and b.own_gap_days == short
     # the base's optimum is better than the late world's stand-in, but moves the US too soon
     assert shared[late].plan_from in (None, at[(4, 1)]) and shared[late].checker_ok
     for r in solved:  # proven optimal: nothing tried, kept as solved
@@ -403,7 +403,7 @@ def test_sweep_command_writes_results(tmp_path: Path) -> None:
     assert "6 samples on 1 local process" in result.output
     lines = (out / "sweep.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("sample,fleets.us-c17.count,places.EPRZ.closed,gap_days,")
-    assert lines[0].endswith(",error,plan_from")
+    assert lines[0].endswith(",error,plan_from,own_gap_days")
     assert len(lines) == 7
     record = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
     assert record["seed"] == 4 and record["statistics"]["solved"] == 6

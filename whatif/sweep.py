@@ -421,6 +421,7 @@ class SampleResult:
     violations: int = 0
     error: str = ""
     plan_from: int | None = None  # the sample whose search found the plan (None: its own)
+    own_gap_days: float | None = None  # with plan_from: the gap-days of the sample's own plan
     # plan.json's content while plans are shared (MIP, `share`), then dropped
     plan: Data | None = field(default=None, repr=False)
 
@@ -729,7 +730,7 @@ def results_table(results: Sequence[SampleResult]) -> Any:
         row.update({"gap_days": r.gap_days, "closure_day": r.closure_day,
                     "late_forces": r.late_forces, "status": r.status,
                     "checker_ok": r.checker_ok, "violations": r.violations, "error": r.error,
-                    "plan_from": r.plan_from})
+                    "plan_from": r.plan_from, "own_gap_days": r.own_gap_days})
         rows.append(row)
     frame = pd.DataFrame(rows)
     for col in ("closure_day", "late_forces", "plan_from"):  # integers with gaps, not floats

@@ -79,8 +79,9 @@ def share_sample(task: ShareTask) -> SampleResult:
     except Exception as exc:  # noqa: BLE001 - as run_sample: one sample must not end a sweep
         return dataclasses.replace(
             own, plan=None, error=f"sharing plans: {type(exc).__name__}: {exc}"[:300])
-    return sample_result(task.task.sample, kept.plan, violations,
-                         plan_from=by_label[kept.taken_from])
+    return dataclasses.replace(
+        sample_result(task.task.sample, kept.plan, violations,
+                      plan_from=by_label[kept.taken_from]), own_gap_days=own.gap_days)
 
 
 def share_samples(sweep: Sweep, results: Sequence[SampleResult], executor: Executor,
