@@ -63,10 +63,9 @@ SectorNodesOpt = Annotated[int, typer.Option(
 SECTOR_NODES = SearchSettings.sector_nodes
 SectorRensOpt = Annotated[bool, typer.Option(
     "--sector-rens/--no-sector-rens",
-    help="Whether that branch-and-bound runs HiGHS's RENS heuristic (off by default: "
-         "without it the Baltic plan's sectors came out better, 435.62 against 436.99, with "
-         "its bound kept, and the other library scenarios' within 0.07; "
-         "benchmarks/sector_root.md).")]
+    help="Whether that branch-and-bound runs HiGHS's RENS heuristic. Off, the Baltic plan "
+         "came out better (432.2 gap-days against 433.7) but a third of the C-17s lost worse "
+         "(446.8 against 437.8): README, \"What the sector root's parts buy\".")]
 SECTOR_RENS = SearchSettings.sector_rens
 
 

@@ -83,12 +83,14 @@ class SearchSettings:
     # bound to 5.2%). benchmarks/sector_root.md.
     sector_restarts: bool = True
     # Whether it runs HiGHS's RENS sub-MIP (a search around the rounded root relaxation)
-    # beside RINS (around the root and the start). Off (the default since it was measured),
-    # with the restarts kept, both Baltic models found better sectors (435.62 against 436.99,
-    # 464.26 against 466.30) with their bounds (430.47 against 430.73), and the other 8 models
-    # of the library came out within 0.07 either way, for 0.73-1.13 of the CPU
-    # (benchmarks/sector_root.md). True (--sector-rens) runs it, as before.
-    sector_rens: bool = False
+    # beside RINS (around the root and the start). Off, with the restarts kept, both Baltic
+    # models found better sectors (435.62 against 436.99, 464.26 against 466.30) with their
+    # bounds, and the library came out within 0.07 either way (benchmarks/sector_root.md).
+    # But solved end to end off (at 3432bef), the Baltic what-ifs lost more than the base
+    # gained: the C-17 world's root found sectors at 449.04 against a plan of 441.16 with
+    # RENS, so its plan fell from 437.8 gap-days to 446.8 while the base's rose to 432.2
+    # from 433.7. So it stays on; --no-sector-rens turns it off.
+    sector_rens: bool = True
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,
     # Math. Programming 2005); the rest stay as both have them. Measured on M (254,454

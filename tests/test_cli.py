@@ -161,12 +161,12 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
 
 def test_sector_rens_reaches_the_search_from_every_command(tmp_path: Path) -> None:
     """--sector-rens/--no-sector-rens is the planner's sector_rens (what it does in HiGHS:
-    tests/test_rounding.py); off by default, and every solving command takes both."""
+    tests/test_rounding.py); on by default, and every solving command takes both."""
     from unittest.mock import patch
 
     from mobilize.cli import _solve_options
 
-    assert _solve_options(**MIP_DEFAULTS).settings().sector_rens is False
+    assert _solve_options(**MIP_DEFAULTS).settings().sector_rens is True
     seen: list[bool] = []
 
     def stop(_: Path, opts: Any, *__: Any) -> None:
