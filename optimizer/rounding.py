@@ -193,17 +193,42 @@ def sectors_by_branch_and_bound(
     HiGHS's cuts tighten the assignment relaxation (knapsack covers over the sectors'
     requirements) and its sub-MIP heuristics search around that cut relaxation, not one
     force at a time. Node budgets, so the same sectors on every run."""
-    lp = model.lp
     if not model.assigned:  # nothing to choose, and HiGHS would solve an LP: no MIP bound
         return SectorSearch(None, None, None, False)
+    if not settings.sector_portfolio:
+        return _sector_root(model, settings, start, start_objective, deadline,
+                            settings.sector_rens)
+    from concurrent.futures import ThreadPoolExecutor
+
+    # both roots at once (HiGHS releases the GIL); each is node-budgeted, so both are the
+    # same on every run, and so is the better of the two
+    with ThreadPoolExecutor(2) as pool:
+        own, other = pool.map(
+            lambda rens: _sector_root(model, settings, start, start_objective, deadline, rens),
+            [settings.sector_rens, not settings.sector_rens])
+    return better_root(own, other)
+
+
+def _sector_root(model: Model, settings: SearchSettings, start: np.ndarray,
+                 start_objective: float, deadline: float, rens: bool) -> SectorSearch:
     mip = HighsSubproblems(sector_choices_only(model), settings.gap,
-                           restarts=settings.sector_restarts, rens=settings.sector_rens)
+                           restarts=settings.sector_restarts, rens=rens)
     mip.set_start(start)
     out = mip.run(settings.sector_nodes, None, deadline - time.perf_counter())
-    value = None if out.values is None else objective(lp, list(out.values))
+    value = None if out.values is None else objective(model.lp, list(out.values))
     if value is None or value >= _to_beat(start_objective):
         return SectorSearch(None, None, out.bound, out.by_clock)
     return SectorSearch(out.values, value, out.bound, out.by_clock)
+
+
+def better_root(own: SectorSearch, other: SectorSearch) -> SectorSearch:
+    """Two sector roots over the same model as one: the better sectors (`own` on a tie), the
+    higher bound (both hold for every plan of the model), cut by the clock if either was."""
+    pick = own if other.objective is None or (
+        own.objective is not None and own.objective <= other.objective) else other
+    bounds = [b for b in (own.bound, other.bound) if b is not None]
+    return SectorSearch(pick.values, pick.objective, max(bounds) if bounds else None,
+                        own.by_clock or other.by_clock)
 
 
 class _Dive:

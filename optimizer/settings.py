@@ -91,6 +91,11 @@ class SearchSettings:
     # RENS, so its plan fell from 437.8 gap-days to 446.8 while the base's rose to 432.2
     # from 433.7. So it stays on; --no-sector-rens turns it off.
     sector_rens: bool = True
+    # Run that root twice at once, with RENS and without, and keep the better sectors and
+    # the higher bound: never worse than either, for twice the root's CPU. Neither setting
+    # wins everywhere (README, "What the sector root's parts buy"). Off until measured on
+    # every figure.
+    sector_portfolio: bool = False
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,
     # Math. Programming 2005); the rest stay as both have them. Measured on M (254,454

@@ -23,7 +23,15 @@ from optimizer.decompose import schedule_from_solution
 from optimizer.lp import LinearModel
 from optimizer.plan import build_plan
 from optimizer.planner import planning_model
-from optimizer.rounding import _Dive, _vehicles, dive_sectors, relax_round_fix, round_from_dive
+from optimizer.rounding import (
+    SectorSearch,
+    _Dive,
+    _vehicles,
+    better_root,
+    dive_sectors,
+    relax_round_fix,
+    round_from_dive,
+)
 from optimizer.settings import SearchSettings
 
 
@@ -166,6 +174,43 @@ def test_relax_round_fix_is_the_dive_then_the_rest() -> None:
     assert [dived.sectors[c] for c in far] == [1]
     parts = round_from_dive(model, settings, dived)
     assert parts == whole
+
+
+def test_the_portfolio_root_keeps_the_better_sectors_and_the_higher_bound() -> None:
+    """Two roots over the same model: the better relaxation wins whichever ran it (the
+    setting's own on a tie), and the higher dual bound holds for both."""
+    a, b = np.array([1.0]), np.array([2.0])
+    worse = SectorSearch(a, 449.04, 431.69, False)
+    better = SectorSearch(b, 441.16, 432.06, False)
+    for own, other in [(worse, better), (better, worse)]:
+        got = better_root(own, other)
+        assert got.objective == 441.16 and got.values is b and got.bound == 432.06
+    none_better = SectorSearch(None, None, 440.0, True)
+    got = better_root(none_better, worse)
+    assert got.objective == 449.04 and got.bound == 440.0 and got.by_clock
+    assert better_root(worse, SectorSearch(a * 3, 449.04, None, False)).values is a  # tie
+    assert better_root(none_better, SectorSearch(None, None, None, False)).values is None
+
+
+def test_the_portfolio_root_runs_both_and_repairs_the_rounding() -> None:
+    """On the tiny case both roots find NEAR; with both run, the plan is the same and the
+    bound no lower than either root's alone."""
+    resolved = tiny.half_a_force_each(3.0)
+    model, _ = planning_model(Network.from_json(resolved))
+    base = SearchSettings(dive_iterations=1, move_iterations=0, sector_nodes=1)
+    alone = [relax_round_fix(model, dataclasses.replace(base, sector_rens=r))
+             for r in (True, False)]
+    both = relax_round_fix(model, dataclasses.replace(base, sector_portfolio=True))
+    assert both.values is not None and both.sector_bound is not None
+    assert rounded_plan(resolved, dataclasses.replace(base, sector_portfolio=True)
+                        )["forces"][0]["sector"] == "NEAR"
+    assert both.sector_bound >= max(f.sector_bound or -np.inf for f in alone) - 1e-9
+    from optimizer.lp import objective
+
+    alone_values = [f.values for f in alone if f.values is not None]
+    assert len(alone_values) == 2
+    assert objective(model.lp, both.values) <= min(
+        objective(model.lp, v) for v in alone_values) + 1e-9
 
 
 def test_the_sector_roots_settings_reach_highs() -> None:
