@@ -58,6 +58,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from contracts.errors import MobilizeError, quoted
+from contracts.plan import Plan
 from contracts.scenario import Passage, Scenario, _unknown
 from optimizer.settings import SearchSettings
 
@@ -396,6 +397,11 @@ class RunSettings:
     # MIP only: try every sample's plan in every other sample's world (whatif/sweep_share.py)
     share: bool = True
 
+    @property
+    def shares_plans(self) -> bool:
+        """Whether samples' plans are shared: a greedy plan has no objective to compare."""
+        return self.planner == "mip" and self.share
+
 
 @dataclass(frozen=True)
 class SampleTask:
@@ -449,8 +455,8 @@ def run_sample(task: SampleTask) -> SampleResult:
     except Exception as exc:  # noqa: BLE001 - a bug in one sample must not end the sweep
         # (nor reach the parent as an exception a process pool may fail to unpickle)
         return _failed(sample, f"{type(exc).__name__}: {exc}")
-    shared = opts.planner == "mip" and opts.share
-    return sample_result(sample, plan, violations, plan.to_json() if shared else None)
+    return sample_result(sample, plan, violations,
+                         plan.to_json() if opts.shares_plans else None)
 
 
 def resolve_sample(task: SampleTask) -> Data:
@@ -469,9 +475,9 @@ def resolve_sample(task: SampleTask) -> Data:
     return build_network(scenario, f"<sweep sample {sample.id}>").to_json()
 
 
-def sample_result(sample: Sample, plan: Any, violations: Sequence[Any],
+def sample_result(sample: Sample, plan: Plan, violations: Sequence[Any],
                   plan_json: Data | None = None, plan_from: int | None = None) -> SampleResult:
-    """The record of a sample's plan (a contracts.plan.Plan) and its checker verdict."""
+    """The record of a sample's plan and its checker verdict."""
     k = plan.kpis
     return SampleResult(
         sample.id, sample.inputs, k.gap_days, k.closure_day, k.late_forces,
@@ -561,7 +567,7 @@ def run_sweep(sweep: Sweep, executor: Executor,
     `on_result` and `on_shared` are called in the parent as each solve and each sample's
     sharing arrives (progress bars)."""
     results = gather(executor, run_sample, sweep.tasks, on_result)
-    if sweep.settings.planner == "mip" and sweep.settings.share:
+    if sweep.settings.shares_plans:
         from whatif.sweep_share import share_samples
 
         results = share_samples(sweep, results, executor, on_shared)
