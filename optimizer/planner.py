@@ -24,7 +24,7 @@ from optimizer.neighbourhood import fix_and_optimize
 from optimizer.plan import build_plan
 from optimizer.polish import polished
 from optimizer.rounding import Rounding, relax_round_fix
-from optimizer.schedule import Schedule
+from optimizer.schedule import Schedule, schedule_from_plan
 from optimizer.settings import SAFETY_NET_S, SearchSettings
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
 from optimizer.warmstart import groups_used, start_from_schedule
@@ -38,6 +38,8 @@ BOUND_SECTORS = ("branch-and-bound over the model's sector choices, vehicles rel
                  "(its enumerated routes)")
 # plan.json's solver.method, when the plan comes from the model widened by the LP's routes
 WITH_ROUTES = "on routes the LP over every route added"
+# ... and when a warm start's model holds the previous plan's routes too
+WITH_PREVIOUS_ROUTES = "on routes the previous plan used too"
 
 
 class NoPlanError(MobilizeError):
@@ -75,7 +77,8 @@ def plan_with_mip(
     if gap is not None:
         settings = dataclasses.replace(settings, gap=gap)
     net = Network.from_json(resolved)
-    baseline, groups, model, start = _first_model(net)
+    nearby = None if warm_from is None else schedule_from_plan(warm_from)
+    baseline, groups, model, start = _first_model(net, nearby)
     stats = PlanStats(
         time.perf_counter() - started, model.lp.num_cols, model.lp.num_rows,
         model.lp.num_integer,
@@ -92,7 +95,11 @@ def plan_with_mip(
     every_route = _EveryRoute(net, baseline, groups, tuple(model.flow), settings, deadline,
                               progress)
     if backend == "highs" and start is not None and len(model.movements) > settings.exact_up_to:
-        found, network = _two_searches(model, start, every_route, routes_first, previous)
+        if previous is not None:
+            routes_first = False  # the bound runs beside the search: it cuts no plan
+            found, network = _warm_search(model, start, every_route, previous)
+        else:
+            found, network = _two_searches(model, start, every_route, routes_first)
     else:
         found, network = _one_branch_and_bound(model, start, backend, every_route,
                                                routes_first, previous)
@@ -193,7 +200,6 @@ class _EveryRoute:
 
 def _two_searches(
     model: Model, start: list[float], every_route: _EveryRoute, routes_first: bool,
-    previous: dict[str, str | None] | None,
 ) -> tuple[list[Found], NetworkBound]:
     """The search in the first model on this core; on the other, the bound over every route
     and, if `routes_first`, the search in the model its routes widen."""
@@ -207,14 +213,36 @@ def _two_searches(
         if widened is None or widened[1] is None:
             return network, None
         wide, wide_start = widened[0], widened[1]
-        result, source = _search(wide, wide_start, settings, deadline, say, previous)
+        result, source = _search(wide, wide_start, settings, deadline, say)
         return network, Found(wide, _with_routes_named(result), source)
 
     other = _Background(second if routes_first else lambda: (every_route.bound(), None))
-    found = [Found(model, *_search(model, start, settings, deadline, every_route.progress,
-                                   previous))]
+    found = [Found(model, *_search(model, start, settings, deadline, every_route.progress))]
     network, routed = other.wait()
     return found + ([routed] if routed is not None else []), network
+
+
+def _warm_search(
+    model: Model, start: list[float], every_route: _EveryRoute,
+    previous: dict[str, str | None],
+) -> tuple[list[Found], NetworkBound]:
+    """A warm start: one search, from the previous plan's sectors, in the model that holds
+    that plan's routes beside the greedy plan's; the bound over every route on the other core.
+
+    Why not the cold path: its time is the LP over every route before the search (its routes
+    widen the model), a second search in the first model, and the sector branch-and-bound's
+    root. The previous plan's routes stand in for the first: they are the routes that LP
+    gave the nearby world. Its sectors stand in for the root's: they are what the root chose
+    there. What is left is what the changed world needs: its root LP, moving the forces its
+    LP wants elsewhere, and integer vehicles."""
+    settings = dataclasses.replace(every_route.settings,
+                                   sector_nodes=every_route.settings.warm_sector_nodes)
+    other = _Background(every_route.bound)
+    result, source = _search(model, start, settings, every_route.deadline,
+                             every_route.progress, previous)
+    found = Found(model, dataclasses.replace(
+        result, method=f"{result.method}, {WITH_PREVIOUS_ROUTES}"), source)
+    return [found], other.wait()
 
 
 def _one_branch_and_bound(
@@ -348,12 +376,14 @@ class _Background(Generic[T]):
         return self._done
 
 
-def planning_model(net: Network) -> tuple[Model, list[float] | None]:
+def planning_model(net: Network, nearby: Plan | None = None
+                   ) -> tuple[Model, list[float] | None]:
     """The MIP the planner solves first, and the greedy plan as a solution of it (None if it
     does not fit). The greedy plan is built first and the model widened to contain it, so the
     solver starts from it: the MIP can only improve on the baseline, even when time runs out.
+    `nearby`: a warm start's plan, whose routes the model holds too.
     """
-    _, _, model, start = _first_model(net)
+    _, _, model, start = _first_model(net, None if nearby is None else schedule_from_plan(nearby))
     return model, start
 
 
@@ -378,11 +408,25 @@ def _routes_first(net: Network, settings: SearchSettings) -> bool:
                                        settings.network_bound_columns)
 
 
-def _first_model(net: Network) -> tuple[Schedule, MustUse, Model, list[float] | None]:
+def _first_model(net: Network, nearby: Schedule | None = None,
+                 ) -> tuple[Schedule, MustUse, Model, list[float] | None]:
+    """The greedy plan, its groups and the model widened to hold them (and the groups of
+    `nearby`, a plan of a nearby world, where they exist here), with the greedy plan as a
+    solution of it."""
     baseline = greedy_schedule(net)
     groups = groups_of(net, baseline)
+    if nearby is not None:
+        groups = _merged(groups, groups_of(net, _here(net, nearby)))
     model = build_model(net, must_use=groups)
     return baseline, groups, model, start_from_schedule(model, baseline)
+
+
+def _here(net: Network, schedule: Schedule) -> Schedule:
+    """A nearby world's schedule without the trips carrying a force this world lacks (a
+    member opted out): they belong to no movement here. A fleet or leg it lacks needs no
+    care: the model widens windows only by the (fleet, leg) pairs the network has."""
+    trips = [t for t in schedule.trips if t.cargo.keys() <= net.forces.keys()]
+    return dataclasses.replace(schedule, trips=trips)
 
 
 def model_holding(net: Network, schedule: Schedule) -> Model:

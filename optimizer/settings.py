@@ -96,6 +96,9 @@ class SearchSettings:
     # wins everywhere (README, "What the sector root's parts buy"). Off until measured on
     # every figure.
     sector_portfolio: bool = False
+    # sector_nodes for a warm start (optimizer/planner.py, `_warm_search`): 0, the previous
+    # plan's sectors stand for the root's there. README, "Warm re-solve".
+    warm_sector_nodes: int = 0
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,
     # Math. Programming 2005); the rest stay as both have them. Measured on M (254,454
@@ -125,6 +128,6 @@ class SearchSettings:
                self.lp_iterations, self.vehicle_nodes) < 1 or min(
                    self.move_iterations, self.network_bound_columns,
                    self.network_routes_columns, self.look_ahead_columns,
-                   self.sift_from_columns, self.sector_nodes,
+                   self.sift_from_columns, self.sector_nodes, self.warm_sector_nodes,
                    self.vehicle_neighbourhood_columns) < 0:
             raise ValueError("search budgets must be at least 1")

@@ -3,13 +3,7 @@ two commands must not leave a results.md with only the one that finished last.""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.run import merge_rows, report  # noqa: E402
+from benchmarks.run import merge_rows, report
 
 
 def _row(size: str, command: str, gap_days: float) -> dict[str, object]:

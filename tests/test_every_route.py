@@ -5,22 +5,17 @@ checker passes."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from test_properties import SETTINGS, networks
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.every_route import bounds  # noqa: E402
-from checker import check_plan  # noqa: E402
-from contracts import examples as tiny  # noqa: E402
-from contracts.network import Network  # noqa: E402
-from optimizer.planner import plan_with_greedy, plan_with_mip  # noqa: E402
+from benchmarks.every_route import bounds
+from checker import check_plan
+from contracts import examples as tiny
+from contracts.network import Network
+from optimizer.planner import plan_with_greedy, plan_with_mip
 
 
 def _floors_hold(resolved: dict[str, Any]) -> tuple[dict[str, Any], Any]:

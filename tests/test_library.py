@@ -215,9 +215,6 @@ def test_no_drawn_path_jumps_across_the_antimeridian(path: Path) -> None:
 def test_rerunning_some_library_rows_keeps_no_header_of_an_older_layout(tmp_path: Path) -> None:
     """benchmarks/library.py replaces the rerun scenarios' rows and keeps the others; a
     header written by an earlier version of the table is not a row to keep."""
-    import sys
-
-    sys.path.insert(0, str(SCENARIOS.parent))
     from benchmarks.library import HEADER, RULE, kept_rows
 
     old_header = "| scenario | alliance | gap to bound | checker |"
