@@ -21,6 +21,7 @@ from contracts.loader import load_scenario, parse_scenario
 from contracts.plan import Plan
 from contracts.scenario import Scenario
 from mobilize.cli import app
+from optimizer.settings import SearchSettings
 from whatif.sweep import (
     RunSettings,
     SampleResult,
@@ -37,6 +38,7 @@ from whatif.sweep import (
     sample_result,
     summarise,
     sweep_record,
+    warm_tasks,
 )
 from whatif.sweep_page import build_sweep_page, write_sweep_page
 from whatif.sweep_share import share_samples
@@ -429,3 +431,48 @@ def test_sweep_command_refuses_workers_with_dask(tmp_path: Path) -> None:
         "--dask", "tcp://127.0.0.1:1", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "--workers is for local processes" in result.output
+
+
+def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
+    """With `warm`, the sweep base (13 C-17s: the most any sample has) is solved once and
+    every sample's search starts from its plan and holds its routes (plan_with_mip's warm
+    start, as its method says); the plans still pass the checker and, the airlift being
+    simple, the curve is the cold sweep's."""
+    search = SearchSettings(exact_up_to=0)  # the search, which a warm start changes
+    spec = ["fleets.us-c17.count=range(1,13,4)"]
+    warm = prepare_sweep(airlift(), spec, None, 0,
+                         RunSettings(planner="mip", search=search, warm=True))
+    cold = prepare_sweep(airlift(), spec, None, 0, RunSettings(planner="mip", search=search))
+    with local_executor(2) as pool:
+        tasks = warm_tasks(warm, pool)
+        base = tasks[0].warm_from
+        assert base is not None and all(t.warm_from == base for t in tasks)
+        assert {t.fleet for t in Plan.from_json(base).trips} == {"us-c17", "lt-trucks"}
+        most = max(tasks, key=lambda t: t.sample.inputs["fleets.us-c17.count"])
+        assert most.changes == []  # the sample at the base's end is the base itself
+        first = run_sample(tasks[0])
+        assert first.plan is not None and first.checker_ok
+        method = first.plan["solver"]["method"]
+        assert method.startswith("relax-round-fix from a previous plan's sectors")
+        solved: list[SampleResult] = []  # as each solve arrives, its plan still kept
+        warm_results = run_sweep(warm, pool, solved.append)
+        cold_results = run_sweep(cold, pool)
+    assert len(solved) == 4 and all(r.plan is not None and r.plan["solver"]["method"] == method
+                                    for r in solved)
+    assert all(r.checker_ok for r in warm_results)
+    assert summarise(warm, warm_results)["curve"] == summarise(cold, cold_results)["curve"]
+    assert [r.gap_days for r in warm_results] == [r.gap_days for r in cold_results]
+    assert tasks[0].warm_from is not None and cold.tasks[0].warm_from is None
+
+
+def test_warm_is_recorded_with_the_sweep_and_said_on_its_page(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, [
+        "sweep", str(MINI), "--vary", "fleets.us-c17.count=range(1,2,1)", "--workers", "1",
+        "--warm", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "from the sweep base's plan" in result.output
+    record = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    assert record["settings"]["warm"] is True and record["statistics"]["solved"] == 2
+    page = (out / "sweep.html").read_text(encoding="utf-8")
+    assert "started from the plan of the sweep base (--warm)" in page

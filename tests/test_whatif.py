@@ -305,12 +305,16 @@ def test_whatif_from_flags(tmp_path: Path) -> None:
 
 
 def test_a_warm_whatif_starts_from_the_base_plan_and_is_checked(tmp_path: Path) -> None:
+    """The warm model holds the base plan's routes, but not through a place the what-if
+    closes: the base drives through Rzeszow (EPRZ), the warm plan does not, and passes."""
     result = runner.invoke(app, ["whatif", str(MINI), "--member-delay", "US:+2", "--warm",
-                                 "--out", str(tmp_path), "--quiet"])
+                                 "--close-place", "EPRZ", "--out", str(tmp_path), "--quiet"])
     assert result.exit_code == 0, result.output
-    base = json.loads((tmp_path / "base" / "plan.json").read_text())["solver"]
-    warm = json.loads((tmp_path / "whatif" / "plan.json").read_text())["solver"]
-    assert base["planner"] == warm["planner"] == "mip"
+    base = json.loads((tmp_path / "base" / "plan.json").read_text())
+    warm = json.loads((tmp_path / "whatif" / "plan.json").read_text())
+    assert base["solver"]["planner"] == warm["solver"]["planner"] == "mip"
+    assert any("EPRZ" in t["leg"] for t in base["trips"])
+    assert warm["trips"] and not any("EPRZ" in t["leg"] for t in warm["trips"])
     assert (tmp_path / "whatif" / "check.txt").read_text().strip() == "0 violations"
 
 

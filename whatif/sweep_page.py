@@ -212,11 +212,13 @@ def _sharing(record: Data) -> str:
     settings, s = record["settings"], record["statistics"]
     if settings["planner"] != "mip":
         return ""
+    warm = (" Every sample's search started from the plan of the sweep base (--warm)."
+            if settings.get("warm", False) else "")
     if not settings.get("share", True):
-        return " Each sample has its own search's plan (plans not shared)."
+        return f"{warm} Each sample has its own search's plan (plans not shared)."
     n = int(s.get("plans_from_other_samples", 0))
-    return (f" {n} sample{'s' if n != 1 else ''} keep a plan another sample's search found, "
-            "which fits them and is better than their own (sweep.csv, plan_from).")
+    return (f"{warm} {n} sample{'s' if n != 1 else ''} keep a plan another sample's search "
+            "found, which fits them and is better than their own (sweep.csv, plan_from).")
 
 
 def write_sweep_page(target: Path, record: Data, results: Sequence[SampleResult]) -> Path:
