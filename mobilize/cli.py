@@ -396,8 +396,9 @@ def whatif(
         help="MEMBER:+DAYS, e.g. DE:+5.", show_default=False)] = None,
     opt_out: ListOpt = None,
     warm: Annotated[bool, typer.Option(
-        "--warm", help="Start each what-if's search from the base plan's sectors: faster, "
-        "but each plan then depends on the base plan too.")] = False,
+        "--warm/--cold", help="Start each what-if's search from the base plan, its sectors "
+        "and routes (MIP): several times faster, and what moves is what the what-if "
+        "changes; --cold searches each world afresh, as `solve` does.")] = True,
     share: Annotated[bool, typer.Option(
         "--share/--no-share", help="Try every plan in every other world and keep, in each, "
         "the best that obeys its rules: a world that only loses choices then never reads "

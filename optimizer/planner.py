@@ -214,7 +214,7 @@ def _two_searches(
             return network, None
         wide, wide_start = widened[0], widened[1]
         result, source = _search(wide, wide_start, settings, deadline, say)
-        return network, Found(wide, _with_routes_named(result), source)
+        return network, Found(wide, _named(result, WITH_ROUTES), source)
 
     other = _Background(second if routes_first else lambda: (every_route.bound(), None))
     found = [Found(model, *_search(model, start, settings, deadline, every_route.progress))]
@@ -240,9 +240,7 @@ def _warm_search(
     other = _Background(every_route.bound)
     result, source = _search(model, start, settings, every_route.deadline,
                              every_route.progress, previous)
-    found = Found(model, dataclasses.replace(
-        result, method=f"{result.method}, {WITH_PREVIOUS_ROUTES}"), source)
-    return [found], other.wait()
+    return [Found(model, _named(result, WITH_PREVIOUS_ROUTES), source)], other.wait()
 
 
 def _one_branch_and_bound(
@@ -256,18 +254,23 @@ def _one_branch_and_bound(
         other = _Background(every_route.bound)
         result, source = _branch_and_bound(model, start, backend, settings, deadline,
                                            every_route.progress, previous)
+        if previous is not None:
+            result = _named(result, WITH_PREVIOUS_ROUTES)
         return [Found(model, result, source)], other.wait()
     network, widened = every_route.widened(every_route.progress)
     to_solve, to_start = widened if widened is not None else (model, start)
     result, source = _branch_and_bound(to_solve, to_start, backend, settings, deadline,
                                        every_route.progress, previous)
     if to_solve is not model:
-        result = _with_routes_named(result)
+        result = _named(result, WITH_ROUTES)
+    if previous is not None:  # the first model holds the previous plan's routes
+        result = _named(result, WITH_PREVIOUS_ROUTES)
     return [Found(to_solve, result, source)], network
 
 
-def _with_routes_named(result: SolveResult) -> SolveResult:
-    return dataclasses.replace(result, method=f"{result.method}, {WITH_ROUTES}")
+def _named(result: SolveResult, routes: str) -> SolveResult:
+    """The result with plan.json's method naming where its model's routes came from."""
+    return dataclasses.replace(result, method=f"{result.method}, {routes}")
 
 
 def _merged(a: MustUse, b: MustUse) -> MustUse:

@@ -305,9 +305,11 @@ def test_whatif_from_flags(tmp_path: Path) -> None:
 
 
 def test_a_warm_whatif_starts_from_the_base_plan_and_is_checked(tmp_path: Path) -> None:
-    """The warm model holds the base plan's routes, but not through a place the what-if
-    closes: the base drives through Rzeszow (EPRZ), the warm plan does not, and passes."""
-    result = runner.invoke(app, ["whatif", str(MINI), "--member-delay", "US:+2", "--warm",
+    """Warm by default: the what-if's model holds the base plan's routes, but not through a
+    place the what-if closes (the base drives through Rzeszow, EPRZ; the warm plan does
+    not, and passes). The base plan is what it starts from, so its routes reach the what-if:
+    with --cold they need not, and the plans say which they were."""
+    result = runner.invoke(app, ["whatif", str(MINI), "--member-delay", "US:+2",
                                  "--close-place", "EPRZ", "--out", str(tmp_path), "--quiet"])
     assert result.exit_code == 0, result.output
     base = json.loads((tmp_path / "base" / "plan.json").read_text())
@@ -316,6 +318,21 @@ def test_a_warm_whatif_starts_from_the_base_plan_and_is_checked(tmp_path: Path) 
     assert any("EPRZ" in t["leg"] for t in base["trips"])
     assert warm["trips"] and not any("EPRZ" in t["leg"] for t in warm["trips"])
     assert (tmp_path / "whatif" / "check.txt").read_text().strip() == "0 violations"
+
+
+@pytest.mark.parametrize(("flag", "warm"), [([], True), (["--warm"], True), (["--cold"], False)])
+def test_whatif_is_warm_unless_told_cold(tmp_path: Path, flag: list[str], warm: bool) -> None:
+    """plan.json's method says whether the what-if's model held the base plan's routes;
+    the base itself is always solved cold."""
+    from optimizer.planner import WITH_PREVIOUS_ROUTES
+
+    result = runner.invoke(app, ["whatif", str(MINI), "--member-delay", "US:+2", *flag,
+                                 "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    base = json.loads((tmp_path / "base" / "plan.json").read_text())["solver"]["method"]
+    world = json.loads((tmp_path / "whatif" / "plan.json").read_text())["solver"]["method"]
+    assert WITH_PREVIOUS_ROUTES not in base
+    assert (WITH_PREVIOUS_ROUTES in world) is warm
 
 
 def test_whatif_refuses_mistakes_before_solving(tmp_path: Path) -> None:
