@@ -603,9 +603,9 @@ def sweep(
         "keep, in each, the best that obeys its rules: more lift or an earlier decision then "
         "never reads worse than less beyond the plans' gaps (MIP only).")] = True,
     warm: Annotated[bool, typer.Option(
-        "--warm", help="Solve the sweep base first and start every sample's search from its "
-        "plan: several times faster, but each plan then depends on the base's too (MIP "
-        "only).")] = False,
+        "--warm/--cold", help="Solve the sweep base first and start every sample's search "
+        "from its plan (MIP): several times faster, and each plan then depends on the "
+        "base's too; --cold searches each sample afresh.")] = True,
 ) -> None:
     """Solve many what-ifs drawn from --vary and summarise them: P10/P50/P90 of gap-days and
     closure day, a tornado of the inputs, the curve of a range; writes DIR/sweep.csv,

@@ -434,15 +434,16 @@ def test_sweep_command_refuses_workers_with_dask(tmp_path: Path) -> None:
 
 
 def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
-    """With `warm`, the sweep base (13 C-17s: the most any sample has) is solved once and
+    """With `warm` (the default), the sweep base (13 C-17s: the most any sample has) is
+    solved once and
     every sample's search starts from its plan and holds its routes (plan_with_mip's warm
     start, as its method says); the plans still pass the checker and, the airlift being
     simple, the curve is the cold sweep's."""
     search = SearchSettings(exact_up_to=0)  # the search, which a warm start changes
     spec = ["fleets.us-c17.count=range(1,13,4)"]
-    warm = prepare_sweep(airlift(), spec, None, 0,
-                         RunSettings(planner="mip", search=search, warm=True))
-    cold = prepare_sweep(airlift(), spec, None, 0, RunSettings(planner="mip", search=search))
+    warm = prepare_sweep(airlift(), spec, None, 0, RunSettings(planner="mip", search=search))
+    cold = prepare_sweep(airlift(), spec, None, 0,
+                         RunSettings(planner="mip", search=search, warm=False))
     with local_executor(2) as pool:
         tasks = warm_tasks(warm, pool)
         base = tasks[0].warm_from
@@ -465,14 +466,16 @@ def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
     assert tasks[0].warm_from is not None and cold.tasks[0].warm_from is None
 
 
-def test_warm_is_recorded_with_the_sweep_and_said_on_its_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("flag", "warm"), [([], True), (["--cold"], False)])
+def test_warm_is_recorded_with_the_sweep_and_said_on_its_page(tmp_path: Path, flag: list[str],
+                                                               warm: bool) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, [
         "sweep", str(MINI), "--vary", "fleets.us-c17.count=range(1,2,1)", "--workers", "1",
-        "--warm", "--out", str(out)])
+        *flag, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "from the sweep base's plan" in result.output
+    assert ("from the sweep base's plan" in result.output) is warm
     record = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
-    assert record["settings"]["warm"] is True and record["statistics"]["solved"] == 2
+    assert record["settings"]["warm"] is warm and record["statistics"]["solved"] == 2
     page = (out / "sweep.html").read_text(encoding="utf-8")
-    assert "started from the plan of the sweep base (--warm)" in page
+    assert ("started from the plan of the sweep base (--warm)" in page) is warm
