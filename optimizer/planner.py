@@ -108,6 +108,8 @@ def plan_with_mip(
         best = dataclasses.replace(best, result=dataclasses.replace(
             best.result, status=Status.TIME_LIMIT, by_clock=True))
     result = best.result
+    if nearby is not None:  # every model here was built holding the previous plan's routes
+        result = _named(result, WITH_PREVIOUS_ROUTES)
     if result.values is not None and (held := polished(best.model.lp, result.values)) \
             is not result.values:
         final = objective(best.model.lp, held)
@@ -240,7 +242,7 @@ def _warm_search(
     other = _Background(every_route.bound)
     result, source = _search(model, start, settings, every_route.deadline,
                              every_route.progress, previous)
-    return [Found(model, _named(result, WITH_PREVIOUS_ROUTES), source)], other.wait()
+    return [Found(model, result, source)], other.wait()
 
 
 def _one_branch_and_bound(
@@ -254,8 +256,6 @@ def _one_branch_and_bound(
         other = _Background(every_route.bound)
         result, source = _branch_and_bound(model, start, backend, settings, deadline,
                                            every_route.progress, previous)
-        if previous is not None:
-            result = _named(result, WITH_PREVIOUS_ROUTES)
         return [Found(model, result, source)], other.wait()
     network, widened = every_route.widened(every_route.progress)
     to_solve, to_start = widened if widened is not None else (model, start)
@@ -263,8 +263,6 @@ def _one_branch_and_bound(
                                        every_route.progress, previous)
     if to_solve is not model:
         result = _named(result, WITH_ROUTES)
-    if previous is not None:  # the first model holds the previous plan's routes
-        result = _named(result, WITH_PREVIOUS_ROUTES)
     return [Found(to_solve, result, source)], network
 
 

@@ -597,7 +597,7 @@ def warm_tasks(sweep: Sweep, executor: Executor) -> list[SampleTask]:
     result = executor.submit(run_sample, base).result()
     if result.plan is None:
         raise SweepError(f"--warm: the sweep base has no plan to start from "
-                         f"({result.error or result.status}); run without --warm")
+                         f"({result.error or result.status}); run with --cold")
     return [dataclasses.replace(t, warm_from=result.plan) for t in sweep.tasks]
 
 
