@@ -38,7 +38,7 @@ from whatif.sweep import (
     sample_result,
     summarise,
     sweep_record,
-    warm_tasks,
+    warm_start,
 )
 from whatif.sweep_page import build_sweep_page, write_sweep_page
 from whatif.sweep_share import share_samples
@@ -435,22 +435,21 @@ def test_sweep_command_refuses_workers_with_dask(tmp_path: Path) -> None:
 
 def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
     """With `warm` (the default), the sweep base (13 C-17s: the most any sample has) is
-    solved once and
-    every sample's search starts from its plan and holds its routes (plan_with_mip's warm
-    start, as its method says); the plans still pass the checker and, the airlift being
-    simple, the curve is the cold sweep's."""
+    solved once and every other sample's search starts from its plan and holds its routes
+    (plan_with_mip's warm start, as its method says); the sample that changes nothing is the
+    base itself and gets the base's result, not a second search. The plans still pass the
+    checker and, the airlift being simple, the curve is the cold sweep's."""
     search = SearchSettings(exact_up_to=0)  # the search, which a warm start changes
     spec = ["fleets.us-c17.count=range(1,13,4)"]
     warm = prepare_sweep(airlift(), spec, None, 0, RunSettings(planner="mip", search=search))
     cold = prepare_sweep(airlift(), spec, None, 0,
                          RunSettings(planner="mip", search=search, warm=False))
     with local_executor(2) as pool:
-        tasks = warm_tasks(warm, pool)
-        base = tasks[0].warm_from
-        assert base is not None and all(t.warm_from == base for t in tasks)
-        assert {t.fleet for t in Plan.from_json(base).trips} == {"us-c17", "lt-trucks"}
-        most = max(tasks, key=lambda t: t.sample.inputs["fleets.us-c17.count"])
-        assert most.changes == []  # the sample at the base's end is the base itself
+        base, tasks = warm_start(warm, pool)
+        assert base.plan is not None and all(t.warm_from == base.plan for t in tasks)
+        assert {t.fleet for t in Plan.from_json(base.plan).trips} == {"us-c17", "lt-trucks"}
+        # the sample at the base's end (13 aircraft) changes nothing: it is not solved again
+        assert sorted(t.sample.inputs["fleets.us-c17.count"] for t in tasks) == [1, 5, 9]
         first = run_sample(tasks[0])
         assert first.plan is not None and first.checker_ok
         method = first.plan["solver"]["method"]
@@ -458,12 +457,16 @@ def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
         solved: list[SampleResult] = []  # as each solve arrives, its plan still kept
         warm_results = run_sweep(warm, pool, solved.append)
         cold_results = run_sweep(cold, pool)
-    assert len(solved) == 4 and all(r.plan is not None and r.plan["solver"]["method"] == method
-                                    for r in solved)
+    assert len(solved) == 4 and all(r.plan is not None for r in solved)
+    by_count = {r.inputs["fleets.us-c17.count"]: r for r in solved}
+    assert all(by_count[n].plan["solver"]["method"] == method for n in (1, 5, 9))
+    same = by_count[13].plan  # the base's plan (solved again by run_sweep: timings aside)
+    assert same["trips"] == base.plan["trips"] and by_count[13].gap_days == base.gap_days
+    assert same["solver"]["method"] == base.plan["solver"]["method"] != method
     assert all(r.checker_ok for r in warm_results)
     assert summarise(warm, warm_results)["curve"] == summarise(cold, cold_results)["curve"]
     assert [r.gap_days for r in warm_results] == [r.gap_days for r in cold_results]
-    assert tasks[0].warm_from is not None and cold.tasks[0].warm_from is None
+    assert cold.tasks[0].warm_from is None
 
 
 @pytest.mark.parametrize(("flag", "warm"), [([], True), (["--cold"], False)])

@@ -575,11 +575,23 @@ def run_sweep(sweep: Sweep, executor: Executor,
               on_shared: Callable[[SampleResult], None] | None = None) -> list[SampleResult]:
     """Run every task on `executor` (a ProcessPoolExecutor, or a Dask cluster's
     `Client.get_executor()`; one code path) and return the results by sample id; with
-    `warm`, from the sweep base's plan (`warm_tasks`); in a MIP sweep (with `share`), after
+    `warm`, from the sweep base's plan (`warm_start`); in a MIP sweep (with `share`), after
     sharing plans between samples on the same executor. `on_result` and `on_shared` are
     called in the parent as each solve and each sample's sharing arrives (progress bars)."""
-    tasks = warm_tasks(sweep, executor) if sweep.settings.warms else sweep.tasks
-    results = gather(executor, run_sample, tasks, on_result)
+    tasks, results = sweep.tasks, []
+    if sweep.settings.warms:
+        base, tasks = warm_start(sweep, executor)
+        # A sample that changes nothing is the sweep base's world: its result is the base's,
+        # not a second search from the base's own plan (which could land elsewhere)
+        keep = sweep.settings.shares_plans
+        results = [dataclasses.replace(base, id=t.sample.id, inputs=t.sample.inputs,
+                                       plan=base.plan if keep else None)
+                   for t in sweep.tasks if not t.changes]
+        for result in results:
+            if on_result is not None:
+                on_result(result)
+    results = sorted(results + gather(executor, run_sample, tasks, on_result),
+                     key=lambda r: r.id)
     if sweep.settings.shares_plans:
         from whatif.sweep_share import share_samples
 
@@ -587,18 +599,19 @@ def run_sweep(sweep: Sweep, executor: Executor,
     return results
 
 
-def warm_tasks(sweep: Sweep, executor: Executor) -> list[SampleTask]:
-    """Every task with the sweep base's plan to start from: the base (every input at its
-    "nothing changed" end, so each sample only takes away from it) solved once, on
-    `executor` like the samples. Raises SweepError if the base has no plan."""
+def warm_start(sweep: Sweep, executor: Executor) -> tuple[SampleResult, list[SampleTask]]:
+    """The sweep base (every input at its "nothing changed" end, so each sample only takes
+    away from it) solved once on `executor` like the samples, its plan kept, and the tasks
+    that change something, each with that plan to start from. Raises SweepError if the base
+    has no plan."""
     first = sweep.tasks[0]
-    base = SampleTask(Sample(-1, {}), first.scenario, [], dataclasses.replace(
+    task = SampleTask(Sample(-1, {}), first.scenario, [], dataclasses.replace(
         first.settings, share=True))  # keeps the plan in the result
-    result = executor.submit(run_sample, base).result()
-    if result.plan is None:
+    base = executor.submit(run_sample, task).result()
+    if base.plan is None:
         raise SweepError(f"--warm: the sweep base has no plan to start from "
-                         f"({result.error or result.status}); run with --cold")
-    return [dataclasses.replace(t, warm_from=result.plan) for t in sweep.tasks]
+                         f"({base.error or base.status}); run with --cold")
+    return base, [dataclasses.replace(t, warm_from=base.plan) for t in sweep.tasks if t.changes]
 
 
 def gather(executor: Executor, fn: Callable[[Any], SampleResult], tasks: Sequence[Any],

@@ -212,7 +212,8 @@ def _sharing(record: Data) -> str:
     settings, s = record["settings"], record["statistics"]
     if settings["planner"] != "mip":
         return ""
-    warm = (" Every sample's search started from the plan of the sweep base (--warm)."
+    warm = (" Every sample's search started from the plan of the sweep base (--warm); a "
+            "sample that changes nothing has the base's plan."
             if settings.get("warm", False) else "")
     if not settings.get("share", True):
         return f"{warm} Each sample has its own search's plan (plans not shared)."
