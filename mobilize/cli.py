@@ -732,6 +732,9 @@ def bottlenecks(
     confirm: Annotated[int, typer.Option(
         help="Re-solve the scenario with each of the first K changes (a full solve each; "
              "give the budget the plan was solved with).")] = 0,
+    warm: Annotated[bool, typer.Option(
+        "--warm/--cold", help="Start each confirming re-solve's search from the plan being "
+                              "priced, its sectors and routes; --cold searches afresh.")] = True,
     json_: Annotated[bool, typer.Option("--json", help="Print bottlenecks.json, no table.")
                      ] = False,
     time_limit: TimeLimitOpt = SAFETY_NET_S,
@@ -769,7 +772,8 @@ def bottlenecks(
         if confirm:
             prices = confirm_prices(
                 prices, confirm, scenario_resolver(resolved), opts.settings(),
-                World("base", resolved, plan), time_limit, None if quiet else stderr_progress)
+                World("base", resolved, plan), time_limit, None if quiet else stderr_progress,
+                warm=warm)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     except (KeyError, TypeError, ValueError) as exc:  # a hand-edited or truncated file

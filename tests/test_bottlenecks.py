@@ -280,6 +280,28 @@ def test_cli_marks_a_confirmation_that_kept_the_plan(tmp_path: Path) -> None:
     assert doc["resources"][1]["confirmed_by_base_plan"] is None  # not confirmed
 
 
+@pytest.mark.parametrize(("flag", "warm"), [([], True), (["--warm"], True),
+                                             (["--cold"], False)])
+def test_confirmations_start_from_the_plan_being_priced_unless_cold(
+        tmp_path: Path, flag: list[str], warm: bool) -> None:
+    """By default each confirming re-solve starts from the plan being priced (its sectors
+    and routes): bottlenecks.json records each re-solve's own method, which says so;
+    `--cold` searches each changed world afresh. Either way one more unit saves no less
+    than nothing."""
+    resolved = build_network(load_scenario(MINI), MINI).to_json()
+    plan = planned(resolved)
+    (tmp_path / "resolved.json").write_text(json.dumps(resolved), encoding="utf-8")
+    (tmp_path / "plan.json").write_text(json.dumps(plan.to_json()), encoding="utf-8")
+    result = runner.invoke(app, ["bottlenecks", str(tmp_path), "--confirm", "2", "--quiet",
+                                 *flag])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "bottlenecks.json").read_text(encoding="utf-8"))
+    done, rest = doc["resources"][:2], doc["resources"][2:]
+    assert all(("previous plan" in r["confirmed_method"]) is warm for r in done)
+    assert all(r["confirmed_gap_days_saved"] >= -1e-9 for r in done)
+    assert all(r["confirmed_method"] is None for r in rest)
+
+
 def test_a_saving_of_round_off_prints_as_zero() -> None:
     """The same plan's gap-days in the changed world differ from the base's in the sixth
     decimal (433.678927 against 433.678926 on the Baltic plan): 0.00, not -0.00."""

@@ -457,11 +457,12 @@ def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
         solved: list[SampleResult] = []  # as each solve arrives, its plan still kept
         warm_results = run_sweep(warm, pool, solved.append)
         cold_results = run_sweep(cold, pool)
-    assert len(solved) == 4 and all(r.plan is not None for r in solved)
-    by_count = {r.inputs["fleets.us-c17.count"]: r for r in solved}
-    assert all(by_count[n].plan["solver"]["method"] == method for n in (1, 5, 9))
-    same = by_count[13].plan  # the base's plan (solved again by run_sweep: timings aside)
-    assert same["trips"] == base.plan["trips"] and by_count[13].gap_days == base.gap_days
+    plans = {r.inputs["fleets.us-c17.count"]: r.plan for r in solved if r.plan is not None}
+    assert len(solved) == len(plans) == 4
+    assert all(plans[n]["solver"]["method"] == method for n in (1, 5, 9))
+    same = plans[13]  # the base's plan (solved again by run_sweep: timings aside)
+    gap_days = {r.inputs["fleets.us-c17.count"]: r.gap_days for r in solved}
+    assert same["trips"] == base.plan["trips"] and gap_days[13] == base.gap_days
     assert same["solver"]["method"] == base.plan["solver"]["method"] != method
     assert all(r.checker_ok for r in warm_results)
     assert summarise(warm, warm_results)["curve"] == summarise(cold, cold_results)["curve"]
