@@ -403,12 +403,17 @@ def whatif(
         "--share/--no-share", help="Try every plan in every other world and keep, in each, "
         "the best that obeys its rules: a world that only loses choices then never reads "
         "better than the base (MIP only).")] = True,
+    base_plan: Annotated[Path | None, typer.Option(
+        "--base-plan", help="A folder `mobilize solve` wrote for this scenario (solved with "
+        "the same settings): its plan is the base, not solved again.",
+        show_default=False)] = None,
 ) -> None:
     """Solve the scenario and each what-if into DIR/base/ and DIR/<id>/ (plan, check, map,
     report), then compare them in DIR/compare.html. What-ifs come from a variants file, or
     the flags make one (id `whatif`)."""
     from contracts.loader import load_scenario
     from whatif.apply import load_whatifs, variant_from_flags
+    from whatif.base import solved_base
 
     opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
@@ -421,16 +426,23 @@ def whatif(
             close_place or [], degrade_place or [], close_passage or [], close_airspace or [],
             fleet_loss or [], member_delay or [], opt_out or [])
         runs = load_whatifs(scenario, base, variants, flagged)
+        if not runs:
+            raise _fail("no what-if: give a variants file or a flag such as --close-place ID")
+        reused = None if base_plan is None else solved_base(scenario, base_plan, opts.planner)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
-    if not runs:
-        raise _fail("no what-if: give a variants file or a flag such as --close-place ID")
     for w in runs:
         for j in w.inert:
             _warn(f"what-if {w.variant.id!r}: change {j + 1} ({w.variant.changes[j].kind}) "
                   "changes nothing in the base scenario")
     failed: list[str] = []
-    solved = [_solve_run(scenario, out / "base", opts, "base")]
+    if reused is None:
+        solved = [_solve_run(scenario, out / "base", opts, "base")]
+    else:
+        out_console.print(f"[bold]base[/bold]: the plan in {escape(str(base_plan))}, "
+                          "not solved again")
+        solved = [_Solved("base", out / "base", *reused,
+                          _write_run(out / "base", *reused, "base"))]
     warm_from = solved[0].plan if warm and opts.planner == "mip" else None
     for w in runs:
         vid, folder = w.variant.id, out / w.variant.id

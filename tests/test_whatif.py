@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -333,6 +334,77 @@ def test_whatif_is_warm_unless_told_cold(tmp_path: Path, flag: list[str], warm: 
     world = json.loads((tmp_path / "whatif" / "plan.json").read_text())["solver"]["method"]
     assert WITH_PREVIOUS_ROUTES not in base
     assert (WITH_PREVIOUS_ROUTES in world) is warm
+
+
+def _solved(tmp_path: Path, scenario: Path, *flags: str) -> Path:
+    folder = tmp_path / "solved"
+    result = runner.invoke(app, ["solve", str(scenario), "--out", str(folder), "--quiet",
+                                 *flags])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_a_base_plan_from_solve_is_the_base_not_solved_again(tmp_path: Path) -> None:
+    """`--base-plan DIR`: the plan `mobilize solve` wrote is the run's base as it is (its
+    solver seconds included: nothing solved it again), and the what-if starts from it."""
+    from optimizer.planner import WITH_PREVIOUS_ROUTES
+
+    solved = _solved(tmp_path, MINI)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["whatif", str(MINI), "--member-delay", "US:+2", "--base-plan",
+                                 str(solved), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "not solved again" in " ".join(result.output.split())
+    before = json.loads((solved / "plan.json").read_text())
+    assert json.loads((out / "base" / "plan.json").read_text()) == before
+    world = json.loads((out / "whatif" / "plan.json").read_text())
+    assert WITH_PREVIOUS_ROUTES in world["solver"]["method"]
+    for vid in ("base", "whatif"):
+        assert (out / vid / "check.txt").read_text() == "0 violations\n"
+    assert (out / "compare.html").is_file()
+
+
+def _changed_file(tmp_path: Path, solved: Path) -> tuple[Path, str]:
+    changed = tmp_path / "mini.yaml"
+    changed.write_text(MINI.read_text(encoding="utf-8") + "\n# edited after solving\n",
+                       encoding="utf-8")
+    return changed, "sha256 differs"
+
+
+def _greedy(tmp_path: Path, solved: Path) -> tuple[Path, str]:
+    plan = json.loads((solved / "plan.json").read_text())
+    plan["solver"]["planner"] = "greedy"
+    (solved / "plan.json").write_text(json.dumps(plan))
+    return MINI, "planned by greedy, this run plans with mip"
+
+
+def _overloaded(tmp_path: Path, solved: Path) -> tuple[Path, str]:
+    plan = json.loads((solved / "plan.json").read_text())
+    plan["trips"][0]["tons"] = 1e6  # far more than its vehicles carry
+    (solved / "plan.json").write_text(json.dumps(plan))
+    return MINI, "as resolved now, the first:"
+
+
+def _missing(tmp_path: Path, solved: Path) -> tuple[Path, str]:
+    (solved / "plan.json").unlink()
+    return MINI, "plan.json not found: run `mobilize solve"
+
+
+@pytest.mark.parametrize("spoil", [_changed_file, _greedy, _overloaded, _missing])
+def test_a_base_plan_that_is_not_this_scenarios_is_refused_before_solving(
+        tmp_path: Path, spoil: Any) -> None:
+    """A base plan from another (or an edited) scenario file, another planner, one the
+    checker refuses in the network resolved now, or no plan at all: one line naming the
+    flag, the folder and why, exit 2, and nothing solved or written."""
+    solved = _solved(tmp_path, MINI)
+    scenario, words = spoil(tmp_path, solved)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["whatif", str(scenario), "--member-delay", "US:+2",
+                                 "--base-plan", str(solved), "--out", str(out), "--quiet"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"--base-plan {solved}" in text and words in text
+    assert not out.exists()
 
 
 def test_whatif_refuses_mistakes_before_solving(tmp_path: Path) -> None:
