@@ -618,11 +618,17 @@ def sweep(
         "--warm/--cold", help="Solve the sweep base first and start every sample's search "
         "from its plan (MIP): several times faster, and each plan then depends on the "
         "base's too; --cold searches each sample afresh.")] = True,
+    base_plan: Annotated[Path | None, typer.Option(
+        "--base-plan", help="A folder `mobilize solve` wrote for this scenario (solved with "
+        "the same settings): its plan is the sweep base's, not solved again (warm MIP "
+        "sweeps whose inputs stay within the scenario's values).",
+        show_default=False)] = None,
 ) -> None:
     """Solve many what-ifs drawn from --vary and summarise them: P10/P50/P90 of gap-days and
     closure day, a tornado of the inputs, the curve of a range; writes DIR/sweep.csv,
     sweep.json and sweep.html (and sweep.parquet with pyarrow)."""
     from contracts.loader import load_scenario
+    from whatif.base import solved_base
     from whatif.sweep import RunSettings, prepare_sweep, summarise, sweep_record, write_results
     from whatif.sweep_page import write_sweep_page
 
@@ -637,8 +643,10 @@ def sweep(
     _check_out(out)
     settings = RunSettings(planner, solver, time_limit, opts.settings(), share=share,
                            warm=warm)
-    try:  # every bad --vary before the first solve
-        sw = prepare_sweep(load_scenario(scenario), vary or [], samples, seed, settings)
+    try:  # every bad --vary (and --base-plan) before the first solve
+        base = load_scenario(scenario)
+        plan = None if base_plan is None else solved_base(scenario, base_plan, planner)[1]
+        sw = prepare_sweep(base, vary or [], samples, seed, settings, plan)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     try:
@@ -685,7 +693,8 @@ def _run_sweep(sw: Sweep, dask: str | None, workers: int | None) -> list[SampleR
             n = workers or os.cpu_count() or 1
             where = f"{n} local process{'es' if n != 1 else ''}"
         out_console.print(f"sweep: {len(sw.tasks)} samples on {escape(where)}"
-                          + (", from the sweep base's plan" if sw.settings.warms else ""))
+                          + (", from the sweep base's plan" if sw.settings.warms else "")
+                          + (" (given, not solved again)" if sw.base_plan is not None else ""))
         with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console) as bar:
             solving = bar.add_task("solving", total=len(sw.tasks))

@@ -470,6 +470,63 @@ def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
     assert cold.tasks[0].warm_from is None
 
 
+def _solved(tmp_path: Path) -> Path:
+    folder = tmp_path / "solved"
+    result = runner.invoke(app, ["solve", str(MINI), "--out", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_a_sweep_from_a_solved_base_plan_gives_the_sweep_of_its_own_base(
+        tmp_path: Path) -> None:
+    """`--base-plan DIR`: the plan `mobilize solve` wrote is the sweep base's (MINI has 2
+    C-17s, the most the sweep draws), so nothing solves it again: the sample that changes
+    nothing is that plan, its seconds included, and the whole sweep is the one that solves
+    its base first (the planner's budgets count work)."""
+    solved = _solved(tmp_path)
+    spec = ["--vary", "fleets.us-c17.count=range(0,2,1)", "--workers", "1", "--no-share"]
+    given, own = tmp_path / "given", tmp_path / "own"
+    result = runner.invoke(app, ["sweep", str(MINI), *spec, "--base-plan", str(solved),
+                                 "--out", str(given)])
+    assert result.exit_code == 0, result.output
+    assert "given, not solved again" in " ".join(result.output.split())
+    again = runner.invoke(app, ["sweep", str(MINI), *spec, "--out", str(own)])
+    assert again.exit_code == 0, again.output
+    a = json.loads((given / "sweep.json").read_text(encoding="utf-8"))
+    b = json.loads((own / "sweep.json").read_text(encoding="utf-8"))
+    assert a["base_plan_given"] is True and b["base_plan_given"] is False
+    assert a["statistics"] == b["statistics"] and a["statistics"]["solved"] == 3
+    assert (given / "sweep.csv").read_text() == (own / "sweep.csv").read_text()
+    plan = Plan.from_json(json.loads((solved / "plan.json").read_text(encoding="utf-8")))
+    sw = prepare_sweep(load_scenario(MINI), ["fleets.us-c17.count=range(0,2,1)"], None, 0,
+                       RunSettings(planner="mip"), plan)
+    with local_executor(1) as pool:
+        base, tasks = warm_start(sw, pool)
+    assert base.plan == plan.to_json() and len(tasks) == 2
+    assert all(t.warm_from == plan.to_json() for t in tasks)
+
+
+@pytest.mark.parametrize(("flags", "words"), [
+    (["--vary", "fleets.us-c17.count=range(1,4,1)"],
+     "fleets.us-c17.count takes values beyond the scenario's own"),
+    (["--vary", "members.US.decision_delay_days=range(0,3,1)"],
+     "members.US.decision_delay_days takes values beyond"),
+    (["--vary", "fleets.us-c17.count=range(1,2,1)", "--cold"],
+     "only a warm MIP sweep starts from a base plan"),
+])
+def test_a_base_plan_that_is_not_the_sweep_bases_is_refused(
+        tmp_path: Path, flags: list[str], words: str) -> None:
+    """A sweep that goes beyond the scenario (3 C-17s where it has 2; US deciding on C-day
+    where it decides on day 1) has another base than the scenario's plan; a cold sweep
+    starts from no plan. One line each, nothing solved or written."""
+    solved, out = _solved(tmp_path), tmp_path / "out"
+    result = runner.invoke(app, ["sweep", str(MINI), *flags, "--workers", "1",
+                                 "--base-plan", str(solved), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert words in " ".join(result.output.split())
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(("flag", "warm"), [([], True), (["--cold"], False)])
 def test_warm_is_recorded_with_the_sweep_and_said_on_its_page(tmp_path: Path, flag: list[str],
                                                                warm: bool) -> None:

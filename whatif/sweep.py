@@ -516,12 +516,17 @@ class Sweep:
     tasks: list[SampleTask]
     seed: int
     settings: RunSettings
+    # the sweep base's plan.json when it was solved already (`--base-plan`: a plan of the
+    # scenario, which is then the sweep base); None: `warm_start` solves the base first
+    base_plan: Data | None = None
 
 
 def prepare_sweep(base: Scenario, vary: Sequence[str], samples: int | None, seed: int,
-                  settings: RunSettings) -> Sweep:
+                  settings: RunSettings, base_plan: Plan | None = None) -> Sweep:
     """Parse the specs, draw the samples and build every sample's what-if, checking each
-    against the scenario schema here, so a mistake stops the sweep before anything runs."""
+    against the scenario schema here, so a mistake stops the sweep before anything runs.
+    `base_plan`: a plan of `base` (checked there by the caller) to start every sample from
+    instead of solving the sweep base, which must then be `base` itself."""
     from whatif.apply import apply_variant
     from whatif.variants import Variant, VariantsError
 
@@ -531,6 +536,8 @@ def prepare_sweep(base: Scenario, vary: Sequence[str], samples: int | None, seed
         wide = sweep_base(base, specs, drawn)
     except ValueError as exc:
         raise SweepError(f"--vary: the values drawn make the scenario invalid: {exc}") from None
+    if base_plan is not None:
+        _base_plan_fits(base, wide, specs, drawn, settings)
     data = wide.model_dump(mode="json", by_alias=True, exclude_none=True)
     tasks, problems, seen = [], [], set()
     for smp in drawn:
@@ -548,7 +555,28 @@ def prepare_sweep(base: Scenario, vary: Sequence[str], samples: int | None, seed
     if problems:
         raise SweepError("\n".join(problems[:5]) + (
             f"\n... and {len(problems) - 5} more samples" if len(problems) > 5 else ""))
-    return Sweep(base, specs, drawn, tasks, seed, settings)
+    return Sweep(base, specs, drawn, tasks, seed, settings,
+                 None if base_plan is None else base_plan.to_json())
+
+
+def _base_plan_fits(base: Scenario, wide: Scenario, specs: Sequence[VarySpec],
+                    drawn: Sequence[Sample], settings: RunSettings) -> None:
+    """SweepError unless a plan of `base` can stand as the sweep base's: a warm MIP sweep
+    whose base is the scenario itself (no input drawn beyond the scenario's own value)."""
+    if not settings.warms:
+        raise SweepError("--base-plan: only a warm MIP sweep starts from a base plan "
+                         "(drop --cold or --planner greedy, or drop --base-plan)")
+    def data(s: Scenario) -> Data:
+        return s.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    if data(wide) == data(base):
+        return
+    beyond = [s.path for s in specs if data(sweep_base(base, [s], drawn)) != data(base)]
+    raise SweepError(
+        f"--base-plan: the sweep base is not the scenario: {', '.join(beyond)} "
+        "takes values beyond the scenario's own (more vehicles, a shorter delay, or "
+        "something the scenario closes opened), so the scenario's plan is not the base's; "
+        "drop --base-plan, or vary within the scenario's values")
 
 
 def _inputs_text(smp: Sample) -> str:
@@ -601,9 +629,14 @@ def run_sweep(sweep: Sweep, executor: Executor,
 
 def warm_start(sweep: Sweep, executor: Executor) -> tuple[SampleResult, list[SampleTask]]:
     """The sweep base (every input at its "nothing changed" end, so each sample only takes
-    away from it) solved once on `executor` like the samples, its plan kept, and the tasks
-    that change something, each with that plan to start from. Raises SweepError if the base
-    has no plan."""
+    away from it) solved once on `executor` like the samples (or its plan given,
+    `Sweep.base_plan`), its plan kept, and the tasks that change something, each with that
+    plan to start from. Raises SweepError if the base has no plan."""
+    if sweep.base_plan is not None:  # solved and checked already (`--base-plan`)
+        base = sample_result(Sample(-1, {}), Plan.from_json(sweep.base_plan), [],
+                             sweep.base_plan)
+        return base, [dataclasses.replace(t, warm_from=sweep.base_plan)
+                      for t in sweep.tasks if t.changes]
     first = sweep.tasks[0]
     task = SampleTask(Sample(-1, {}), first.scenario, [], dataclasses.replace(
         first.settings, share=True))  # keeps the plan in the result
@@ -759,6 +792,7 @@ def sweep_record(sweep: Sweep, stats: Data, base_file: str = "") -> Data:
         "samples": len(sweep.samples),
         "horizon_days": sweep.base.horizon_days,
         "settings": asdict(sweep.settings),
+        "base_plan_given": sweep.base_plan is not None,
         "inputs": [{"spec": s.text, "path": s.path, "label": s.target.label,
                     "distribution": s.dist.kind, "values": list(s.dist.values)}
                    for s in sweep.specs],
