@@ -116,8 +116,9 @@ class Bottleneck:
     # True if the re-solve's search stopped short of the plan being priced, which then
     # stands (a unit more keeps every plan of before): the saving is what that plan saves
     confirmed_by_base_plan: bool | None = None
-    # how the re-solve's own plan was made (its plan.json solver.method): a warm re-solve
-    # says it started from the previous plan's sectors and routes
+    # the re-solve's own plan (whether kept or not): its gap-days, and how it was made (its
+    # plan.json solver.method: a warm re-solve says it started from the previous plan)
+    confirmed_own_gap_days: float | None = None
     confirmed_method: str | None = None
 
 
@@ -140,6 +141,7 @@ class Prices:
                  "confirmed_gap_days_saved": b.confirmed,
                  "confirmed_plan_gap_days": b.confirmed_gap_days,
                  "confirmed_by_base_plan": b.confirmed_by_base_plan,
+                 "confirmed_own_gap_days": b.confirmed_own_gap_days,
                  "confirmed_method": b.confirmed_method}
                 for b in self.values
             ],

@@ -260,6 +260,8 @@ def test_a_re_solve_that_stops_short_keeps_the_plan_it_started_from() -> None:
     assert done.confirmed_by_base_plan is True
     assert done.confirmed_gap_days == pytest.approx(before.kpis.gap_days)
     assert done.confirmed == pytest.approx(0.0, abs=1e-9)
+    # the stopped search's own plan is reported beside the plan that stood
+    assert done.confirmed_own_gap_days == pytest.approx(stopped[0].kpis.gap_days)
     doc = dataclasses.replace(only, values=[done]).to_json()
     assert doc["resources"][0]["confirmed_by_base_plan"] is True
 

@@ -48,6 +48,7 @@ def confirm(prices: Prices, count: int, resolve: Resolver, settings: SearchSetti
         values[i] = dataclasses.replace(b, confirmed=prices.plan_gap_days - after,
                                         confirmed_gap_days=after,
                                         confirmed_by_base_plan=kept.taken_from is not None,
+                                        confirmed_own_gap_days=own.kpis.gap_days,
                                         confirmed_method=own.solver.method)
     return dataclasses.replace(prices, values=values)
 
