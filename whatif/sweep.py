@@ -566,6 +566,7 @@ def _base_plan_fits(base: Scenario, wide: Scenario, specs: Sequence[VarySpec],
     if not settings.warms:
         raise SweepError("--base-plan: only a warm MIP sweep starts from a base plan "
                          "(drop --cold or --planner greedy, or drop --base-plan)")
+
     def data(s: Scenario) -> Data:
         return s.model_dump(mode="json", by_alias=True, exclude_none=True)
 
