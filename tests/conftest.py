@@ -1,4 +1,5 @@
-"""Fixtures the tests share: a private cache, the small geodata scenario, and a real browser."""
+"""Fixtures the tests share: a private cache, the small geodata scenario, a solved mini
+scenario, and a real browser."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page, Route
 
 GEO_SCENARIO = Path(__file__).parent / "data" / "geo" / "reinforce.yaml"
+MINI = Path(__file__).parent / "data" / "mini.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -33,6 +35,21 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 def scenario() -> Scenario:
     """The small European reinforcement scenario the geodata tests share."""
     return load_scenario(GEO_SCENARIO)
+
+
+@pytest.fixture
+def solved_mini(tmp_path: Path) -> Path:
+    """A folder `mobilize solve tests/data/mini.yaml` wrote (MIP at the defaults), for the
+    commands that start from a solved plan (`--base-plan`); each test gets its own copy to
+    spoil."""
+    from typer.testing import CliRunner
+
+    from mobilize.cli import app
+
+    folder = tmp_path / "solved"
+    result = CliRunner().invoke(app, ["solve", str(MINI), "--out", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return folder
 
 
 @dataclass

@@ -470,20 +470,13 @@ def test_a_warm_sweep_starts_every_sample_from_the_sweep_bases_plan() -> None:
     assert cold.tasks[0].warm_from is None
 
 
-def _solved(tmp_path: Path) -> Path:
-    folder = tmp_path / "solved"
-    result = runner.invoke(app, ["solve", str(MINI), "--out", str(folder), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return folder
-
-
 def test_a_sweep_from_a_solved_base_plan_gives_the_sweep_of_its_own_base(
-        tmp_path: Path) -> None:
+        tmp_path: Path, solved_mini: Path) -> None:
     """`--base-plan DIR`: the plan `mobilize solve` wrote is the sweep base's (MINI has 2
     C-17s, the most the sweep draws), so nothing solves it again: the sample that changes
     nothing is that plan, its seconds included, and the whole sweep is the one that solves
     its base first (the planner's budgets count work)."""
-    solved = _solved(tmp_path)
+    solved = solved_mini
     spec = ["--vary", "fleets.us-c17.count=range(0,2,1)", "--workers", "1", "--no-share"]
     given, own = tmp_path / "given", tmp_path / "own"
     result = runner.invoke(app, ["sweep", str(MINI), *spec, "--base-plan", str(solved),
@@ -515,11 +508,11 @@ def test_a_sweep_from_a_solved_base_plan_gives_the_sweep_of_its_own_base(
      "only a warm MIP sweep starts from a base plan"),
 ])
 def test_a_base_plan_that_is_not_the_sweep_bases_is_refused(
-        tmp_path: Path, flags: list[str], words: str) -> None:
+        tmp_path: Path, solved_mini: Path, flags: list[str], words: str) -> None:
     """A sweep that goes beyond the scenario (3 C-17s where it has 2; US deciding on C-day
     where it decides on day 1) has another base than the scenario's plan; a cold sweep
     starts from no plan. One line each, nothing solved or written."""
-    solved, out = _solved(tmp_path), tmp_path / "out"
+    solved, out = solved_mini, tmp_path / "out"
     result = runner.invoke(app, ["sweep", str(MINI), *flags, "--workers", "1",
                                  "--base-plan", str(solved), "--out", str(out)])
     assert result.exit_code == 2, result.output

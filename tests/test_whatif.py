@@ -336,20 +336,13 @@ def test_whatif_is_warm_unless_told_cold(tmp_path: Path, flag: list[str], warm: 
     assert (WITH_PREVIOUS_ROUTES in world) is warm
 
 
-def _solved(tmp_path: Path, scenario: Path, *flags: str) -> Path:
-    folder = tmp_path / "solved"
-    result = runner.invoke(app, ["solve", str(scenario), "--out", str(folder), "--quiet",
-                                 *flags])
-    assert result.exit_code == 0, result.output
-    return folder
-
-
-def test_a_base_plan_from_solve_is_the_base_not_solved_again(tmp_path: Path) -> None:
+def test_a_base_plan_from_solve_is_the_base_not_solved_again(tmp_path: Path,
+                                                              solved_mini: Path) -> None:
     """`--base-plan DIR`: the plan `mobilize solve` wrote is the run's base as it is (its
     solver seconds included: nothing solved it again), and the what-if starts from it."""
     from optimizer.planner import WITH_PREVIOUS_ROUTES
 
-    solved = _solved(tmp_path, MINI)
+    solved = solved_mini
     out = tmp_path / "out"
     result = runner.invoke(app, ["whatif", str(MINI), "--member-delay", "US:+2", "--base-plan",
                                  str(solved), "--out", str(out), "--quiet"])
@@ -392,11 +385,11 @@ def _missing(tmp_path: Path, solved: Path) -> tuple[Path, str]:
 
 @pytest.mark.parametrize("spoil", [_changed_file, _greedy, _overloaded, _missing])
 def test_a_base_plan_that_is_not_this_scenarios_is_refused_before_solving(
-        tmp_path: Path, spoil: Any) -> None:
+        tmp_path: Path, solved_mini: Path, spoil: Any) -> None:
     """A base plan from another (or an edited) scenario file, another planner, one the
     checker refuses in the network resolved now, or no plan at all: one line naming the
     flag, the folder and why, exit 2, and nothing solved or written."""
-    solved = _solved(tmp_path, MINI)
+    solved = solved_mini
     scenario, words = spoil(tmp_path, solved)
     out = tmp_path / "out"
     result = runner.invoke(app, ["whatif", str(scenario), "--member-delay", "US:+2",
