@@ -183,6 +183,31 @@ def test_sector_rens_reaches_the_search_from_every_command(tmp_path: Path) -> No
         assert "--no-sector-rens" in shown.output, command
 
 
+def test_sector_portfolio_reaches_the_search_from_every_command(tmp_path: Path) -> None:
+    """--sector-portfolio/--no-sector-portfolio is the planner's sector_portfolio (what it
+    does: tests/test_rounding.py, both roots and the better kept); off by default, and every
+    solving command takes both."""
+    from unittest.mock import patch
+
+    from mobilize.cli import _solve_options
+
+    assert _solve_options(**MIP_DEFAULTS).settings().sector_portfolio is False
+    seen: list[bool] = []
+
+    def stop(_: Path, opts: Any, *__: Any) -> None:
+        seen.append(opts.settings().sector_portfolio)
+        raise SystemExit(0)
+
+    with patch("mobilize.cli._plan", stop):
+        for flag in ("--sector-portfolio", "--no-sector-portfolio"):
+            runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path / "o"),
+                                flag])
+    assert seen == [True, False]
+    for command in ("solve", "whatif", "sweep", "bottlenecks"):
+        shown = runner.invoke(app, [command, "--help"], terminal_width=200)
+        assert "--sector-portfolio" in shown.output, command
+
+
 def assert_refused_below_0(tmp_path: Path, option: str) -> None:
     """`mobilize solve ... OPTION -1` exits 2 naming the option, and writes nothing."""
     refused = tmp_path / "refused"
