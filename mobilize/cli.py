@@ -440,7 +440,8 @@ def whatif(
         runs = load_whatifs(scenario, base, variants, flagged)
         if not runs:
             raise _fail("no what-if: give a variants file or a flag such as --close-place ID")
-        reused = None if base_plan is None else solved_base(scenario, base_plan, opts.planner)
+        reused = None if base_plan is None else solved_base(scenario, base, base_plan,
+                                                            opts.planner)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None
     for w in runs:
@@ -658,7 +659,8 @@ def sweep(
                            warm=warm)
     try:  # every bad --vary (and --base-plan) before the first solve
         base = load_scenario(scenario)
-        plan = None if base_plan is None else solved_base(scenario, base_plan, planner)[1]
+        plan = None if base_plan is None else solved_base(scenario, base, base_plan,
+                                                          planner)[1]
         sw = prepare_sweep(base, vary or [], samples, seed, settings, plan)
     except MobilizeError as exc:
         raise _fail(str(exc)) from None

@@ -159,53 +159,37 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
     assert_refused_below_0(tmp_path, "--sector-nodes")
 
 
-def test_sector_rens_reaches_the_search_from_every_command(tmp_path: Path) -> None:
-    """--sector-rens/--no-sector-rens is the planner's sector_rens (what it does in HiGHS:
-    tests/test_rounding.py); on by default, and every solving command takes both."""
+# (on, off, the setting, its default, what --help must show: the help table is 80 columns,
+# so --no-sector-portfolio is cut short there)
+@pytest.mark.parametrize(("on", "off", "setting", "default", "shown"), [
+    ("--sector-rens", "--no-sector-rens", "sector_rens", True, "--no-sector-rens"),
+    ("--sector-portfolio", "--no-sector-portfolio", "sector_portfolio", False,
+     "--sector-portfolio"),
+])
+def test_a_sector_root_switch_reaches_the_search_from_every_command(
+        tmp_path: Path, on: str, off: str, setting: str, default: bool, shown: str) -> None:
+    """--sector-rens/--no-sector-rens is the planner's sector_rens (on by default),
+    --sector-portfolio/--no-sector-portfolio its sector_portfolio (off by default); what
+    each does: tests/test_rounding.py. Every solving command takes both forms."""
     from unittest.mock import patch
 
     from mobilize.cli import _solve_options
 
-    assert _solve_options(**MIP_DEFAULTS).settings().sector_rens is True
+    assert getattr(_solve_options(**MIP_DEFAULTS).settings(), setting) is default
     seen: list[bool] = []
 
     def stop(_: Path, opts: Any, *__: Any) -> None:
-        seen.append(opts.settings().sector_rens)
+        seen.append(getattr(opts.settings(), setting))
         raise SystemExit(0)
 
     with patch("mobilize.cli._plan", stop):
-        for flag in ("--sector-rens", "--no-sector-rens"):
+        for flag in (on, off):
             runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path / "o"),
                                 flag])
     assert seen == [True, False]
     for command in ("solve", "whatif", "sweep", "bottlenecks"):
-        shown = runner.invoke(app, [command, "--help"], terminal_width=200)
-        assert "--no-sector-rens" in shown.output, command
-
-
-def test_sector_portfolio_reaches_the_search_from_every_command(tmp_path: Path) -> None:
-    """--sector-portfolio/--no-sector-portfolio is the planner's sector_portfolio (what it
-    does: tests/test_rounding.py, both roots and the better kept); off by default, and every
-    solving command takes both."""
-    from unittest.mock import patch
-
-    from mobilize.cli import _solve_options
-
-    assert _solve_options(**MIP_DEFAULTS).settings().sector_portfolio is False
-    seen: list[bool] = []
-
-    def stop(_: Path, opts: Any, *__: Any) -> None:
-        seen.append(opts.settings().sector_portfolio)
-        raise SystemExit(0)
-
-    with patch("mobilize.cli._plan", stop):
-        for flag in ("--sector-portfolio", "--no-sector-portfolio"):
-            runner.invoke(app, ["solve", str(DATA / "mini.yaml"), "--out", str(tmp_path / "o"),
-                                flag])
-    assert seen == [True, False]
-    for command in ("solve", "whatif", "sweep", "bottlenecks"):
-        shown = runner.invoke(app, [command, "--help"], terminal_width=200)
-        assert "--sector-portfolio" in shown.output, command
+        help_text = runner.invoke(app, [command, "--help"], terminal_width=200).output
+        assert shown in help_text, command
 
 
 def assert_refused_below_0(tmp_path: Path, option: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from contracts.errors import MobilizeError
 from contracts.plan import Plan
+from contracts.scenario import Scenario
 
 Data = dict[str, Any]
 NO_PLAN = ("infeasible", "no_solution")
@@ -25,11 +26,11 @@ class BasePlanError(MobilizeError):
     """A `--base-plan` folder whose plan cannot stand as this run's base: why, one line."""
 
 
-def solved_base(scenario: Path, folder: Path, planner: str) -> tuple[Data, Plan]:
-    """The base world resolved now and the plan in `folder`, or BasePlanError naming the
-    folder, the file and what is wrong."""
+def solved_base(scenario: Path, loaded: Scenario, folder: Path, planner: str
+                ) -> tuple[Data, Plan]:
+    """The base world (`loaded` from the file `scenario`) resolved now and the plan in
+    `folder`, or BasePlanError naming the folder, the file and what is wrong."""
     from checker import CheckInputError, check_plan
-    from contracts.loader import load_scenario
     from geodata.network import build_network
 
     flag = f"--base-plan {folder}"
@@ -43,7 +44,6 @@ def solved_base(scenario: Path, folder: Path, planner: str) -> tuple[Data, Plan]
                             f"{scenario} --out {folder}` first") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise BasePlanError(f"{flag}: cannot read the plan in {folder}: {exc!r}") from None
-    loaded = load_scenario(scenario)
     if fingerprint != loaded.fingerprint:
         raise BasePlanError(
             f"{flag}: {folder / 'resolved.json'} was not built from {scenario} as it is now "

@@ -636,15 +636,14 @@ def warm_start(sweep: Sweep, executor: Executor) -> tuple[SampleResult, list[Sam
     if sweep.base_plan is not None:  # solved and checked already (`--base-plan`)
         base = sample_result(Sample(-1, {}), Plan.from_json(sweep.base_plan), [],
                              sweep.base_plan)
-        return base, [dataclasses.replace(t, warm_from=sweep.base_plan)
-                      for t in sweep.tasks if t.changes]
-    first = sweep.tasks[0]
-    task = SampleTask(Sample(-1, {}), first.scenario, [], dataclasses.replace(
-        first.settings, share=True))  # keeps the plan in the result
-    base = executor.submit(run_sample, task).result()
-    if base.plan is None:
-        raise SweepError(f"--warm: the sweep base has no plan to start from "
-                         f"({base.error or base.status}); run with --cold")
+    else:
+        first = sweep.tasks[0]
+        task = SampleTask(Sample(-1, {}), first.scenario, [], dataclasses.replace(
+            first.settings, share=True))  # keeps the plan in the result
+        base = executor.submit(run_sample, task).result()
+        if base.plan is None:
+            raise SweepError(f"--warm: the sweep base has no plan to start from "
+                             f"({base.error or base.status}); run with --cold")
     return base, [dataclasses.replace(t, warm_from=base.plan) for t in sweep.tasks if t.changes]
 
 
