@@ -54,6 +54,8 @@ LIFT_FREE_SAFETY_NET_S = 600.0
 BOUND_NETWORK = "LP relaxation over every route the network allows (no route pruning)"
 BOUND_LIFT_FREE = ("every force in its sector at its earliest arrival over any route, lift, "
                    "nodes and depots unlimited (a relaxation of the LP over every route)")
+BOUND_STOPPED = ("Lagrangian bound of the LP over every route at the prices where sifting "
+                 "stopped, each movement's own rows kept (optimizer/lagrangian.py)")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class NetworkBound:
     # (fleet, leg id, period) groups the LP moves tons on, by movement (with `keep_routes`)
     routes: MustUse | None = None
     by_clock: bool = False  # the safety net, not the iteration budget, stopped its LP
+    # which relaxation `value` is: the LP's optimum (BOUND_NETWORK), or where a sifting
+    # stopped short of it, a Lagrangian bound at that round's prices (BOUND_STOPPED)
+    source: str | None = None
 
 
 def tonnage_columns(net: Network) -> int:
@@ -125,7 +130,8 @@ def _sifted(model: Model, relaxed: LinearModel, planned: Collection[FlowKey],
     first = np.ones(relaxed.num_cols, dtype=bool)
     first[list(model.flow.values())] = False
     first[[model.flow[key] for key in planned]] = True
-    sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say)
+    sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say,
+                  blocks=list(model.movement_columns().values()))
     status = Status.OPTIMAL if sifted.converged else (
         Status.TIME_LIMIT if sifted.by_clock else Status.WORK_LIMIT)
     # the LP's value only when no column prices out; its Lagrangian bound either way
@@ -164,10 +170,12 @@ def network_bound(
             for (mid, g), col in model.flow.items():
                 if result.values[col] > ROUTE_KT:
                     routes.setdefault(mid, set()).add((g.timing.fleet, g.timing.leg.id, g.period))
+    source = None if value is None else (
+        BOUND_NETWORK if result.status == Status.OPTIMAL else BOUND_STOPPED)
     return NetworkBound(
         value, lp.num_cols, lp.num_rows, time.perf_counter() - started,
         None if value is not None else f"the LP stopped ({result.status.value})", routes,
-        result.by_clock,
+        result.by_clock, source,
     )
 
 
@@ -201,8 +209,12 @@ def lift_free_bound(net: Network) -> float | None:
 
 def network_valid(net: Network, network: NetworkBound) -> tuple[float | None, str | None]:
     """The strongest bound for every plan the network allows, and its source: the LP over
-    every route if it solved, else the lift-free relaxation."""
-    if network.value is not None:
+    every route if it solved (the lift-free relaxation relaxes it, so is never higher), else
+    the higher of the lift-free bound and a stopped sifting's Lagrangian bound (which, one
+    round in, can be far below: Baltic 277 against 326)."""
+    if network.value is not None and network.source == BOUND_NETWORK:
         return network.value, BOUND_NETWORK
-    value = lift_free_bound(net)
-    return value, None if value is None else BOUND_LIFT_FREE
+    found = [(v, source) for v, source in ((network.value, network.source),
+                                          (lift_free_bound(net), BOUND_LIFT_FREE))
+             if v is not None and source is not None]
+    return max(found, key=lambda bound: bound[0]) if found else (None, None)

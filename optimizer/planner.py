@@ -15,7 +15,13 @@ from contracts.network import Network
 from contracts.plan import Plan, SolverInfo
 from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
-from optimizer.bound import NetworkBound, network_bound, network_valid, tonnage_columns
+from optimizer.bound import (
+    BOUND_NETWORK,
+    NetworkBound,
+    network_bound,
+    network_valid,
+    tonnage_columns,
+)
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
 from optimizer.lp import objective, rescaled
@@ -125,9 +131,10 @@ def plan_with_mip(
         )
     valid, valid_source = network_valid(net, network)
     if progress is not None:
-        progress(f"bound over every route: {network.value:.2f}" if network.value is not None
-                 else f"no bound over every route: {network.skipped}; lift-free bound "
-                 + ("-" if valid is None else f"{valid:.2f}"))
+        progress(f"bound over every route: {network.value:.2f}" if valid_source == BOUND_NETWORK
+                 else "no bound over every route: "
+                 + (network.skipped or "the LP stopped before its optimum")
+                 + ("; no other bound" if valid is None else f"; {valid:.2f}, {valid_source}"))
     schedule = schedule_from_solution(best.model, best.model.in_tons(result.values))
     info = SolverInfo(
         "mip", backend, result.status.value, result.objective, result.bound, result.gap,
@@ -189,8 +196,10 @@ class _EveryRoute:
         network = network_bound(self.net, self.groups, self.settings, self.deadline,
                                 keep_routes=True, planned=self.planned)
         if progress is not None:
-            progress(f"LP over every route {network.value:.2f}; its routes join the model for "
-                     f"{len(network.routes or {})} movements" if network.value is not None
+            progress(f"LP over every route {network.value:.2f}"
+                     + ("" if network.source == BOUND_NETWORK else " (stopped short: a bound)")
+                     + f"; its routes join the model for {len(network.routes or {})} movements"
+                     if network.value is not None
                      else f"LP over every route: {network.skipped}")
         if not network.routes:
             return network, None

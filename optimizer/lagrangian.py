@@ -1,0 +1,150 @@
+"""A Lagrangian bound that keeps each movement's own rows: any row prices, one solve.
+
+For min c.x over rows lb <= A x <= ub and column bounds, any row prices y of the right sign
+(y_r >= 0 only where lb_r is finite, y_r <= 0 only where ub_r is) give a lower bound
+
+    L(y) = sum_r (y_r lb_r if y_r > 0 else y_r ub_r) + min over the rest of (c - A^T y).x
+
+and "the rest" may keep any rows undualized. Sifting (optimizer/sifting.py) keeps none: each
+column outside the working set counts at its upper bound where its reduced cost is negative,
+which on M's every-route model summed 63,626 such columns to -914,760. Here each movement's
+own rows (flow conservation, arrival, readiness and sector shares: rows whose every column is
+that movement's) stay as they are, so a movement can ship its tons once, along one time-
+expanded path, not along every priced-out column at once. Each movement is then a small LP of
+its own (a shortest path in all but name), and the bound is what column generation would
+read off pricing routes by shortest path (Lübbecke & Desrosiers, "Selected topics in column
+generation", Operations Research 2005, on Lagrangian bounds in column generation).
+
+It holds for any y, so a wrong or stale price makes it weaker, never invalid: the duals of the
+LP over the planner's routes, priced over every route, bound every plan the network allows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.lp import ColumnView, LinearModel
+from optimizer.solve import Status, solve
+
+# each movement's LP is a few thousand columns of flow; the limit only guards a solver fault
+BLOCK_SAFETY_NET_S = 120.0
+
+
+@dataclass(frozen=True)
+class LagrangianBound:
+    """The bound (None if some term is unbounded below: a column with no finite upper bound,
+    implied or given, and a negative reduced cost), and how it splits."""
+    value: float | None
+    priced_rows: float  # the rows' part: sum of y_r times the bound it prices
+    free_columns: float  # columns of no movement, each at the better end of its box
+    movements: float  # each movement's own LP at the reduced costs
+    blocks: int
+
+
+def lagrangian_bound(lp: LinearModel, row_duals: np.ndarray,
+                     blocks: Sequence[Sequence[int]], view: ColumnView | None = None,
+                     ) -> LagrangianBound:
+    """L(y) for the LP relaxation of `lp` at the row prices `row_duals` (HiGHS's sign: the
+    objective's rate of change as the row's bound moves up; a wrong sign is set to 0), with
+    the rows whose every column lies in one of `blocks` (disjoint column sets: a movement's)
+    kept in that block's LP rather than priced."""
+    view = view or ColumnView.of(lp)
+    n = lp.num_cols
+    block_of = np.full(n, -1, dtype=np.int64)
+    for b, cols in enumerate(blocks):
+        if (block_of[np.asarray(cols, dtype=np.int64)] >= 0).any():
+            raise ValueError("lagrangian_bound: blocks share a column")
+        block_of[np.asarray(cols, dtype=np.int64)] = b
+    row_lb = np.asarray(lp.row_lb, dtype=np.float64)
+    row_ub = np.asarray(lp.row_ub, dtype=np.float64)
+    kept = _rows_within_one_block(lp, view, block_of)
+    y = np.where(kept >= 0, 0.0, np.asarray(row_duals, dtype=np.float64))
+    y[(y > 0) & ~np.isfinite(row_lb)] = 0.0
+    y[(y < 0) & ~np.isfinite(row_ub)] = 0.0
+    priced = float(np.dot(y[y > 0], row_lb[y > 0]) + np.dot(y[y < 0], row_ub[y < 0]))
+    reduced = np.asarray(lp.col_cost, dtype=np.float64) - view.transpose_times(y)
+    lower = np.asarray(lp.col_lb, dtype=np.float64)
+    upper = np.minimum(np.asarray(lp.col_ub, dtype=np.float64), _implied_upper(lp, view))
+    free = block_of < 0
+    free_part = _box_minimum(reduced[free], lower[free], upper[free])
+    movement_part = 0.0
+    for b, cols in enumerate(blocks):
+        value = _block_minimum(lp, view, np.asarray(cols, dtype=np.int64),
+                               np.flatnonzero(kept == b), reduced, lower, upper)
+        if value is None:
+            return LagrangianBound(None, priced, free_part, movement_part, len(blocks))
+        movement_part += value
+    total = lp.offset + priced + free_part + movement_part
+    return LagrangianBound(total if math.isfinite(total) else None, priced, free_part,
+                           movement_part, len(blocks))
+
+
+def _rows_within_one_block(lp: LinearModel, view: ColumnView, block_of: np.ndarray
+                           ) -> np.ndarray:
+    """For each row, the block holding every one of its columns, or -1."""
+    kept = np.full(lp.num_rows, -1, dtype=np.int64)
+    if not len(view.entry_rows):
+        return kept
+    starts = np.asarray(lp.row_start, dtype=np.int64)
+    nonempty = starts[:-1] < starts[1:]
+    of_entry = block_of[view.entry_cols]
+    first = starts[:-1][nonempty]
+    low = np.minimum.reduceat(of_entry, first)
+    high = np.maximum.reduceat(of_entry, first)
+    kept[np.flatnonzero(nonempty)] = np.where(low == high, low, -1)
+    return kept
+
+
+def _implied_upper(lp: LinearModel, view: ColumnView) -> np.ndarray:
+    """Upper bounds rows imply for columns: from a row with a finite upper bound whose every
+    column is nonnegative with a nonnegative coefficient, col <= row_ub / its coefficient
+    (supply from a depot, within the depot's stock)."""
+    implied = np.full(lp.num_cols, np.inf)
+    if not len(view.entry_rows):
+        return implied
+    lower = np.asarray(lp.col_lb, dtype=np.float64)
+    entry_ok = (view.entry_values >= 0) & (lower[view.entry_cols] >= 0)
+    bad_rows = np.bincount(view.entry_rows[~entry_ok], minlength=lp.num_rows) > 0
+    row_ub = np.asarray(lp.row_ub, dtype=np.float64)
+    usable = ~bad_rows[view.entry_rows] & np.isfinite(row_ub[view.entry_rows]) & (
+        view.entry_values > 0)
+    limits = row_ub[view.entry_rows[usable]] / view.entry_values[usable]
+    np.minimum.at(implied, view.entry_cols[usable], limits)
+    return implied
+
+
+def _box_minimum(reduced: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    """min of reduced.x over lower <= x <= upper: each column at the end its sign prefers
+    (-inf when that end is infinite)."""
+    at = np.where(reduced >= 0, lower, upper)
+    moving = reduced != 0
+    return float(np.dot(reduced[moving], at[moving]))
+
+
+def _block_minimum(lp: LinearModel, view: ColumnView, cols: np.ndarray, rows: np.ndarray,
+                   reduced: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+                   ) -> float | None:
+    """min of reduced.x over one block's columns, its own rows and the columns' bounds (the
+    LP: integers relaxed); None if unbounded or not solved."""
+    if not len(rows):
+        value = _box_minimum(reduced[cols], lower[cols], upper[cols])
+        return value if math.isfinite(value) else None
+    local = np.full(lp.num_cols, -1, dtype=np.int64)
+    local[cols] = np.arange(len(cols))
+    starts = np.asarray(lp.row_start, dtype=np.int64)
+    block = LinearModel(
+        col_names=[lp.col_names[c] for c in cols.tolist()],
+        col_lb=lower[cols].tolist(), col_ub=upper[cols].tolist(),
+        col_cost=reduced[cols].tolist(), col_integer=[False] * len(cols),
+    )
+    for r in rows.tolist():
+        a, b = int(starts[r]), int(starts[r + 1])
+        block.add_row(lp.row_names[r], zip(local[lp.row_cols[a:b]].tolist(),
+                                           lp.row_vals[a:b], strict=True),
+                      lp.row_lb[r], lp.row_ub[r])
+    result = solve(block, "highs", BLOCK_SAFETY_NET_S)
+    return result.objective if result.status == Status.OPTIMAL else None
