@@ -8,7 +8,7 @@ lift-free bound, which the planner would report instead of either where higher.
     python -m benchmarks.stopped_bound Baltic M    # some sizes
     python -m benchmarks.stopped_bound M --rounds 2
 
-Writes benchmarks/stopped_bound.md.
+Writes benchmarks/stopped_bound_<size>.md for each size, so one size's run keeps the others'.
 """
 
 from __future__ import annotations
@@ -70,14 +70,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=None,
                         help="stop sifting after this many rounds (default: at its optimum)")
     args = parser.parse_args(argv)
-    rows = [line for name in args.sizes for line in rounds_of(name, args.rounds)]
-    write_table(HERE / "stopped_bound.md",
-                " ".join(["python -m benchmarks.stopped_bound", *argv]),
-                "each round's working-set LP and the bounds at its prices (the round that "
-                "ends at the optimum has no movements-kept bound: its LP is the bound).",
-                ["size", "every-route columns", "round", "working-set LP",
-                 "bound keeping no rows", "bound keeping each movement's rows",
-                 "lift-free bound", "end"], rows)
+    for name in args.sizes:
+        command = ["python -m benchmarks.stopped_bound", name] + (
+            [] if args.rounds is None else ["--rounds", str(args.rounds)])
+        write_table(HERE / f"stopped_bound_{name}.md", " ".join(command),
+                    "each round's working-set LP and the bounds at its prices (the round "
+                    "that ends at the optimum has no movements-kept bound: its LP is the "
+                    "bound).",
+                    ["size", "every-route columns", "round", "working-set LP",
+                     "bound keeping no rows", "bound keeping each movement's rows",
+                     "lift-free bound", "end"], rounds_of(name, args.rounds))
     return 0
 
 

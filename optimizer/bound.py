@@ -101,20 +101,23 @@ class EveryRouteLP:
 
 def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSettings,
                    deadline: float = math.inf, say: Callable[[str], None] | None = None,
-                   planned: Collection[FlowKey] | None = None) -> EveryRouteLP:
+                   planned: Collection[FlowKey] | None = None,
+                   max_rounds: int | None = None) -> EveryRouteLP:
     """Build the every-route model (holding `must_use`'s groups) and solve its LP relaxation
     within `settings.lp_iterations` (`deadline`, by time.perf_counter, is a safety net).
     Above `settings.sift_from_columns` by sifting from the planner's routes (`planned`: the
     tonnage keys of the planner's model built with the same `must_use`; built here if
     None); else barrier without crossover on big models (on small ones it may stop short of
-    optimal, and simplex is instant). `say` hears each sifting round."""
+    optimal, and simplex is instant). `say` hears each sifting round; `max_rounds` stops
+    sifting after so many."""
     model = build_model(net, must_use=must_use, every_route=True)
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
     if relaxed.num_cols > settings.sift_from_columns:
         if planned is None:
             planned = build_model(net, must_use=must_use).flow.keys()
         return EveryRouteLP(model, relaxed,
-                            _sifted(model, relaxed, planned, settings, deadline, say),
+                            _sifted(model, relaxed, planned, settings, deadline, say,
+                                    max_rounds),
                             "sifting from the planner's routes")
     barrier = relaxed.num_cols > BARRIER_FROM
     result = solve(relaxed, "highs", max(1.0, deadline - time.perf_counter()),
@@ -124,14 +127,14 @@ def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSetti
 
 def _sifted(model: Model, relaxed: LinearModel, planned: Collection[FlowKey],
             settings: SearchSettings, deadline: float, say: Callable[[str], None] | None,
-            ) -> SolveResult:
+            max_rounds: int | None = None) -> SolveResult:
     """The every-route LP by sifting: the working set starts with every column but tonnage
     and the tonnage columns of the planner's model (`planned`: its routes)."""
     first = np.ones(relaxed.num_cols, dtype=bool)
     first[list(model.flow.values())] = False
     first[[model.flow[key] for key in planned]] = True
     sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say,
-                  blocks=list(model.movement_columns().values()))
+                  max_rounds=max_rounds, blocks=list(model.movement_columns().values()))
     status = Status.OPTIMAL if sifted.converged else (
         Status.TIME_LIMIT if sifted.by_clock else Status.WORK_LIMIT)
     # the LP's value only when no column prices out; its Lagrangian bound either way
@@ -155,11 +158,15 @@ def network_bound(
     settings = settings or SearchSettings()
     started = time.perf_counter()
     size = tonnage_columns(net)
-    if size > settings.network_bound_columns:
+    one_round = settings.network_bound_columns < size <= settings.stopped_bound_columns
+    if size > settings.network_bound_columns and not one_round:
         return NetworkBound(None, size, 0, time.perf_counter() - started,
                             f"{size:,} tonnage columns, over the limit of "
                             f"{settings.network_bound_columns:,}")
-    every = every_route_lp(net, must_use, settings, deadline, planned=planned)
+    if one_round:  # sifting, whatever its size, to stop it after the first round
+        settings = dataclasses.replace(settings, sift_from_columns=0)
+    every = every_route_lp(net, must_use, settings, deadline, planned=planned,
+                           max_rounds=1 if one_round else None)
     model, lp, result = every.model, every.relaxed, every.result
     # an LP that stopped bounds nothing (bound None), except by sifting (its Lagrangian)
     value = result.bound

@@ -16,8 +16,10 @@ from contracts.network import Network
 from optimizer.bound import (
     BOUND_LIFT_FREE,
     BOUND_NETWORK,
+    BOUND_STOPPED,
     lift_free_bound,
     network_bound,
+    network_valid,
     tonnage_columns,
 )
 from optimizer.model import build_model
@@ -68,11 +70,39 @@ def test_every_route_keeps_every_route_the_planner_models(resolved: dict[str, An
         len(v) for v in model.must_use.values())
 
 
+@SETTINGS
+@given(networks())
+def test_one_round_of_sifting_bounds_below_the_lp_it_stopped_short_of(
+    resolved: dict[str, Any]
+) -> None:
+    """Between the two size limits the every-route LP gets one round of sifting from the
+    planner's routes: its Lagrangian bound, at most the LP's optimum; where the round happens
+    to reach the optimum, the optimum itself. The plan reports the higher of it and the
+    lift-free bound, each named."""
+    net = Network.from_json(resolved)
+    model, _ = planning_model(net)
+    exact = network_bound(net, model.must_use)
+    assert exact.value is not None and exact.source == BOUND_NETWORK
+    one = network_bound(net, model.must_use, SearchSettings(
+        network_bound_columns=0, stopped_bound_columns=10**9), planned=tuple(model.flow))
+    assert one.value is not None and one.source in (BOUND_NETWORK, BOUND_STOPPED)
+    scale = max(1.0, abs(exact.value))
+    assert one.value <= exact.value + TOLERANCE * scale
+    if one.source == BOUND_NETWORK:
+        assert abs(one.value - exact.value) <= TOLERANCE * scale
+    value, source = network_valid(net, one)
+    lift_free = lift_free_bound(net)
+    assert value is not None and lift_free is not None
+    assert value == max(one.value, lift_free) <= exact.value + TOLERANCE * scale
+    assert source == (one.source if one.value >= lift_free else BOUND_LIFT_FREE)
+
+
 def test_a_model_over_the_size_limit_is_not_built_and_says_why() -> None:
     from contracts import examples as tiny
 
     net = Network.from_json(tiny.one_force_one_fleet())
-    found = network_bound(net, None, SearchSettings(network_bound_columns=0))
+    found = network_bound(net, None, SearchSettings(network_bound_columns=0,
+                                                    stopped_bound_columns=0))
     assert found.value is None
     assert found.skipped is not None and "over the limit of 0" in found.skipped
 
@@ -101,7 +131,8 @@ def test_over_the_size_limit_the_plan_carries_the_lift_free_bound() -> None:
     from contracts import examples as tiny
 
     doc = tiny.late_fleet(3)
-    plan = plan_with_mip(doc, settings=SearchSettings(network_bound_columns=0))[0]
+    plan = plan_with_mip(doc, settings=SearchSettings(network_bound_columns=0,
+                                                      stopped_bound_columns=0))[0]
     assert plan.solver.network_bound_source == BOUND_LIFT_FREE
     assert plan.solver.network_bound is not None
     assert abs(plan.solver.network_bound - 4.14) <= TOLERANCE

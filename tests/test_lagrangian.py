@@ -71,6 +71,42 @@ def test_a_column_bounded_only_by_a_row_takes_its_bound_from_the_row() -> None:
     assert lagrangian_bound(lp, np.array([0.0]), []).value is None
 
 
+def _one_ton_two_per_vehicle(vehicle_cost: float) -> LinearModel:
+    """One movement ships 1 kt (t = 1, its own row); t - 2v <= 0 (a vehicle carries 2);
+    v <= 1; each vehicle costs `vehicle_cost`. The optimum: v = 0.5, half the cost."""
+    lp = LinearModel()
+    t = lp.add_var("tons", ub=1.0)
+    v = lp.add_var("vehicles", ub=1.0, cost=vehicle_cost)
+    lp.add_row("ship", [(t, 1.0)], 1.0, 1.0)
+    lp.add_row("payload", [(t, 1.0), (v, -2.0)], ub=0.0)
+    return lp
+
+
+@pytest.mark.parametrize("vehicle_cost", [3.0, 0.5])
+def test_by_hand_the_tons_pay_for_the_vehicles_they_need(vehicle_cost: float) -> None:
+    """At no prices the vehicle's cost would leave it at 0 while the ton rides free: bound 0.
+    The payload row takes the vehicle's cost instead (-cost/2 a kt), so the ton pays half a
+    vehicle: the optimum, cost/2, whatever the cost."""
+    lp = _one_ton_two_per_vehicle(vehicle_cost)
+    found = lagrangian_bound(lp, np.zeros(2), [[0]])
+    assert found.value == pytest.approx(vehicle_cost / 2)
+    # a row the movement's columns enter with a negative sign is no capacity: left alone
+    lp.row_vals[1] = -1.0  # -t - 2v <= 0
+    assert lagrangian_bound(lp, np.zeros(2), [[0]]).value == pytest.approx(0.0)
+
+
+def test_by_hand_with_two_kinds_of_vehicle_the_ton_pays_for_the_cheaper() -> None:
+    """t - 2v - 2w <= 0, v costs 3 and w 1: half a w, 0.5. Charging the ton for half a v
+    (1.5) would make w pay to take (1 - 2 x 1.5 < 0) and sink the bound to -0.5."""
+    lp = _one_ton_two_per_vehicle(3.0)
+    w = lp.add_var("other vehicles", ub=1.0, cost=1.0)
+    lp.row_cols.append(w)
+    lp.row_vals.append(-2.0)
+    lp.row_start[-1] += 1
+    assert lp.row_terms(1) == [(0, 1.0), (1, -2.0), (w, -2.0)]
+    assert lagrangian_bound(lp, np.zeros(2), [[0]]).value == pytest.approx(0.5)
+
+
 def test_blocks_that_share_a_column_are_a_callers_bug() -> None:
     with pytest.raises(ValueError, match="share a column"):
         lagrangian_bound(_two_columns(), np.array([0.0]), [[0, 1], [1]])
@@ -149,5 +185,5 @@ def test_a_sifting_whose_next_round_runs_out_keeps_movements_at_the_last_prices_
     plain = sift(lp, first, one.iterations + 1)
     cut = sift(lp, first, one.iterations + 1, blocks=blocks)
     assert cut.objective is None and cut.rounds == 2  # the second round did not solve
-    assert one.bound is not None and plain.bound is not None
+    assert one.bound is not None and plain.bound is not None and cut.bound is not None
     assert cut.bound == pytest.approx(one.bound) and cut.bound > plain.bound + 1e-6
