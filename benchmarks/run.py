@@ -72,7 +72,7 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     from contracts.loader import load_scenario
     from contracts.network import Network
     from geodata.network import build_network
-    from optimizer.bound import BOUND_LIFT_FREE, lift_free_bound, tonnage_columns
+    from optimizer.bound import BOUND_LIFT_FREE, BOUND_STOPPED, lift_free_bound, tonnage_columns
     from optimizer.lp import objective as lp_objective
     from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
     from optimizer.solve import solve
@@ -139,6 +139,7 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
         if lp.objective is not None and objective is not None else None,
         "network_bound": mip.solver.network_bound,
         "network_bound_lift_free": mip.solver.network_bound_source == BOUND_LIFT_FREE,
+        "network_bound_stopped": mip.solver.network_bound_source == BOUND_STOPPED,
         "lift_free_bound": lift_free,
         "every_route_columns": tonnage_columns(net),
         "gap_to_network_bound": (objective - mip.solver.network_bound)
@@ -205,7 +206,10 @@ def _network(r: dict[str, Any]) -> str:
     bound = r.get("network_bound")
     if bound is None:
         return f"- ({size})"
-    return f"{bound:,.1f} ({'lift-free' if r.get('network_bound_lift_free') else 'LP'}; {size})"
+    source = "lift-free" if r.get("network_bound_lift_free") else (
+        "LP stopped after a round of sifting: Lagrangian" if r.get("network_bound_stopped")
+        else "LP")
+    return f"{bound:,.1f} ({source}; {size})"
 
 
 def _lift_free(r: dict[str, Any]) -> str:
@@ -226,7 +230,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| size | forces x days | movements | columns (integer) / rows | network s "
         "| model + greedy s | LP s | MIP planner s (target) | method | status | gap to bound "
-        "| bound from | network-valid bound (LP over every route or lift-free; "
+        "| bound from | network-valid bound (LP over every route, its Lagrangian, or lift-free; "
         "every-route tonnage columns) | gap to it | lift-free bound "
         "| gap-days MIP | gap-days greedy | gap-days bound (most fewer than greedy) "
         "| greedy-to-bound closed (gap-days, model) | greedy-to-bound closed (objective, "
