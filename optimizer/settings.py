@@ -114,7 +114,8 @@ class SearchSettings:
     # route with each movement's own rows kept (optimizer/lagrangian.py), on the second
     # core beside the search; where the lift-free bound is higher, that stands. M (1.18M
     # tonnage columns): 4,969.4 against the lift-free 4,416.9 (the LP's optimum, 18 minutes
-    # of sifting, is 5,193.8), its round 240-550 s and 2.4 GB. L (2.19M) is not measured.
+    # of sifting, is 5,193.8); the planner 497 s against 451, peak 2.8 GB against 1.4
+    # (`python -m benchmarks.run M`). L (2.19M) is not measured.
     stopped_bound_columns: int = 1_500_000
     # Above this many columns the every-route LP is solved by sifting (optimizer/sifting.py)
     # from the planner's routes rather than by barrier over all of them at once.
