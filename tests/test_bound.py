@@ -83,18 +83,23 @@ def test_one_round_of_sifting_bounds_below_the_lp_it_stopped_short_of(
     model, _ = planning_model(net)
     exact = network_bound(net, model.must_use)
     assert exact.value is not None and exact.source == BOUND_NETWORK
-    one = network_bound(net, model.must_use, SearchSettings(
-        network_bound_columns=0, stopped_bound_columns=10**9), planned=tuple(model.flow))
-    assert one.value is not None and one.source in (BOUND_NETWORK, BOUND_STOPPED)
     scale = max(1.0, abs(exact.value))
-    assert one.value <= exact.value + TOLERANCE * scale
-    if one.source == BOUND_NETWORK:
-        assert abs(one.value - exact.value) <= TOLERANCE * scale
-    value, source = network_valid(net, one)
     lift_free = lift_free_bound(net)
-    assert value is not None and lift_free is not None
-    assert value == max(one.value, lift_free) <= exact.value + TOLERANCE * scale
-    assert source == (one.source if one.value >= lift_free else BOUND_LIFT_FREE)
+    assert lift_free is not None
+    one_round = SearchSettings(network_bound_columns=0, stopped_bound_columns=10**9)
+    # from the planner's routes (on networks this small, one round is often the optimum),
+    # and from none at all (the lift alone: the first round cannot be)
+    for planned in (tuple(model.flow), ()):
+        one = network_bound(net, model.must_use, one_round, planned=planned)
+        assert one.value is not None and one.source in (BOUND_NETWORK, BOUND_STOPPED)
+        assert one.value <= exact.value + TOLERANCE * scale
+        if one.source == BOUND_NETWORK:
+            assert abs(one.value - exact.value) <= TOLERANCE * scale
+        value, source = network_valid(net, one)
+        assert value is not None
+        assert value == max(one.value, lift_free) <= exact.value + TOLERANCE * scale
+        assert source == (one.source if one.value >= lift_free else BOUND_LIFT_FREE)
+    assert one.source == BOUND_STOPPED or not model.flow
 
 
 def test_a_model_over_the_size_limit_is_not_built_and_says_why() -> None:
@@ -138,3 +143,21 @@ def test_over_the_size_limit_the_plan_carries_the_lift_free_bound() -> None:
     assert abs(plan.solver.network_bound - 4.14) <= TOLERANCE
     assert plan.solver.objective is not None
     assert plan.solver.network_bound <= plan.solver.objective
+
+
+def test_the_plan_carries_the_one_round_bound_the_planner_computed() -> None:
+    """plan.json's network bound between the two size limits is the one-round bound (or the
+    lift-free one where higher), under the name of the one it is, and below the plan."""
+    from contracts import examples as tiny
+
+    doc = tiny.weighted_sectors(3.0)
+    settings = SearchSettings(network_bound_columns=0, stopped_bound_columns=10**9)
+    plan = plan_with_mip(doc, settings=settings)[0]
+    net = Network.from_json(doc)
+    model, _ = planning_model(net)
+    expected = network_valid(net, network_bound(net, model.must_use, settings,
+                                                planned=tuple(model.flow)))
+    assert (plan.solver.network_bound, plan.solver.network_bound_source) == expected
+    assert plan.solver.network_bound_source in (BOUND_NETWORK, BOUND_STOPPED, BOUND_LIFT_FREE)
+    assert plan.solver.objective is not None and plan.solver.network_bound is not None
+    assert plan.solver.network_bound <= plan.solver.objective + TOLERANCE
