@@ -115,7 +115,8 @@ class SearchSettings:
     # core beside the search; where the lift-free bound is higher, that stands. M (1.18M
     # tonnage columns): 4,969.4 against the lift-free 4,416.9 (the LP's optimum, 18 minutes
     # of sifting, is 5,193.8); the planner 497 s against 451, peak 2.8 GB against 1.4
-    # (`python -m benchmarks.run M`). L (2.19M) is not measured.
+    # (`python -m benchmarks.run M`). L (2.19M): 24,298.4 against 20,690.7, the plan 4.8%
+    # above it, but its round took 3,752 s, longer than L's whole planner.
     stopped_bound_columns: int = 1_500_000
     # Above this many columns the every-route LP is solved by sifting (optimizer/sifting.py)
     # from the planner's routes rather than by barrier over all of them at once.
