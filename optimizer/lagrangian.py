@@ -53,12 +53,12 @@ def lagrangian_bound(lp: LinearModel, row_duals: np.ndarray,
     the rows whose every column lies in one of `blocks` (disjoint column sets: a movement's)
     kept in that block's LP rather than priced."""
     view = view or ColumnView.of(lp)
-    n = lp.num_cols
-    block_of = np.full(n, -1, dtype=np.int64)
-    for b, cols in enumerate(blocks):
-        if (block_of[np.asarray(cols, dtype=np.int64)] >= 0).any():
+    columns = [np.asarray(cols, dtype=np.int64) for cols in blocks]
+    block_of = np.full(lp.num_cols, -1, dtype=np.int64)
+    for b, cols in enumerate(columns):
+        if (block_of[cols] >= 0).any():
             raise ValueError("lagrangian_bound: blocks share a column")
-        block_of[np.asarray(cols, dtype=np.int64)] = b
+        block_of[cols] = b
     row_lb = np.asarray(lp.row_lb, dtype=np.float64)
     row_ub = np.asarray(lp.row_ub, dtype=np.float64)
     kept = _rows_within_one_block(lp, view, block_of)
@@ -73,9 +73,9 @@ def lagrangian_bound(lp: LinearModel, row_duals: np.ndarray,
     free = block_of < 0
     free_part = _box_minimum(reduced[free], lower[free], upper[free])
     movement_part = 0.0
-    for b, cols in enumerate(blocks):
-        value = _block_minimum(lp, view, np.asarray(cols, dtype=np.int64),
-                               np.flatnonzero(kept == b), reduced, lower, upper)
+    for b, cols in enumerate(columns):
+        value = _block_minimum(lp, view, cols, np.flatnonzero(kept == b), reduced, lower,
+                               upper)
         if value is None:
             return LagrangianBound(None, priced, free_part, movement_part, len(blocks))
         movement_part += value
