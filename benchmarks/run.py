@@ -72,7 +72,13 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     from contracts.loader import load_scenario
     from contracts.network import Network
     from geodata.network import build_network
-    from optimizer.bound import BOUND_LIFT_FREE, BOUND_STOPPED, lift_free_bound, tonnage_columns
+    from optimizer.bound import (
+        BOUND_LIFT_FREE,
+        BOUND_ROOT_PRICES,
+        BOUND_STOPPED,
+        lift_free_bound,
+        tonnage_columns,
+    )
     from optimizer.lp import objective as lp_objective
     from optimizer.planner import plan_with_greedy, plan_with_mip, planning_model
     from optimizer.solve import solve
@@ -140,6 +146,7 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
         "network_bound": mip.solver.network_bound,
         "network_bound_lift_free": mip.solver.network_bound_source == BOUND_LIFT_FREE,
         "network_bound_stopped": mip.solver.network_bound_source == BOUND_STOPPED,
+        "network_bound_root_prices": mip.solver.network_bound_source == BOUND_ROOT_PRICES,
         "lift_free_bound": lift_free,
         "every_route_columns": tonnage_columns(net),
         "gap_to_network_bound": (objective - mip.solver.network_bound)
@@ -208,7 +215,8 @@ def _network(r: dict[str, Any]) -> str:
         return f"- ({size})"
     source = "lift-free" if r.get("network_bound_lift_free") else (
         "LP stopped after a round of sifting: Lagrangian" if r.get("network_bound_stopped")
-        else "LP")
+        else "Lagrangian at the planner's root LP prices"
+        if r.get("network_bound_root_prices") else "LP")
     return f"{bound:,.1f} ({source}; {size})"
 
 

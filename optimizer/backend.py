@@ -114,6 +114,7 @@ class LpOutcome:
     reduced_costs: np.ndarray | None = None
     # stopped by `stop_above`: the dual simplex proved the optimum lies above it
     above: bool = False
+    row_duals: np.ndarray | None = None  # only when optimal: each row's price
 
 
 class RelaxationSolver(Protocol):
@@ -169,7 +170,7 @@ class HighsRelaxation:
         values = np.asarray(solution.col_value, dtype=np.float64)
         reduced = np.asarray(solution.col_dual, dtype=np.float64)
         return LpOutcome(True, float(info.objective_function_value), values, used, False,
-                         reduced)
+                         reduced, row_duals=np.asarray(solution.row_dual, dtype=np.float64))
 
 
 @dataclass(frozen=True)

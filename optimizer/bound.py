@@ -28,6 +28,7 @@ import numpy as np
 
 from contracts.network import Network
 from optimizer.aggregate import movements
+from optimizer.lagrangian import lagrangian_bound, prices_by_row_name
 from optimizer.lp import LinearModel
 from optimizer.model import (
     KT,
@@ -56,6 +57,12 @@ BOUND_LIFT_FREE = ("every force in its sector at its earliest arrival over any r
                    "nodes and depots unlimited (a relaxation of the LP over every route)")
 BOUND_STOPPED = ("Lagrangian bound of the LP over every route at the prices where sifting "
                  "stopped, each movement's own rows kept (optimizer/lagrangian.py)")
+BOUND_ROOT_PRICES = ("Lagrangian bound of the LP over every route at the row prices of the "
+                     "planner's root LP, each movement's own rows kept "
+                     "(optimizer/lagrangian.py)")
+# The planner's root LP and its row prices, once it solved (None if it did not): a call
+# that waits for the search on the other core
+RootPrices = Callable[[], tuple[LinearModel, np.ndarray] | None]
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,9 @@ class NetworkBound:
     # (fleet, leg id, period) groups the LP moves tons on, by movement (with `keep_routes`)
     routes: MustUse | None = None
     by_clock: bool = False  # the safety net, not the iteration budget, stopped its LP
-    # which relaxation `value` is: the LP's optimum (BOUND_NETWORK), or where a sifting
-    # stopped short of it, a Lagrangian bound at that round's prices (BOUND_STOPPED)
+    # which relaxation `value` is: the LP's optimum (BOUND_NETWORK); where a sifting
+    # stopped short of it, a Lagrangian bound at that round's prices (BOUND_STOPPED); or one
+    # at the planner's root LP prices (BOUND_ROOT_PRICES)
     source: str | None = None
 
 
@@ -147,26 +155,29 @@ def _sifted(model: Model, relaxed: LinearModel, planned: Collection[FlowKey],
 def network_bound(
     net: Network, must_use: MustUse | None = None, settings: SearchSettings | None = None,
     deadline: float = math.inf, keep_routes: bool = False,
-    planned: Collection[FlowKey] | None = None,
+    planned: Collection[FlowKey] | None = None, root_prices: RootPrices | None = None,
 ) -> NetworkBound:
     """The LP relaxation of the every-route model, if its tonnage columns are within
     `settings.network_bound_columns`. With `must_use` (the groups of the plan the planner's
     model was widened to hold) it contains the planner's model, so it is at most that
     model's LP. `deadline` is a safety net. `keep_routes`: also return the groups the LP
     moves tons on (an optimal LP's routes; empty if it did not solve). `planned`: the
-    planner's tonnage keys, if it has its model (see `every_route_lp`)."""
+    planner's tonnage keys, if it has its model (see `every_route_lp`). Above that and up to
+    `settings.priced_bound_columns`, the Lagrangian bound over every route at `root_prices`
+    instead (see `bound_at_root_prices`)."""
     settings = settings or SearchSettings()
     started = time.perf_counter()
     size = tonnage_columns(net)
-    one_round = settings.network_bound_columns < size <= settings.stopped_bound_columns
-    if size > settings.network_bound_columns and not one_round:
+    if settings.network_bound_columns < size <= settings.priced_bound_columns:
+        if root_prices is None:
+            return NetworkBound(None, size, 0, time.perf_counter() - started,
+                                "no root LP prices to price every route at")
+        return bound_at_root_prices(net, must_use, root_prices)
+    if size > settings.network_bound_columns:
+        limit = max(settings.network_bound_columns, settings.priced_bound_columns)
         return NetworkBound(None, size, 0, time.perf_counter() - started,
-                            f"{size:,} tonnage columns, over the limit of "
-                            f"{settings.network_bound_columns:,}")
-    if one_round:  # sifting, whatever its size, to stop it after the first round
-        settings = dataclasses.replace(settings, sift_from_columns=0)
-    every = every_route_lp(net, must_use, settings, deadline, planned=planned,
-                           max_rounds=1 if one_round else None)
+                            f"{size:,} tonnage columns, over the limit of {limit:,}")
+    every = every_route_lp(net, must_use, settings, deadline, planned=planned)
     model, lp, result = every.model, every.relaxed, every.result
     # an LP that stopped bounds nothing (bound None), except by sifting (its Lagrangian)
     value = result.bound
@@ -184,6 +195,32 @@ def network_bound(
         None if value is not None else f"the LP stopped ({result.status.value})", routes,
         result.by_clock, source,
     )
+
+
+def bound_at_root_prices(net: Network, must_use: MustUse | None, root_prices: RootPrices
+                         ) -> NetworkBound:
+    """A bound for every plan the network allows without solving any LP over every route:
+    the every-route model's Lagrangian bound (optimizer/lagrangian.py) at the row prices of
+    the planner's root LP, each movement's own rows kept. Those prices are what one round
+    of sifting from the planner's routes would price at (its working set is the planner's
+    model: on L both LPs are 25,443.26), so the bound is that round's without solving the
+    LP again: on L that round took 3,752 s, and on M it bounded at 4,969.4 where the root's
+    prices give 4,992.7 (`python -m benchmarks.root_prices M`). The every-route model is
+    built first, while the search solves its root LP on the other core."""
+    started = time.perf_counter()
+    model = build_model(net, must_use=must_use, every_route=True)
+    lp = model.lp
+    got = root_prices()
+    if got is None:
+        return NetworkBound(None, lp.num_cols, lp.num_rows, time.perf_counter() - started,
+                            "the planner's root LP did not solve: no prices")
+    planner_lp, row_duals = got
+    found = lagrangian_bound(lp, prices_by_row_name(planner_lp, row_duals, lp),
+                             list(model.movement_columns().values()))
+    return NetworkBound(
+        found.value, lp.num_cols, lp.num_rows, time.perf_counter() - started,
+        None if found.value is not None else "unbounded at the root LP's prices",
+        source=None if found.value is None else BOUND_ROOT_PRICES)
 
 
 def lift_free_bound(net: Network) -> float | None:

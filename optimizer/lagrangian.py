@@ -84,6 +84,27 @@ def lagrangian_bound(lp: LinearModel, row_duals: np.ndarray,
                            movement_part, len(blocks))
 
 
+def prices_by_row_name(source: LinearModel, row_duals: np.ndarray, target: LinearModel
+                       ) -> np.ndarray:
+    """`source`'s row prices on `target`'s rows of the same name, 0 on rows `source` lacks.
+
+    For two models `build_model` made from one network (the planner's and the every-route
+    model holding its routes: each of the first's rows is one of the second's): a row's name
+    is its family and key, unique in a model. Matched by name, not by position, because the
+    wider model has rows the other lacks, in between. A row matched wrongly could only make
+    the bound at these prices weaker, never invalid: it holds at any prices."""
+    if len(row_duals) != source.num_rows:
+        raise ValueError(f"prices_by_row_name: {len(row_duals)} prices for "
+                         f"{source.num_rows} rows")
+    at = {name: r for r, name in enumerate(target.row_names)}
+    prices = np.zeros(target.num_rows)
+    for name, price in zip(source.row_names, np.asarray(row_duals, dtype=np.float64).tolist(),
+                           strict=True):
+        if (r := at.get(name)) is not None:
+            prices[r] = price
+    return prices
+
+
 def _rows_within_one_block(lp: LinearModel, view: ColumnView, block_of: np.ndarray
                            ) -> np.ndarray:
     """For each row, the block holding every one of its columns, or -1."""

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
 from contracts.errors import MobilizeError
 from contracts.network import Network
 from contracts.plan import Plan, SolverInfo
@@ -18,13 +20,14 @@ from optimizer.backend import HighsSubproblems
 from optimizer.bound import (
     BOUND_NETWORK,
     NetworkBound,
+    RootPrices,
     network_bound,
     network_valid,
     tonnage_columns,
 )
 from optimizer.decompose import schedule_from_solution
 from optimizer.greedy import greedy_schedule
-from optimizer.lp import objective, rescaled
+from optimizer.lp import LinearModel, objective, rescaled
 from optimizer.model import KT, FlowKey, Model, MustUse, build_model
 from optimizer.neighbourhood import fix_and_optimize
 from optimizer.plan import build_plan
@@ -185,9 +188,9 @@ class _EveryRoute:
     deadline: float
     progress: Progress | None
 
-    def bound(self) -> NetworkBound:
+    def bound(self, root_prices: RootPrices | None = None) -> NetworkBound:
         return network_bound(self.net, self.groups, self.settings, self.deadline,
-                             planned=self.planned)
+                             planned=self.planned, root_prices=root_prices)
 
     def widened(self, progress: Progress | None
                 ) -> tuple[NetworkBound, tuple[Model, list[float] | None] | None]:
@@ -227,8 +230,12 @@ def _two_searches(
         result, source = _search(wide, wide_start, settings, deadline, say)
         return network, Found(wide, _named(result, WITH_ROUTES), source)
 
-    other = _Background(second if routes_first else lambda: (every_route.bound(), None))
-    found = [Found(model, *_search(model, start, settings, deadline, every_route.progress))]
+    prices = _Handover(model.lp)
+    other = _Background(second if routes_first
+                        else lambda: (every_route.bound(prices.wait), None))
+    with prices:
+        found = [Found(model, *_search(model, start, settings, deadline, every_route.progress,
+                                       root_prices=prices.give))]
     network, routed = other.wait()
     return found + ([routed] if routed is not None else []), network
 
@@ -248,9 +255,11 @@ def _warm_search(
     LP wants elsewhere, and integer vehicles."""
     settings = dataclasses.replace(every_route.settings,
                                    sector_nodes=every_route.settings.warm_sector_nodes)
-    other = _Background(every_route.bound)
-    result, source = _search(model, start, settings, every_route.deadline,
-                             every_route.progress, previous)
+    prices = _Handover(model.lp)
+    other = _Background(lambda: every_route.bound(prices.wait))
+    with prices:
+        result, source = _search(model, start, settings, every_route.deadline,
+                                 every_route.progress, previous, root_prices=prices.give)
     return [Found(model, result, source)], other.wait()
 
 
@@ -313,14 +322,16 @@ def _branch_and_bound(
 def _search(
     model: Model, start: list[float], settings: SearchSettings, deadline: float,
     progress: Progress | None, sectors_from: dict[str, str | None] | None = None,
+    root_prices: Callable[[np.ndarray | None], None] | None = None,
 ) -> tuple[SolveResult, str]:
     """Relax-round-fix (sectors by look-ahead dive, then vehicles), then fix-and-optimize
     from the better of its plan and the greedy one, with the LP's bound to stop at. All on
-    one core, so the plan does not depend on what the other core does."""
+    one core, so the plan does not depend on what the other core does. `root_prices` hears
+    the root LP's row prices (for the bound over every route on the other core)."""
     started = time.perf_counter()
     say = progress or (lambda _: None)
     say(f"greedy plan: objective {objective(model.lp, start):.2f}; relax-round-fix")
-    rounded = relax_round_fix(model, settings, deadline, sectors_from, progress)
+    rounded = relax_round_fix(model, settings, deadline, sectors_from, progress, root_prices)
     bound = None if math.isnan(rounded.bound) else rounded.bound
     if bound is not None:
         say(f"LP relaxation bound {bound:.2f}; {rounded.relaxations} relaxations to fix "
@@ -360,6 +371,33 @@ def _method(warm: bool, look_ahead: bool) -> str:
     if not look_ahead:
         rounding += " (sectors by largest remainder: model above the look-ahead's size)"
     return f"{rounding}, fix-and-optimize"
+
+
+class _Handover:
+    """A search's root LP prices, handed from its core to the bound's on the other: `give`
+    once (later calls do nothing), `wait` until given. Used as a context around the search,
+    it gives None on the way out if the search never did, so the other core never waits
+    for ever."""
+
+    def __init__(self, lp: LinearModel) -> None:
+        self._lp = lp
+        self._duals: np.ndarray | None = None
+        self._given = threading.Event()
+
+    def give(self, row_duals: np.ndarray | None) -> None:
+        if not self._given.is_set():
+            self._duals = row_duals
+            self._given.set()
+
+    def wait(self) -> tuple[LinearModel, np.ndarray] | None:
+        self._given.wait()
+        return None if self._duals is None else (self._lp, self._duals)
+
+    def __enter__(self) -> _Handover:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.give(None)
 
 
 class _Background(Generic[T]):

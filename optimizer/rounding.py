@@ -43,6 +43,8 @@ SPLIT = 1e-6  # an assignment further than this from a whole number is split
 AGREE = 1e-6  # a vehicle group this close to the rounded start in the LP agrees with it
 BETTER = 1e-7  # relative: an option must beat the one before by this to be taken
 Solve = Callable[[float], LpOutcome]  # the relaxation as bounds are now; stops above the float
+# hears the root LP's row prices once it solves (None if it did not)
+RootPrices = Callable[[np.ndarray | None], None]
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,11 @@ class Dived:
 def dive_sectors(
     model: Model, settings: SearchSettings, deadline: float = math.inf,
     sectors_from: dict[str, str | None] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, root_prices: RootPrices | None = None,
 ) -> Dived:
     """The root LP, then sectors fixed by the look-ahead dive and the moves (see
-    `relax_round_fix`, which goes on from here)."""
+    `relax_round_fix`, which goes on from here). `root_prices` hears the root LP's row
+    prices as soon as it solves, before the dive."""
     say = progress or (lambda _: None)
     lp = model.lp
     solver = HighsRelaxation(lp, barrier_first=lp.num_cols > BARRIER_FROM)
@@ -88,6 +91,8 @@ def dive_sectors(
         return solver.run(settings.lp_iterations, deadline - time.perf_counter(), stop_above)
 
     root = solve(math.inf)
+    if root_prices is not None:
+        root_prices(root.row_duals if root.optimal else None)
     if not root.optimal or root.values is None or root.objective is None:
         return Dived(None, None, None, {}, 1, True, 0, 0, root.by_clock)
     dive = _Dive(model, solver, settings, root, say)
@@ -110,7 +115,7 @@ def dive_sectors(
 def relax_round_fix(
     model: Model, settings: SearchSettings, deadline: float = math.inf,
     sectors_from: dict[str, str | None] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, root_prices: RootPrices | None = None,
 ) -> Rounding:
     """A plan from the LP relaxation, and the LP bound it came from.
 
@@ -126,8 +131,9 @@ def relax_round_fix(
     `settings.move_iterations` for moves and `settings.vehicle_nodes` nodes
     for the vehicles, so the plan is the same on every run.
     A root relaxation beyond its budget gives no plan and no bound. `deadline` is only a
-    safety net. `progress` hears of each phase: minutes pass between them on big models."""
-    dived = dive_sectors(model, settings, deadline, sectors_from, progress)
+    safety net. `progress` hears of each phase: minutes pass between them on big models;
+    `root_prices`, the root LP's row prices (see `dive_sectors`)."""
+    dived = dive_sectors(model, settings, deadline, sectors_from, progress, root_prices)
     if dived.root_objective is None:
         return Rounding(None, math.nan, dived.by_clock, 1)
     if dived.values is None:

@@ -109,15 +109,14 @@ class SearchSettings:
     # the bound over every route (optimizer/bound.py) is computed up to this many tonnage
     # columns (the Baltic scenario has 386k: 491k columns in all, 0.8 GB, 5 minutes); 0: never
     network_bound_columns: int = 1_000_000
-    # Above that and up to this many, one round of sifting only: the LP over the planner's
-    # routes in the every-route model, and at its prices the Lagrangian bound over every
-    # route with each movement's own rows kept (optimizer/lagrangian.py), on the second
-    # core beside the search; where the lift-free bound is higher, that stands. M (1.18M
-    # tonnage columns): 4,969.4 against the lift-free 4,416.9 (the LP's optimum, 18 minutes
-    # of sifting, is 5,193.8); the planner 497 s against 451, peak 2.8 GB against 1.4
-    # (`python -m benchmarks.run M`). L (2.19M): 24,298.4 against 20,690.7, the plan 4.8%
-    # above it, but its round took 3,752 s, longer than L's whole planner.
-    stopped_bound_columns: int = 1_500_000
+    # Above that and up to this many, no LP over every route: its Lagrangian bound with each
+    # movement's own rows kept (optimizer/lagrangian.py) at the row prices of the planner's
+    # own root LP, on the second core beside the search (optimizer/bound.py,
+    # `bound_at_root_prices`). M (1.18M tonnage columns): 4,992.7 against the lift-free
+    # 4,416.9, in 25 s after the root LP (the LP's optimum, 18 minutes of sifting, is
+    # 5,193.8; one round of sifting, the default before, 4,969.4). L (2.19M) is in
+    # it; XL (6.1M) is not: its every-route model alone would be about 7M columns.
+    priced_bound_columns: int = 3_000_000
     # Above this many columns the every-route LP is solved by sifting (optimizer/sifting.py)
     # from the planner's routes rather than by barrier over all of them at once.
     sift_from_columns: int = 300_000
@@ -137,7 +136,7 @@ class SearchSettings:
                self.lp_iterations, self.vehicle_nodes) < 1 or min(
                    self.move_iterations, self.network_bound_columns,
                    self.network_routes_columns, self.look_ahead_columns,
-                   self.stopped_bound_columns,
+                   self.priced_bound_columns,
                    self.sift_from_columns, self.sector_nodes, self.warm_sector_nodes,
                    self.vehicle_neighbourhood_columns) < 0:
             raise ValueError("search budgets must be at least 1")

@@ -7,22 +7,28 @@ capacities unlimited) stands in: below it, and still below every plan."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
+import numpy as np
+import pytest
 from hypothesis import given
 from test_properties import SETTINGS, networks
 
+from contracts import examples as tiny
 from contracts.network import Network
+from optimizer.backend import HighsRelaxation
 from optimizer.bound import (
     BOUND_LIFT_FREE,
     BOUND_NETWORK,
-    BOUND_STOPPED,
+    BOUND_ROOT_PRICES,
+    bound_at_root_prices,
     lift_free_bound,
     network_bound,
     network_valid,
     tonnage_columns,
 )
-from optimizer.model import build_model
+from optimizer.model import Model, build_model
 from optimizer.planner import plan_with_mip, planning_model
 from optimizer.settings import SearchSettings
 from optimizer.solve import solve
@@ -70,44 +76,11 @@ def test_every_route_keeps_every_route_the_planner_models(resolved: dict[str, An
         len(v) for v in model.must_use.values())
 
 
-@SETTINGS
-@given(networks())
-def test_one_round_of_sifting_bounds_below_the_lp_it_stopped_short_of(
-    resolved: dict[str, Any]
-) -> None:
-    """Between the two size limits the every-route LP gets one round of sifting from the
-    planner's routes: its Lagrangian bound, at most the LP's optimum; where the round happens
-    to reach the optimum, the optimum itself. The plan reports the higher of it and the
-    lift-free bound, each named."""
-    net = Network.from_json(resolved)
-    model, _ = planning_model(net)
-    exact = network_bound(net, model.must_use)
-    assert exact.value is not None and exact.source == BOUND_NETWORK
-    scale = max(1.0, abs(exact.value))
-    lift_free = lift_free_bound(net)
-    assert lift_free is not None
-    one_round = SearchSettings(network_bound_columns=0, stopped_bound_columns=10**9)
-    # from the planner's routes (on networks this small, one round is often the optimum),
-    # and from none at all (the lift alone: the first round cannot be)
-    for planned in (tuple(model.flow), ()):
-        one = network_bound(net, model.must_use, one_round, planned=planned)
-        assert one.value is not None and one.source in (BOUND_NETWORK, BOUND_STOPPED)
-        assert one.value <= exact.value + TOLERANCE * scale
-        if one.source == BOUND_NETWORK:
-            assert abs(one.value - exact.value) <= TOLERANCE * scale
-        value, source = network_valid(net, one)
-        assert value is not None
-        assert value == max(one.value, lift_free) <= exact.value + TOLERANCE * scale
-        assert source == (one.source if one.value >= lift_free else BOUND_LIFT_FREE)
-    assert one.source == BOUND_STOPPED or not model.flow
-
-
 def test_a_model_over_the_size_limit_is_not_built_and_says_why() -> None:
-    from contracts import examples as tiny
 
     net = Network.from_json(tiny.one_force_one_fleet())
     found = network_bound(net, None, SearchSettings(network_bound_columns=0,
-                                                    stopped_bound_columns=0))
+                                                    priced_bound_columns=0))
     assert found.value is None
     assert found.skipped is not None and "over the limit of 0" in found.skipped
 
@@ -118,7 +91,6 @@ def test_the_lift_free_bound_by_hand() -> None:
     plan's 1.15 adds the ton-km cost. late_fleet(3): nothing flies before day 3: gap 1 on days
     0-3, the last after the by_day (x 1.1), and four force-days: 4.14. two_forces_one_aircraft:
     enough aircraft would fly both forces on day 0: 0, where one aircraft makes it 2."""
-    from contracts import examples as tiny
 
     def bound(doc: dict[str, Any]) -> float:
         value = lift_free_bound(Network.from_json(doc))
@@ -133,11 +105,10 @@ def test_the_lift_free_bound_by_hand() -> None:
 def test_over_the_size_limit_the_plan_carries_the_lift_free_bound() -> None:
     """No LP over every route (its model over the limit): plan.json still has a bound for
     every plan the network allows, and says it is the lift-free one."""
-    from contracts import examples as tiny
 
     doc = tiny.late_fleet(3)
     plan = plan_with_mip(doc, settings=SearchSettings(network_bound_columns=0,
-                                                      stopped_bound_columns=0))[0]
+                                                      priced_bound_columns=0))[0]
     assert plan.solver.network_bound_source == BOUND_LIFT_FREE
     assert plan.solver.network_bound is not None
     assert abs(plan.solver.network_bound - 4.14) <= TOLERANCE
@@ -145,19 +116,75 @@ def test_over_the_size_limit_the_plan_carries_the_lift_free_bound() -> None:
     assert plan.solver.network_bound <= plan.solver.objective
 
 
-def test_the_plan_carries_the_one_round_bound_the_planner_computed() -> None:
-    """plan.json's network bound between the two size limits is the one-round bound (or the
-    lift-free one where higher), under the name of the one it is, and below the plan."""
-    from contracts import examples as tiny
+def _root_prices(model: Model) -> np.ndarray:
+    """The planner's root LP's row prices, solved as the dive solves it."""
+    root = HighsRelaxation(model.lp, barrier_first=False).run(10**6, math.inf)
+    assert root.optimal and root.row_duals is not None
+    return root.row_duals
 
-    doc = tiny.weighted_sectors(3.0)
-    settings = SearchSettings(network_bound_columns=0, stopped_bound_columns=10**9)
-    plan = plan_with_mip(doc, settings=settings)[0]
+
+@SETTINGS
+@given(networks())
+def test_the_bound_at_the_root_prices_is_below_the_lp_over_every_route(
+    resolved: dict[str, Any]
+) -> None:
+    """Priced at the planner's root LP, with no LP over every route solved, the bound still
+    holds for every route: at most that LP's optimum, and so below every plan."""
+    net = Network.from_json(resolved)
+    model, _ = planning_model(net)
+    exact = network_bound(net, model.must_use)
+    assert exact.value is not None
+    priced = bound_at_root_prices(net, model.must_use,
+                                  lambda: (model.lp, _root_prices(model)))
+    assert priced.value is not None and priced.source == BOUND_ROOT_PRICES
+    assert priced.value <= exact.value + TOLERANCE * max(1.0, abs(exact.value))
+
+
+@pytest.mark.parametrize("doc", [tiny.a_long_wait_for_one_aircraft(),
+                                 tiny.two_forces_one_aircraft(), tiny.late_fleet(3)],
+                         ids=["long-wait", "two-forces", "late-fleet"])
+def test_where_the_planner_prunes_nothing_the_root_prices_give_the_lp_over_every_route(
+    doc: dict[str, Any]
+) -> None:
+    """On these networks the planner's model is the every-route model, so its root LP's
+    prices are that LP's optimal prices, and the bound is its optimum (a_long_wait: 122.995,
+    against 0.125 with no prices at all: prices lost on the way would show)."""
     net = Network.from_json(doc)
     model, _ = planning_model(net)
-    expected = network_valid(net, network_bound(net, model.must_use, settings,
-                                                planned=tuple(model.flow)))
-    assert (plan.solver.network_bound, plan.solver.network_bound_source) == expected
-    assert plan.solver.network_bound_source in (BOUND_NETWORK, BOUND_STOPPED, BOUND_LIFT_FREE)
+    exact = network_bound(net, model.must_use)
+    assert exact.value is not None
+    priced = bound_at_root_prices(net, model.must_use,
+                                  lambda: (model.lp, _root_prices(model)))
+    unpriced = bound_at_root_prices(net, model.must_use,
+                                    lambda: (model.lp, np.zeros(model.lp.num_rows)))
+    assert priced.value == pytest.approx(exact.value, abs=TOLERANCE)
+    assert unpriced.value is not None and unpriced.value < exact.value - 0.1
+
+
+PRICED = SearchSettings(exact_up_to=0, network_bound_columns=0, priced_bound_columns=10**9)
+
+
+def test_the_plan_carries_the_bound_at_its_own_root_prices() -> None:
+    """Between the size limits of sifting and of pricing, the search hands its root LP's
+    prices to the other core: plan.json's network bound is the bound at those prices (or the
+    lift-free one where higher), named, and below the plan."""
+    doc = tiny.a_long_wait_for_one_aircraft()
+    plan = plan_with_mip(doc, settings=PRICED)[0]
+    net = Network.from_json(doc)
+    model, _ = planning_model(net)
+    expected = network_valid(net, bound_at_root_prices(
+        net, model.must_use, lambda: (model.lp, _root_prices(model))))
+    assert expected[1] == BOUND_ROOT_PRICES
+    assert plan.solver.network_bound_source == BOUND_ROOT_PRICES
+    assert plan.solver.network_bound == pytest.approx(expected[0], abs=TOLERANCE)
     assert plan.solver.objective is not None and plan.solver.network_bound is not None
     assert plan.solver.network_bound <= plan.solver.objective + TOLERANCE
+
+
+def test_a_search_whose_root_lp_does_not_solve_leaves_the_lift_free_bound() -> None:
+    """No root prices (the root LP's budget is one iteration): the other core does not wait
+    for ever, the plan is greedy's, and its bound is the lift-free one, named."""
+    doc = tiny.a_long_wait_for_one_aircraft()
+    plan = plan_with_mip(doc, settings=dataclasses.replace(PRICED, lp_iterations=1))[0]
+    assert plan.solver.network_bound_source == BOUND_LIFT_FREE
+    assert plan.solver.network_bound == lift_free_bound(Network.from_json(doc))

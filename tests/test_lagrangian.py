@@ -25,7 +25,7 @@ from optimizer.bound import (
     lift_free_bound,
     network_valid,
 )
-from optimizer.lagrangian import lagrangian_bound
+from optimizer.lagrangian import lagrangian_bound, prices_by_row_name
 from optimizer.lp import ColumnView, LinearModel
 from optimizer.model import Model, build_model
 from optimizer.sifting import sift
@@ -105,6 +105,20 @@ def test_by_hand_with_two_kinds_of_vehicle_the_ton_pays_for_the_cheaper() -> Non
     lp.row_start[-1] += 1
     assert lp.row_terms(1) == [(0, 1.0), (1, -2.0), (w, -2.0)]
     assert lagrangian_bound(lp, np.zeros(2), [[0]]).value == pytest.approx(0.5)
+
+
+def test_prices_follow_their_rows_by_name_into_a_model_with_more_rows() -> None:
+    """The wider model has the narrower one's rows in another order, with one of its own
+    between them: each price lands on its own row, and the new row gets none."""
+    narrow, wide = LinearModel(), LinearModel()
+    for lp, names in ((narrow, ["a", "b"]), (wide, ["b", "new", "a"])):
+        x = lp.add_var("x")
+        for name in names:
+            lp.add_row(name, [(x, 1.0)], ub=1.0)
+    assert prices_by_row_name(narrow, np.array([-1.0, -2.0]), wide).tolist() == [-2.0, 0.0,
+                                                                                  -1.0]
+    with pytest.raises(ValueError, match="1 prices for 2 rows"):
+        prices_by_row_name(narrow, np.array([-1.0]), wide)
 
 
 def test_blocks_that_share_a_column_are_a_callers_bug() -> None:
