@@ -19,6 +19,7 @@ from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
 from optimizer.bound import (
     BOUND_NETWORK,
+    BOUND_ROOT_PRICES,
     NetworkBound,
     RootPrices,
     network_bound,
@@ -32,7 +33,7 @@ from optimizer.model import KT, FlowKey, Model, MustUse, build_model
 from optimizer.neighbourhood import fix_and_optimize
 from optimizer.plan import build_plan
 from optimizer.polish import polished
-from optimizer.rounding import Rounding, relax_round_fix
+from optimizer.rounding import HearPrices, Rounding, relax_round_fix
 from optimizer.schedule import Schedule, schedule_from_plan
 from optimizer.settings import SAFETY_NET_S, SearchSettings
 from optimizer.solve import Progress, SolveResult, Status, relative_gap, solve
@@ -135,8 +136,10 @@ def plan_with_mip(
     valid, valid_source = network_valid(net, network)
     if progress is not None:
         progress(f"bound over every route: {network.value:.2f}" if valid_source == BOUND_NETWORK
-                 else "no bound over every route: "
-                 + (network.skipped or "the LP stopped before its optimum")
+                 else "no LP over every route: " + (network.skipped or (
+                     "above network_bound_columns, priced at the root LP's prices"
+                     if network.source == BOUND_ROOT_PRICES
+                     else "it stopped before its optimum"))
                  + ("; no other bound" if valid is None else f"; {valid:.2f}, {valid_source}"))
     schedule = schedule_from_solution(best.model, best.model.in_tons(result.values))
     info = SolverInfo(
@@ -322,7 +325,7 @@ def _branch_and_bound(
 def _search(
     model: Model, start: list[float], settings: SearchSettings, deadline: float,
     progress: Progress | None, sectors_from: dict[str, str | None] | None = None,
-    root_prices: Callable[[np.ndarray | None], None] | None = None,
+    root_prices: HearPrices | None = None,
 ) -> tuple[SolveResult, str]:
     """Relax-round-fix (sectors by look-ahead dive, then vehicles), then fix-and-optimize
     from the better of its plan and the greedy one, with the LP's bound to stop at. All on

@@ -44,7 +44,7 @@ AGREE = 1e-6  # a vehicle group this close to the rounded start in the LP agrees
 BETTER = 1e-7  # relative: an option must beat the one before by this to be taken
 Solve = Callable[[float], LpOutcome]  # the relaxation as bounds are now; stops above the float
 # hears the root LP's row prices once it solves (None if it did not)
-RootPrices = Callable[[np.ndarray | None], None]
+HearPrices = Callable[[np.ndarray | None], None]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Dived:
 def dive_sectors(
     model: Model, settings: SearchSettings, deadline: float = math.inf,
     sectors_from: dict[str, str | None] | None = None,
-    progress: Callable[[str], None] | None = None, root_prices: RootPrices | None = None,
+    progress: Callable[[str], None] | None = None, root_prices: HearPrices | None = None,
 ) -> Dived:
     """The root LP, then sectors fixed by the look-ahead dive and the moves (see
     `relax_round_fix`, which goes on from here). `root_prices` hears the root LP's row
@@ -115,7 +115,7 @@ def dive_sectors(
 def relax_round_fix(
     model: Model, settings: SearchSettings, deadline: float = math.inf,
     sectors_from: dict[str, str | None] | None = None,
-    progress: Callable[[str], None] | None = None, root_prices: RootPrices | None = None,
+    progress: Callable[[str], None] | None = None, root_prices: HearPrices | None = None,
 ) -> Rounding:
     """A plan from the LP relaxation, and the LP bound it came from.
 
