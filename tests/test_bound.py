@@ -22,6 +22,7 @@ from optimizer.bound import (
     BOUND_LIFT_FREE,
     BOUND_NETWORK,
     BOUND_ROOT_PRICES,
+    NetworkBound,
     bound_at_root_prices,
     lift_free_bound,
     network_bound,
@@ -123,6 +124,16 @@ def _root_prices(model: Model) -> np.ndarray:
     return root.row_duals
 
 
+def _priced_and_exact(net: Network) -> tuple[Model, NetworkBound, float]:
+    """The planner's model, the bound at its root LP's prices, the LP over every route."""
+    model, _ = planning_model(net)
+    exact = network_bound(net, model.must_use)
+    assert exact.value is not None
+    priced = bound_at_root_prices(net, model.must_use,
+                                  lambda: (model.lp, _root_prices(model)))
+    return model, priced, exact.value
+
+
 @SETTINGS
 @given(networks())
 def test_the_bound_at_the_root_prices_is_below_the_lp_over_every_route(
@@ -130,14 +141,9 @@ def test_the_bound_at_the_root_prices_is_below_the_lp_over_every_route(
 ) -> None:
     """Priced at the planner's root LP, with no LP over every route solved, the bound still
     holds for every route: at most that LP's optimum, and so below every plan."""
-    net = Network.from_json(resolved)
-    model, _ = planning_model(net)
-    exact = network_bound(net, model.must_use)
-    assert exact.value is not None
-    priced = bound_at_root_prices(net, model.must_use,
-                                  lambda: (model.lp, _root_prices(model)))
+    _, priced, exact = _priced_and_exact(Network.from_json(resolved))
     assert priced.value is not None and priced.source == BOUND_ROOT_PRICES
-    assert priced.value <= exact.value + TOLERANCE * max(1.0, abs(exact.value))
+    assert priced.value <= exact + TOLERANCE * max(1.0, abs(exact))
 
 
 @pytest.mark.parametrize("doc", [tiny.a_long_wait_for_one_aircraft(),
@@ -150,15 +156,11 @@ def test_where_the_planner_prunes_nothing_the_root_prices_give_the_lp_over_every
     prices are that LP's optimal prices, and the bound is its optimum (a_long_wait: 122.995,
     against 0.125 with no prices at all: prices lost on the way would show)."""
     net = Network.from_json(doc)
-    model, _ = planning_model(net)
-    exact = network_bound(net, model.must_use)
-    assert exact.value is not None
-    priced = bound_at_root_prices(net, model.must_use,
-                                  lambda: (model.lp, _root_prices(model)))
+    model, priced, exact = _priced_and_exact(net)
     unpriced = bound_at_root_prices(net, model.must_use,
                                     lambda: (model.lp, np.zeros(model.lp.num_rows)))
-    assert priced.value == pytest.approx(exact.value, abs=TOLERANCE)
-    assert unpriced.value is not None and unpriced.value < exact.value - 0.1
+    assert priced.value == pytest.approx(exact, abs=TOLERANCE)
+    assert unpriced.value is not None and unpriced.value < exact - 0.1
 
 
 PRICED = SearchSettings(exact_up_to=0, network_bound_columns=0, priced_bound_columns=10**9)
