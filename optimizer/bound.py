@@ -109,23 +109,20 @@ class EveryRouteLP:
 
 def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSettings,
                    deadline: float = math.inf, say: Callable[[str], None] | None = None,
-                   planned: Collection[FlowKey] | None = None,
-                   max_rounds: int | None = None) -> EveryRouteLP:
+                   planned: Collection[FlowKey] | None = None) -> EveryRouteLP:
     """Build the every-route model (holding `must_use`'s groups) and solve its LP relaxation
     within `settings.lp_iterations` (`deadline`, by time.perf_counter, is a safety net).
     Above `settings.sift_from_columns` by sifting from the planner's routes (`planned`: the
     tonnage keys of the planner's model built with the same `must_use`; built here if
     None); else barrier without crossover on big models (on small ones it may stop short of
-    optimal, and simplex is instant). `say` hears each sifting round; `max_rounds` stops
-    sifting after so many."""
+    optimal, and simplex is instant). `say` hears each sifting round."""
     model = build_model(net, must_use=must_use, every_route=True)
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
     if relaxed.num_cols > settings.sift_from_columns:
         if planned is None:
             planned = build_model(net, must_use=must_use).flow.keys()
         return EveryRouteLP(model, relaxed,
-                            _sifted(model, relaxed, planned, settings, deadline, say,
-                                    max_rounds),
+                            _sifted(model, relaxed, planned, settings, deadline, say),
                             "sifting from the planner's routes")
     barrier = relaxed.num_cols > BARRIER_FROM
     result = solve(relaxed, "highs", max(1.0, deadline - time.perf_counter()),
@@ -135,14 +132,14 @@ def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSetti
 
 def _sifted(model: Model, relaxed: LinearModel, planned: Collection[FlowKey],
             settings: SearchSettings, deadline: float, say: Callable[[str], None] | None,
-            max_rounds: int | None = None) -> SolveResult:
+            ) -> SolveResult:
     """The every-route LP by sifting: the working set starts with every column but tonnage
     and the tonnage columns of the planner's model (`planned`: its routes)."""
     first = np.ones(relaxed.num_cols, dtype=bool)
     first[list(model.flow.values())] = False
     first[[model.flow[key] for key in planned]] = True
     sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say,
-                  max_rounds=max_rounds, blocks=list(model.movement_columns().values()))
+                  blocks=list(model.movement_columns().values()))
     status = Status.OPTIMAL if sifted.converged else (
         Status.TIME_LIMIT if sifted.by_clock else Status.WORK_LIMIT)
     # the LP's value only when no column prices out; its Lagrangian bound either way
