@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
     seconds, objective, _, _ = _run(h)
     basis = h.getBasis()
     cols = dict(zip(lp.col_names, basis.col_status, strict=True))
-    rows = dict(zip(lp.row_names, basis.row_status, strict=True))
+    rows = dict(zip(lp.row_keys, basis.row_status, strict=True))
     lines = [f"Command: `{command}`", "",
              f"Base root LP: {objective:.4f}, {seconds:.1f} s by barrier with crossover.", "",
              "| what-if | columns not in the base | rows not in the base | barrier s (its "
@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
         warm.setOptionValue("solver", "simplex")
         given = warm.getBasis()
         col_status = [cols.get(n) for n in lp.col_names]
-        row_status = [rows.get(n) for n in lp.row_names]
+        row_status = [rows.get(k) for k in lp.row_keys]
         # a column the base lacks starts at its bound, a row the base lacks with its slack
         # basic: the usual crash for rows and columns added to a solved LP
         given.col_status = [s if s is not None else highspy.HighsBasisStatus.kLower

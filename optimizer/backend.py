@@ -7,6 +7,7 @@ nothing is rebuilt). Another solver serves by implementing `SubproblemSolver`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Protocol
@@ -115,6 +116,29 @@ class LpOutcome:
     # stopped by `stop_above`: the dual simplex proved the optimum lies above it
     above: bool = False
     row_duals: np.ndarray | None = None  # only when optimal: each row's price
+    failure: str | None = None  # when not optimal: the solver's status, in its words
+
+
+def lp_optimum(lp: LinearModel, primal_tolerance: float | None = None) -> LpOutcome:
+    """`lp` solved once as an LP (its integers ignored): HiGHS's choice of method, or, given
+    `primal_tolerance`, simplex holding each row to it."""
+    import highspy
+
+    h = highs_with(dataclasses.replace(lp, col_integer=[False] * lp.num_cols))
+    if primal_tolerance is not None:
+        h.setOptionValue("primal_feasibility_tolerance", primal_tolerance)
+        h.setOptionValue("solver", "simplex")
+    h.run()
+    info = h.getInfo()
+    used = int(info.simplex_iteration_count) + int(info.ipm_iteration_count)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return LpOutcome(False, None, None, used, False,
+                         failure=h.modelStatusToString(h.getModelStatus()))
+    solution = h.getSolution()
+    return LpOutcome(True, float(info.objective_function_value),
+                     np.asarray(solution.col_value, dtype=np.float64), used, False,
+                     np.asarray(solution.col_dual, dtype=np.float64),
+                     row_duals=np.asarray(solution.row_dual, dtype=np.float64))
 
 
 class RelaxationSolver(Protocol):
@@ -135,8 +159,6 @@ class HighsRelaxation:
     dual objective, a floor under the optimum, passes it, as HiGHS prunes a node."""
 
     def __init__(self, lp: LinearModel, barrier_first: bool) -> None:
-        import dataclasses
-
         self._h = highs_with(dataclasses.replace(lp, col_integer=[False] * lp.num_cols))
         if barrier_first:
             self._h.setOptionValue("solver", "ipm")

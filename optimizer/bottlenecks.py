@@ -61,11 +61,11 @@ from typing import Any, Literal
 from contracts.errors import MobilizeError
 from contracts.network import Network
 from contracts.plan import Plan
+from optimizer.backend import lp_optimum
 from optimizer.lp import LinearModel
 from optimizer.model import KT, Model
 from optimizer.planner import model_holding
 from optimizer.schedule import schedule_from_plan
-from optimizer.solve import highs_with
 from optimizer.timing import Group, ground_hours
 from optimizer.warmstart import start_from_schedule
 
@@ -178,16 +178,12 @@ def solve_fixed(net: Network, plan: Plan) -> FixedLP:
             "the plan's integer decisions do not fit the model rebuilt from resolved.json: "
             "was plan.json solved from another resolved.json?")
     lp = _fixed_lp(model, values)
-    h = highs_with(lp)
-    h.run()
-    import highspy
-
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    found = lp_optimum(lp)
+    if found.values is None or found.row_duals is None or found.objective is None:
         raise BottleneckError(f"the LP with the plan's integers fixed did not solve: "
-                              f"{h.modelStatusToString(h.getModelStatus())}")
-    solution = h.getSolution()
-    return FixedLP(model, lp, values, list(solution.col_value), list(solution.row_dual),
-                   float(h.getInfo().objective_function_value))
+                              f"{found.failure}")
+    return FixedLP(model, lp, values, found.values.tolist(), found.row_duals.tolist(),
+                   found.objective)
 
 
 def _fixed_lp(model: Model, values: list[float]) -> LinearModel:

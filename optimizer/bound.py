@@ -28,7 +28,7 @@ import numpy as np
 
 from contracts.network import Network
 from optimizer.aggregate import movements
-from optimizer.lagrangian import lagrangian_bound, prices_by_row_name
+from optimizer.lagrangian import lagrangian_bound, prices_by_row_key
 from optimizer.lp import LinearModel
 from optimizer.model import (
     KT,
@@ -212,7 +212,7 @@ def bound_at_root_prices(net: Network, must_use: MustUse | None, root_prices: Ro
         return NetworkBound(None, lp.num_cols, lp.num_rows, time.perf_counter() - started,
                             "the planner's root LP did not solve: no prices")
     planner_lp, row_duals = got
-    found = lagrangian_bound(lp, prices_by_row_name(planner_lp, row_duals, lp),
+    found = lagrangian_bound(lp, prices_by_row_key(planner_lp, row_duals, lp),
                              list(model.movement_columns().values()))
     return NetworkBound(
         found.value, lp.num_cols, lp.num_rows, time.perf_counter() - started,
@@ -241,7 +241,7 @@ def lift_free_bound(net: Network) -> float | None:
                 model.delivered[(m.id, s, q)] = arrived
         if in_sector:
             model.lp.add_row(f"tons_of[{m.id}]", [(c, 1.0) for c in in_sector],
-                             ub=m.tons / KT)
+                             ub=m.tons / KT, key=("tons_of", m.id))
     add_readiness_gaps(model)
     add_force_days_awaited(model)
     result = solve(model.lp, "highs", LIFT_FREE_SAFETY_NET_S)

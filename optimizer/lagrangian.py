@@ -84,23 +84,24 @@ def lagrangian_bound(lp: LinearModel, row_duals: np.ndarray,
                            movement_part, len(blocks))
 
 
-def prices_by_row_name(source: LinearModel, row_duals: np.ndarray, target: LinearModel
-                       ) -> np.ndarray:
-    """`source`'s row prices on `target`'s rows of the same name, 0 on rows `source` lacks.
+def prices_by_row_key(source: LinearModel, row_duals: np.ndarray, target: LinearModel
+                      ) -> np.ndarray:
+    """`source`'s row prices on `target`'s rows of the same key, 0 on rows `source` lacks.
 
     For two models `build_model` made from one network (the planner's and the every-route
-    model holding its routes: each of the first's rows is one of the second's): a row's name
-    is its family and key, unique in a model. Matched by name, not by position, because the
-    wider model has rows the other lacks, in between. A row matched wrongly could only make
-    the bound at these prices weaker, never invalid: it holds at any prices."""
+    model holding its routes: each of the first's rows is one of the second's): a row's key
+    is its family and key (`LinearModel.row_keys`), unique in a model. Matched by key, not
+    by position, because the wider model has rows the other lacks, in between. A row with
+    no key is never matched. A row matched wrongly could only make the bound at these
+    prices weaker, never invalid: it holds at any prices."""
     if len(row_duals) != source.num_rows:
-        raise ValueError(f"prices_by_row_name: {len(row_duals)} prices for "
+        raise ValueError(f"prices_by_row_key: {len(row_duals)} prices for "
                          f"{source.num_rows} rows")
-    at = {name: r for r, name in enumerate(target.row_names)}
+    at = {key: r for r, key in enumerate(target.row_keys) if key is not None}
     prices = np.zeros(target.num_rows)
-    for name, price in zip(source.row_names, np.asarray(row_duals, dtype=np.float64).tolist(),
-                           strict=True):
-        if (r := at.get(name)) is not None:
+    for key, price in zip(source.row_keys, np.asarray(row_duals, dtype=np.float64).tolist(),
+                          strict=True):
+        if key is not None and (r := at.get(key)) is not None:
             prices[r] = price
     return prices
 
@@ -209,6 +210,6 @@ def _block_minimum(lp: LinearModel, view: ColumnView, cols: np.ndarray, rows: np
         a, b = int(starts[r]), int(starts[r + 1])
         block.add_row(lp.row_names[r], zip(local[lp.row_cols[a:b]].tolist(),
                                            lp.row_vals[a:b], strict=True),
-                      lp.row_lb[r], lp.row_ub[r])
+                      lp.row_lb[r], lp.row_ub[r], key=lp.row_keys[r])
     result = solve(block, "highs", BLOCK_SAFETY_NET_S)
     return result.objective if result.status == Status.OPTIMAL else None

@@ -13,6 +13,11 @@ import numpy as np
 
 INF = float("inf")
 
+# What a row is, as data: its family and key, e.g. ("conserve", movement, place, period).
+# Code that finds a row (its price, its stock column) finds it by key, never by parsing a
+# name; names are for people and solver files.
+RowKey = tuple[str | int, ...]
+
 
 @dataclass
 class LinearModel:
@@ -23,6 +28,7 @@ class LinearModel:
     col_cost: list[float] = field(default_factory=list)
     col_integer: list[bool] = field(default_factory=list)
     row_names: list[str] = field(default_factory=list)
+    row_keys: list[RowKey | None] = field(default_factory=list)  # None: a row with no key
     row_lb: list[float] = field(default_factory=list)
     row_ub: list[float] = field(default_factory=list)
     # CSR: row_start[i]..row_start[i+1] index into row_cols/row_vals
@@ -58,7 +64,8 @@ class LinearModel:
         self.col_cost[col] += cost
 
     def add_row(
-        self, name: str, terms: Iterable[tuple[int, float]], lb: float = -INF, ub: float = INF
+        self, name: str, terms: Iterable[tuple[int, float]], lb: float = -INF, ub: float = INF,
+        key: RowKey | None = None,
     ) -> int:
         merged: dict[int, float] = {}
         for col, val in terms:
@@ -69,6 +76,7 @@ class LinearModel:
                 self.row_vals.append(val)
         self.row_start.append(len(self.row_cols))
         self.row_names.append(name)
+        self.row_keys.append(key)
         self.row_lb.append(lb)
         self.row_ub.append(ub)
         return len(self.row_names) - 1
@@ -95,6 +103,7 @@ def rescaled(lp: LinearModel, columns: set[int], factor: float) -> LinearModel:
         col_cost=[c / f for c, f in zip(lp.col_cost, scale, strict=True)],
         col_integer=list(lp.col_integer),
         row_names=list(lp.row_names),
+        row_keys=list(lp.row_keys),
         row_lb=list(lp.row_lb),
         row_ub=list(lp.row_ub),
         row_start=list(lp.row_start),

@@ -146,6 +146,10 @@ def _group_name(g: Group) -> str:
     return f"{g.timing.fleet}|{g.timing.leg.id}|p{g.period}"
 
 
+def _group_key(g: Group) -> tuple[str, str, int]:
+    return g.timing.fleet, g.timing.leg.id, g.period
+
+
 def add_movement_flows(model: Model) -> None:
     """Activation and flow conservation: a movement's tons appear at home when it is ready,
     leave only on groups that may carry it, wait at places, and accumulate in sectors."""
@@ -209,7 +213,8 @@ def _conserve_at(
         terms += [(c, 1.0) for c in out_of.get((node, t), [])]
         terms += [(c, -1.0) for c in into.get((node, t), [])]
         supplied = m.tons / KT if (node == m.home and t == start) else 0.0
-        lp.add_row(f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied)
+        lp.add_row(f"conserve[{m.id}|{node}|p{t}]", terms, supplied, supplied,
+                   key=("conserve", m.id, node, t))
         previous = stock
 
 
@@ -226,7 +231,8 @@ def _accumulate_in(
         terms = [(col, 1.0)] + [(c, -1.0) for c in into.get((sector, q + 1), [])]
         if previous is not None:
             terms.append((previous, -1.0))
-        lp.add_row(f"arrive[{m.id}|{sector}|p{q}]", terms, 0.0, 0.0)
+        lp.add_row(f"arrive[{m.id}|{sector}|p{q}]", terms, 0.0, 0.0,
+                   key=("arrive", m.id, sector, q))
         model.delivered[(m.id, sector, q)] = col
         previous = col
 
@@ -252,13 +258,14 @@ def add_fleet_capacity(model: Model) -> None:
         model.capacity_rows[g] = [lp.add_row(
             f"payload[{_group_name(g)}]",
             [(c, 1.0) for _, c in cargo] + [(v, -per_vehicle * fleet.payload_t / KT)], ub=0.0,
+            key=("payload", *_group_key(g)),
         )]
         if fleet.pax:  # seats limit the personnel riding along; cargo-only fleets have none
             model.capacity_rows[g].append(lp.add_row(
                 f"seats[{_group_name(g)}]",
                 [(c, moves[mid].pax_per_ton * KT) for mid, c in cargo]
                 + [(v, -per_vehicle * fleet.pax)],
-                ub=0.0,
+                ub=0.0, key=("seats", *_group_key(g)),
             ))
         for q in busy_periods(net, g):
             busy[(fleet.id, q)].append(v)
@@ -266,7 +273,7 @@ def add_fleet_capacity(model: Model) -> None:
         if len(cols) > 1:
             model.rows[("fleet_count", fleet_id, q)] = lp.add_row(
                 f"fleet_count[{fleet_id}|p{q}]", [(c, 1.0) for c in cols],
-                ub=net.fleets[fleet_id].count,
+                ub=net.fleets[fleet_id].count, key=("fleet_count", fleet_id, q),
             )
 
 
@@ -295,7 +302,7 @@ def add_node_throughput(model: Model) -> None:
         if cap is None:  # no limit but on outage days
             continue
         model.rows[("throughput", pid, day)] = lp.add_row(
-            f"throughput[{pid}|d{day}]", terms, ub=cap / KT)
+            f"throughput[{pid}|d{day}]", terms, ub=cap / KT, key=("throughput", pid, day))
 
 
 def add_airfield_mog(model: Model) -> None:
@@ -309,7 +316,8 @@ def add_airfield_mog(model: Model) -> None:
     for (pid, day), terms in sorted(rows.items()):
         allowed = net.places[pid].ground_hours_on(day)
         assert allowed is not None  # ground_hours counts airfields with a MOG only
-        model.rows[("mog", pid, day)] = lp.add_row(f"mog[{pid}|d{day}]", terms, ub=allowed)
+        model.rows[("mog", pid, day)] = lp.add_row(f"mog[{pid}|d{day}]", terms, ub=allowed,
+                                                     key=("mog", pid, day))
 
 
 def add_sector_assignment(model: Model) -> None:
@@ -328,8 +336,10 @@ def add_sector_assignment(model: Model) -> None:
             lp.add_row(
                 f"sector_share[{m.id}|{s}]",
                 [(model.delivered[(m.id, s, last)], 1.0), (n, -m.tons_each / KT)], ub=0.0,
+                key=("sector_share", m.id, s),
             )
-        lp.add_row(f"assign_all[{m.id}]", [(c, 1.0) for c in cols], m.copies, m.copies)
+        lp.add_row(f"assign_all[{m.id}]", [(c, 1.0) for c in cols], m.copies, m.copies,
+                   key=("assign_all", m.id))
 
 
 def add_sustainment(model: Model) -> None:
@@ -348,7 +358,8 @@ def add_sustainment(model: Model) -> None:
                     continue
                 e = lp.add_var(f"ready[{m.id}|{s}|p{q}]", ub=m.tons / KT)
                 model.tonnage.add(e)
-                lp.add_row(f"ready_if_arrived[{m.id}|{s}|p{q}]", [(e, 1.0), (d, -1.0)], ub=0.0)
+                lp.add_row(f"ready_if_arrived[{m.id}|{s}|p{q}]", [(e, 1.0), (d, -1.0)], ub=0.0,
+                           key=("ready_if_arrived", m.id, s, q))
                 model.ready[(m.id, s, q)] = e
                 demand[(s, m.needs, q)].append((e, m.sustainment_per_ton))
     stock: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -372,14 +383,16 @@ def add_sustainment(model: Model) -> None:
                 stock[dep.id].append((z, 1.0))
                 shipped[(dep.id, day - lag)].append((z, 1.0))
             sources.append((model.supply[key], -1.0))
-        lp.add_row(f"sustain[{s}|{'+'.join(needs)}|p{q}]", terms + sources, ub=0.0)
+        lp.add_row(f"sustain[{s}|{'+'.join(needs)}|p{q}]", terms + sources, ub=0.0,
+                   key=("sustain", s, *needs, q))
     for dep_id, terms in sorted(stock.items()):
         model.rows[("depot_stock", dep_id, -1)] = lp.add_row(
-            f"depot_stock[{dep_id}]", terms, ub=net.depots[dep_id].stock_t / KT)
+            f"depot_stock[{dep_id}]", terms, ub=net.depots[dep_id].stock_t / KT,
+            key=("depot_stock", dep_id))
     for (dep_id, day), terms in sorted(shipped.items()):
         model.rows[("depot_throughput", dep_id, day)] = lp.add_row(
             f"depot_throughput[{dep_id}|d{day}]", terms,
-            ub=net.depots[dep_id].throughput_tpd / KT,
+            ub=net.depots[dep_id].throughput_tpd / KT, key=("depot_throughput", dep_id, day),
         )
 
 
@@ -405,7 +418,8 @@ def add_readiness_gaps(model: Model) -> None:
                         terms.append((col, points))
                 if len(terms) > 1:
                     model.gap_rows[(s_id, req.capability, q)] = lp.add_row(
-                        f"gap[{s_id}|{req.capability}|p{q}]", terms, lb=req.amount)
+                        f"gap[{s_id}|{req.capability}|p{q}]", terms, lb=req.amount,
+                        key=("gap", s_id, req.capability, q))
                 else:
                     lp.col_lb[g] = req.amount
 
@@ -432,7 +446,7 @@ def add_burden_sharing(model: Model) -> None:
             continue
         terms = _points_delivered(model, own)
         terms += [(c, -member.max_share * v) for c, v in _points_delivered(model, None)]
-        model.lp.add_row(f"max_share[{code}]", terms, ub=0.0)
+        model.lp.add_row(f"max_share[{code}]", terms, ub=0.0, key=("max_share", code))
 
 
 def add_force_days_awaited(model: Model) -> None:

@@ -57,8 +57,6 @@ def fix_and_optimize(
     give the same plan: neighbourhoods are seeded and sizes adapt to nodes used, not seconds.
     `deadline` (time.perf_counter()) is a safety net; a search it cuts says so (`by_clock`).
     When a subproblem is the whole model, solved, the search ends with its bound."""
-    import highspy
-
     began = time.perf_counter()
     say = progress or (lambda _: None)
 
@@ -69,8 +67,8 @@ def fix_and_optimize(
         say(f"  {time.perf_counter() - began:6.1f}s  incumbent {value:.2f}{versus}  ({why})")
 
     lp = model.lp
-    lower = np.clip(np.asarray(lp.col_lb, dtype=np.float64), -highspy.kHighsInf, None)
-    upper = np.clip(np.asarray(lp.col_ub, dtype=np.float64), None, highspy.kHighsInf)
+    lower = np.asarray(lp.col_lb, dtype=np.float64)
+    upper = np.asarray(lp.col_ub, dtype=np.float64)
     integer = np.asarray(lp.col_integer, dtype=bool)
     owned = {mid: np.asarray(cols, dtype=np.int32)
              for mid, cols in sorted(model.movement_columns().items())}

@@ -14,8 +14,8 @@ import dataclasses
 
 import numpy as np
 
+from optimizer.backend import lp_optimum
 from optimizer.lp import LinearModel, row_violations
-from optimizer.solve import highs_with
 
 ROW_SLACK = 1e-7  # kilotons on tonnage rows: the checker's 0.1 kg; what HiGHS's LPs hold to
 TIGHT = 1e-9  # the polishing LP's primal feasibility tolerance
@@ -27,19 +27,11 @@ def polished(lp: LinearModel, values: list[float]) -> list[float]:
     used the slack), or `values` if that LP fails."""
     if float(row_violations(lp, values).max(initial=0.0)) <= ROW_SLACK:
         return values
-    import highspy
-
     x = np.asarray(values, dtype=np.float64)
     integer = np.asarray(lp.col_integer, dtype=bool)
     fixed_lb = np.asarray(lp.col_lb, dtype=np.float64)
     fixed_ub = np.asarray(lp.col_ub, dtype=np.float64)
     fixed_lb[integer] = fixed_ub[integer] = np.round(x[integer])
-    h = highs_with(dataclasses.replace(
-        lp, col_lb=fixed_lb.tolist(), col_ub=fixed_ub.tolist(),
-        col_integer=[False] * lp.num_cols))
-    h.setOptionValue("primal_feasibility_tolerance", TIGHT)
-    h.setOptionValue("solver", "simplex")
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return values
-    return [float(v) for v in h.getSolution().col_value]
+    found = lp_optimum(dataclasses.replace(
+        lp, col_lb=fixed_lb.tolist(), col_ub=fixed_ub.tolist()), TIGHT)
+    return values if found.values is None else found.values.tolist()

@@ -61,8 +61,8 @@ def _balance(model: Model, values: list[float]) -> None:
     stock column, in period order (rows were added in that order)."""
     lp = model.lp
     stock_cols = model.tonnage
-    for row, name in enumerate(lp.row_names):
-        if not (name.startswith("conserve[") or name.startswith("arrive[")):
+    for row, key in enumerate(lp.row_keys):
+        if key is None or key[0] not in ("conserve", "arrive"):
             continue
         terms = lp.row_terms(row)
         own, rest = terms[0], terms[1:]  # the row's own stock column comes first
@@ -101,18 +101,13 @@ def _supply_and_readiness(model: Model, schedule: Schedule, values: list[float])
         arrived = values[model.delivered[(mid, sector, q)]]
         by_supply = supplied[(mid, sector, day)] / moves[mid].sustainment_per_ton / KT
         values[col] = min(arrived, by_supply)
-    rows = _row_index(model)
     for (s, cap, q), col in model.gap.items():
         values[col] = model.lp.col_lb[col]
-        index = rows.get(f"gap[{s}|{cap}|p{q}]")
+        index = model.gap_rows.get((s, cap, q))
         if index is None:
             continue
         rest = sum(values[c] * v for c, v in model.lp.row_terms(index) if c != col)
         values[col] = min(model.lp.col_ub[col], max(0.0, model.lp.row_lb[index] - rest))
-
-
-def _row_index(model: Model) -> dict[str, int]:
-    return {name: i for i, name in enumerate(model.lp.row_names)}
 
 
 def _fits(model: Model, values: list[float]) -> bool:

@@ -6,6 +6,7 @@ short it must be no weaker than the bound that keeps no rows."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,9 @@ from hypothesis import strategies as st
 from test_properties import SETTINGS, networks
 
 from contracts import examples as tiny
+from contracts.loader import load_scenario
 from contracts.network import Network
+from geodata.network import build_network
 from optimizer.backend import HighsColumnSubset
 from optimizer.bound import (
     BOUND_LIFT_FREE,
@@ -25,10 +28,12 @@ from optimizer.bound import (
     lift_free_bound,
     network_valid,
 )
-from optimizer.lagrangian import lagrangian_bound, prices_by_row_name
+from optimizer.lagrangian import lagrangian_bound, prices_by_row_key
 from optimizer.lp import ColumnView, LinearModel
 from optimizer.model import Model, build_model
 from optimizer.sifting import sift
+
+BALTIC = Path(__file__).resolve().parents[1] / "scenarios" / "baltic_article5.yaml"
 
 
 def _two_columns() -> LinearModel:
@@ -107,18 +112,36 @@ def test_by_hand_with_two_kinds_of_vehicle_the_ton_pays_for_the_cheaper() -> Non
     assert lagrangian_bound(lp, np.zeros(2), [[0]]).value == pytest.approx(0.5)
 
 
-def test_prices_follow_their_rows_by_name_into_a_model_with_more_rows() -> None:
+def test_prices_follow_their_rows_by_key_into_a_model_with_more_rows() -> None:
     """The wider model has the narrower one's rows in another order, with one of its own
-    between them: each price lands on its own row, and the new row gets none."""
+    between them: each price lands on the row of its key, whatever the rows are called,
+    and the new row gets none. A row without a key is never matched, even by name."""
     narrow, wide = LinearModel(), LinearModel()
-    for lp, names in ((narrow, ["a", "b"]), (wide, ["b", "new", "a"])):
-        x = lp.add_var("x")
-        for name in names:
-            lp.add_row(name, [(x, 1.0)], ub=1.0)
-    assert prices_by_row_name(narrow, np.array([-1.0, -2.0]), wide).tolist() == [-2.0, 0.0,
-                                                                                  -1.0]
-    with pytest.raises(ValueError, match="1 prices for 2 rows"):
-        prices_by_row_name(narrow, np.array([-1.0]), wide)
+    x = narrow.add_var("x")
+    narrow.add_row("a", [(x, 1.0)], ub=1.0, key=("cap", "a", 0))
+    narrow.add_row("b", [(x, 1.0)], ub=1.0, key=("cap", "b", 0))
+    narrow.add_row("loose", [(x, 1.0)], ub=1.0)
+    x = wide.add_var("x")
+    wide.add_row("renamed b", [(x, 1.0)], ub=1.0, key=("cap", "b", 0))
+    wide.add_row("a", [(x, 1.0)], ub=1.0, key=("cap", "a", 1))  # a's name, another key
+    wide.add_row("loose", [(x, 1.0)], ub=1.0)
+    wide.add_row("renamed a", [(x, 1.0)], ub=1.0, key=("cap", "a", 0))
+    assert prices_by_row_key(narrow, np.array([-1.0, -2.0, -3.0]), wide).tolist() == [
+        -2.0, 0.0, 0.0, -1.0]
+    with pytest.raises(ValueError, match="1 prices for 3 rows"):
+        prices_by_row_key(narrow, np.array([-1.0]), wide)
+
+
+def test_every_row_of_a_built_model_has_its_own_key() -> None:
+    """Rows are found by key (prices, stock columns, gap rows), so each row `build_model`
+    makes carries one, and no two share it."""
+    model = build_model(Network.from_json(build_network(load_scenario(BALTIC), BALTIC).to_json()))
+    keys = model.lp.row_keys
+    assert len(keys) == model.lp.num_rows and None not in keys
+    assert len(set(keys)) == len(keys)
+    assert {k[0] for k in keys if k is not None} >= {
+        "conserve", "arrive", "payload", "fleet_count", "throughput", "mog", "sector_share",
+        "assign_all", "sustain", "depot_stock", "depot_throughput", "gap"}
 
 
 def test_blocks_that_share_a_column_are_a_callers_bug() -> None:

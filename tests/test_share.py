@@ -141,8 +141,8 @@ def test_no_model_holds_a_force_moving_before_its_member_decides(
     model = model_holding(late, schedule)
     assert start_from_schedule(model, schedule) is None
     # the mechanism: every tons column leaves from a place where a conservation row counts it
-    conserved = {c for row, name in enumerate(model.lp.row_names) if name.startswith("conserve[")
-                 for c, _ in model.lp.row_terms(row)}
+    conserved = {c for row, key in enumerate(model.lp.row_keys)
+                 if key is not None and key[0] == "conserve" for c, _ in model.lp.row_terms(row)}
     assert model.flow and all(col in conserved for col in model.flow.values())
 
 
