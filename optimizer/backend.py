@@ -2,7 +2,10 @@
 change column bounds, hand in a start, solve within a work budget, read status, plan and bound.
 
 HiGHS serves (highspy, one persistent instance: only bounds change between subproblems, so
-nothing is rebuilt). Another solver serves by implementing `SubproblemSolver`.
+nothing is rebuilt). Another solver serves by implementing `SubproblemSolver`. The same door
+holds the LP relaxation a dive re-solves (`RelaxationSolver`), an LP over some columns at a
+time (sifting), and one LP solved once (`lp_optimum`: polishing a plan, its bottleneck
+prices); no other module of the optimizer imports a solver (tests/test_architecture.py).
 """
 
 from __future__ import annotations
