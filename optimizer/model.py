@@ -150,6 +150,12 @@ def _group_key(g: Group) -> tuple[str, str, int]:
     return g.timing.fleet, g.timing.leg.id, g.period
 
 
+def _resource_row(model: Model, key: tuple[str, str, int], name: str,
+                  terms: list[tuple[int, float]], ub: float) -> None:
+    """A shared resource's row: one key, on the row and in `Model.rows` (for its price)."""
+    model.rows[key] = model.lp.add_row(name, terms, ub=ub, key=key)
+
+
 def add_movement_flows(model: Model) -> None:
     """Activation and flow conservation: a movement's tons appear at home when it is ready,
     leave only on groups that may carry it, wait at places, and accumulate in sectors."""
@@ -271,10 +277,8 @@ def add_fleet_capacity(model: Model) -> None:
             busy[(fleet.id, q)].append(v)
     for (fleet_id, q), cols in sorted(busy.items()):
         if len(cols) > 1:
-            model.rows[("fleet_count", fleet_id, q)] = lp.add_row(
-                f"fleet_count[{fleet_id}|p{q}]", [(c, 1.0) for c in cols],
-                ub=net.fleets[fleet_id].count, key=("fleet_count", fleet_id, q),
-            )
+            _resource_row(model, ("fleet_count", fleet_id, q), f"fleet_count[{fleet_id}|p{q}]",
+                          [(c, 1.0) for c in cols], net.fleets[fleet_id].count)
 
 
 def arrival_days(model: Model, g: Group) -> dict[int, int]:
@@ -289,7 +293,7 @@ def arrival_days(model: Model, g: Group) -> dict[int, int]:
 def add_node_throughput(model: Model) -> None:
     """Tons received per day at a place within its throughput_tpd (trips counted on the day
     their cargo is available there)."""
-    net, lp = model.net, model.lp
+    net = model.net
     rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for g, cargo in _groups(model).items():
         place = net.places.get(g.timing.leg.to)
@@ -301,14 +305,14 @@ def add_node_throughput(model: Model) -> None:
         cap = net.places[pid].throughput_on(day)
         if cap is None:  # no limit but on outage days
             continue
-        model.rows[("throughput", pid, day)] = lp.add_row(
-            f"throughput[{pid}|d{day}]", terms, ub=cap / KT, key=("throughput", pid, day))
+        _resource_row(model, ("throughput", pid, day), f"throughput[{pid}|d{day}]", terms,
+                      cap / KT)
 
 
 def add_airfield_mog(model: Model) -> None:
     """Aircraft-hours on the ground per day within MOG x 24 at each airfield: loading where
     aircraft leave and unloading where they land both hold a parking spot."""
-    net, lp = model.net, model.lp
+    net = model.net
     rows: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     for g, v in model.vehicles.items():
         for (pid, day), hours in ground_hours(net, g.timing, g.period).items():
@@ -316,8 +320,7 @@ def add_airfield_mog(model: Model) -> None:
     for (pid, day), terms in sorted(rows.items()):
         allowed = net.places[pid].ground_hours_on(day)
         assert allowed is not None  # ground_hours counts airfields with a MOG only
-        model.rows[("mog", pid, day)] = lp.add_row(f"mog[{pid}|d{day}]", terms, ub=allowed,
-                                                     key=("mog", pid, day))
+        _resource_row(model, ("mog", pid, day), f"mog[{pid}|d{day}]", terms, allowed)
 
 
 def add_sector_assignment(model: Model) -> None:
@@ -386,14 +389,12 @@ def add_sustainment(model: Model) -> None:
         lp.add_row(f"sustain[{s}|{'+'.join(needs)}|p{q}]", terms + sources, ub=0.0,
                    key=("sustain", s, *needs, q))
     for dep_id, terms in sorted(stock.items()):
-        model.rows[("depot_stock", dep_id, -1)] = lp.add_row(
-            f"depot_stock[{dep_id}]", terms, ub=net.depots[dep_id].stock_t / KT,
-            key=("depot_stock", dep_id))
+        _resource_row(model, ("depot_stock", dep_id, -1), f"depot_stock[{dep_id}]", terms,
+                      net.depots[dep_id].stock_t / KT)
     for (dep_id, day), terms in sorted(shipped.items()):
-        model.rows[("depot_throughput", dep_id, day)] = lp.add_row(
-            f"depot_throughput[{dep_id}|d{day}]", terms,
-            ub=net.depots[dep_id].throughput_tpd / KT, key=("depot_throughput", dep_id, day),
-        )
+        _resource_row(model, ("depot_throughput", dep_id, day),
+                      f"depot_throughput[{dep_id}|d{day}]", terms,
+                      net.depots[dep_id].throughput_tpd / KT)
 
 
 def add_readiness_gaps(model: Model) -> None:
