@@ -74,6 +74,7 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
     from geodata.network import build_network
     from optimizer.bound import (
         BOUND_LIFT_FREE,
+        BOUND_PATHS,
         BOUND_ROOT_PRICES,
         BOUND_STOPPED,
         lift_free_bound,
@@ -147,6 +148,7 @@ def run_size(name: str, limit_s: float | None = None) -> dict[str, Any]:
         "network_bound_lift_free": mip.solver.network_bound_source == BOUND_LIFT_FREE,
         "network_bound_stopped": mip.solver.network_bound_source == BOUND_STOPPED,
         "network_bound_root_prices": mip.solver.network_bound_source == BOUND_ROOT_PRICES,
+        "network_bound_paths": mip.solver.network_bound_source == BOUND_PATHS,
         "lift_free_bound": lift_free,
         "every_route_columns": tonnage_columns(net),
         "gap_to_network_bound": (objective - mip.solver.network_bound)
@@ -216,7 +218,9 @@ def _network(r: dict[str, Any]) -> str:
     source = "lift-free" if r.get("network_bound_lift_free") else (
         "LP stopped after a round of sifting: Lagrangian" if r.get("network_bound_stopped")
         else "Lagrangian at the planner's root LP prices"
-        if r.get("network_bound_root_prices") else "LP")
+        if r.get("network_bound_root_prices")
+        else "Lagrangian after rounds of column generation by paths"
+        if r.get("network_bound_paths") else "LP")
     return f"{bound:,.1f} ({source}; {size})"
 
 

@@ -28,9 +28,7 @@ def rounds_of(name: str, rounds: int | None) -> list[str]:
     """One size: a line per round."""
     import dataclasses
 
-    import numpy as np
-
-    from optimizer.bound import lift_free_bound
+    from optimizer.bound import first_working_set, lift_free_bound
     from optimizer.greedy import greedy_schedule
     from optimizer.model import build_model
     from optimizer.planner import groups_of
@@ -43,9 +41,7 @@ def rounds_of(name: str, rounds: int | None) -> list[str]:
     every = build_model(net, must_use=groups, every_route=True)
     planned = build_model(net, must_use=groups).flow
     relaxed = dataclasses.replace(every.lp, col_integer=[False] * every.lp.num_cols)
-    first = np.ones(relaxed.num_cols, dtype=bool)
-    first[list(every.flow.values())] = False
-    first[[every.flow[key] for key in planned]] = True
+    first = first_working_set(every, planned)
     built = time.perf_counter() - started
     lift_free = lift_free_bound(net)
     say = lambda line: print(f"[{name}] {line}", file=sys.stderr, flush=True)  # noqa: E731

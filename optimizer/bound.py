@@ -57,6 +57,9 @@ BOUND_LIFT_FREE = ("every force in its sector at its earliest arrival over any r
                    "nodes and depots unlimited (a relaxation of the LP over every route)")
 BOUND_STOPPED = ("Lagrangian bound of the LP over every route at the prices where sifting "
                  "stopped, each movement's own rows kept (optimizer/lagrangian.py)")
+BOUND_PATHS = ("Lagrangian bound of the LP over every route after rounds of column generation "
+               "by paths from the planner's routes, each movement's own rows kept "
+               "(optimizer/sifting.py, optimizer/lagrangian.py)")
 BOUND_ROOT_PRICES = ("Lagrangian bound of the LP over every route at the row prices of the "
                      "planner's root LP, each movement's own rows kept "
                      "(optimizer/lagrangian.py)")
@@ -109,37 +112,51 @@ class EveryRouteLP:
 
 def every_route_lp(net: Network, must_use: MustUse | None, settings: SearchSettings,
                    deadline: float = math.inf, say: Callable[[str], None] | None = None,
-                   planned: Collection[FlowKey] | None = None) -> EveryRouteLP:
+                   planned: Collection[FlowKey] | None = None, by_paths: bool = False,
+                   ) -> EveryRouteLP:
     """Build the every-route model (holding `must_use`'s groups) and solve its LP relaxation
     within `settings.lp_iterations` (`deadline`, by time.perf_counter, is a safety net).
     Above `settings.sift_from_columns` by sifting from the planner's routes (`planned`: the
     tonnage keys of the planner's model built with the same `must_use`; built here if
     None); else barrier without crossover on big models (on small ones it may stop short of
-    optimal, and simplex is instant). `say` hears each sifting round."""
+    optimal, and simplex is instant). `say` hears each sifting round. `by_paths`: column
+    generation by each movement's own LP, for `settings.bound_rounds` rounds (the LP's
+    optimum only if it converges sooner; its Lagrangian bound either way)."""
     model = build_model(net, must_use=must_use, every_route=True)
     relaxed = dataclasses.replace(model.lp, col_integer=[False] * model.lp.num_cols)
-    if relaxed.num_cols > settings.sift_from_columns:
+    if by_paths or relaxed.num_cols > settings.sift_from_columns:
         if planned is None:
             planned = build_model(net, must_use=must_use).flow.keys()
         return EveryRouteLP(model, relaxed,
-                            _sifted(model, relaxed, planned, settings, deadline, say),
-                            "sifting from the planner's routes")
+                            _sifted(model, relaxed, planned, settings, deadline, say,
+                                    by_paths),
+                            "column generation by paths from the planner's routes"
+                            if by_paths else "sifting from the planner's routes")
     barrier = relaxed.num_cols > BARRIER_FROM
     result = solve(relaxed, "highs", max(1.0, deadline - time.perf_counter()),
                    interior_point=barrier, iteration_limit=settings.lp_iterations)
     return EveryRouteLP(model, relaxed, result, "barrier" if barrier else "simplex")
 
 
-def _sifted(model: Model, relaxed: LinearModel, planned: Collection[FlowKey],
-            settings: SearchSettings, deadline: float, say: Callable[[str], None] | None,
-            ) -> SolveResult:
-    """The every-route LP by sifting: the working set starts with every column but tonnage
-    and the tonnage columns of the planner's model (`planned`: its routes)."""
-    first = np.ones(relaxed.num_cols, dtype=bool)
+def first_working_set(model: Model, planned: Collection[FlowKey]) -> np.ndarray:
+    """Where sifting the every-route `model` starts: every column but tonnage, and the
+    tonnage columns of the planner's model (`planned`: its routes), as a mask."""
+    first = np.ones(model.lp.num_cols, dtype=bool)
     first[list(model.flow.values())] = False
     first[[model.flow[key] for key in planned]] = True
-    sifted = sift(relaxed, first, settings.lp_iterations, deadline, say=say,
-                  blocks=list(model.movement_columns().values()))
+    return first
+
+
+def _sifted(model: Model, relaxed: LinearModel, planned: Collection[FlowKey],
+            settings: SearchSettings, deadline: float, say: Callable[[str], None] | None,
+            by_paths: bool = False) -> SolveResult:
+    """The every-route LP by sifting (`by_paths`: by column generation for
+    `settings.bound_rounds` rounds): the working set starts with every column but tonnage
+    and the tonnage columns of the planner's model (`planned`: its routes)."""
+    sifted = sift(relaxed, first_working_set(model, planned), settings.lp_iterations,
+                  deadline, say=say,
+                  blocks=list(model.movement_columns().values()), by_paths=by_paths,
+                  max_rounds=settings.bound_rounds if by_paths else None)
     status = Status.OPTIMAL if sifted.converged else (
         Status.TIME_LIMIT if sifted.by_clock else Status.WORK_LIMIT)
     # the LP's value only when no column prices out; its Lagrangian bound either way
@@ -165,16 +182,19 @@ def network_bound(
     settings = settings or SearchSettings()
     started = time.perf_counter()
     size = tonnage_columns(net)
-    if settings.network_bound_columns < size <= settings.priced_bound_columns:
+    by_paths = settings.network_bound_columns < size <= settings.paths_bound_columns
+    if not by_paths and settings.network_bound_columns < size <= settings.priced_bound_columns:
         if root_prices is None:
             return NetworkBound(None, size, 0, time.perf_counter() - started,
                                 "no root LP prices to price every route at")
         return bound_at_root_prices(net, must_use, root_prices)
-    if size > settings.network_bound_columns:
-        limit = max(settings.network_bound_columns, settings.priced_bound_columns)
+    if size > settings.network_bound_columns and not by_paths:
+        limit = max(settings.network_bound_columns, settings.priced_bound_columns,
+                    settings.paths_bound_columns)
         return NetworkBound(None, size, 0, time.perf_counter() - started,
                             f"{size:,} tonnage columns, over the limit of {limit:,}")
-    every = every_route_lp(net, must_use, settings, deadline, planned=planned)
+    every = every_route_lp(net, must_use, settings, deadline, planned=planned,
+                           by_paths=by_paths)
     model, lp, result = every.model, every.relaxed, every.result
     # an LP that stopped bounds nothing (bound None), except by sifting (its Lagrangian)
     value = result.bound
@@ -186,7 +206,8 @@ def network_bound(
                 if result.values[col] > ROUTE_KT:
                     routes.setdefault(mid, set()).add((g.timing.fleet, g.timing.leg.id, g.period))
     source = None if value is None else (
-        BOUND_NETWORK if result.status == Status.OPTIMAL else BOUND_STOPPED)
+        BOUND_NETWORK if result.status == Status.OPTIMAL
+        else BOUND_PATHS if by_paths else BOUND_STOPPED)
     return NetworkBound(
         value, lp.num_cols, lp.num_rows, time.perf_counter() - started,
         None if value is not None else f"the LP stopped ({result.status.value})", routes,

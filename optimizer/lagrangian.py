@@ -21,6 +21,7 @@ LP over the planner's routes, priced over every route, bound every plan the netw
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ from optimizer.solve import Status, solve
 
 # each movement's LP is a few thousand columns of flow; the limit only guards a solver fault
 BLOCK_SAFETY_NET_S = 120.0
+# a block's column counts as used above its lower bound by more than this (a simplex vertex's
+# zeros are exact; this only skips round-off)
+USED_ABOVE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ class LagrangianBound:
     free_columns: float  # columns of no movement, each at the better end of its box
     movements: float  # each movement's own LP at the reduced costs
     blocks: int
+    # the columns each movement's own LP moves off their lower bound at its optimum: the
+    # routes these prices price in (column generation's new columns, where they lie outside
+    # the LP that gave the prices)
+    used: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def lagrangian_bound(lp: LinearModel, row_duals: np.ndarray,
@@ -73,15 +82,19 @@ def lagrangian_bound(lp: LinearModel, row_duals: np.ndarray,
     free = block_of < 0
     free_part = _box_minimum(reduced[free], lower[free], upper[free])
     movement_part = 0.0
+    used: list[np.ndarray] = []
     for b, cols in enumerate(columns):
-        value = _block_minimum(lp, view, cols, np.flatnonzero(kept == b), reduced, lower,
+        found = _block_minimum(lp, view, cols, np.flatnonzero(kept == b), reduced, lower,
                                upper)
-        if value is None:
+        if found is None:
             return LagrangianBound(None, priced, free_part, movement_part, len(blocks))
+        value, at = found
         movement_part += value
+        used.append(cols[at > lower[cols] + USED_ABOVE])
     total = lp.offset + priced + free_part + movement_part
     return LagrangianBound(total if math.isfinite(total) else None, priced, free_part,
-                           movement_part, len(blocks))
+                           movement_part, len(blocks),
+                           np.concatenate(used) if used else np.zeros(0, dtype=np.int64))
 
 
 def prices_by_row_key(source: LinearModel, row_duals: np.ndarray, target: LinearModel
@@ -192,12 +205,14 @@ def _box_minimum(reduced: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> f
 
 def _block_minimum(lp: LinearModel, view: ColumnView, cols: np.ndarray, rows: np.ndarray,
                    reduced: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                   ) -> float | None:
+                   ) -> tuple[float, np.ndarray] | None:
     """min of reduced.x over one block's columns, its own rows and the columns' bounds (the
-    LP: integers relaxed); None if unbounded or not solved."""
+    LP: integers relaxed), and the block's columns' values at it; None if unbounded or not
+    solved."""
     if not len(rows):
         value = _box_minimum(reduced[cols], lower[cols], upper[cols])
-        return value if math.isfinite(value) else None
+        at = np.where(reduced[cols] >= 0, lower[cols], upper[cols])
+        return (value, at) if math.isfinite(value) else None
     local = np.full(lp.num_cols, -1, dtype=np.int64)
     local[cols] = np.arange(len(cols))
     starts = np.asarray(lp.row_start, dtype=np.int64)
@@ -212,4 +227,6 @@ def _block_minimum(lp: LinearModel, view: ColumnView, cols: np.ndarray, rows: np
                                            lp.row_vals[a:b], strict=True),
                       lp.row_lb[r], lp.row_ub[r], key=lp.row_keys[r])
     result = solve(block, "highs", BLOCK_SAFETY_NET_S)
-    return result.objective if result.status == Status.OPTIMAL else None
+    if result.status != Status.OPTIMAL or result.objective is None or result.values is None:
+        return None
+    return result.objective, np.asarray(result.values, dtype=np.float64)

@@ -19,6 +19,7 @@ from optimizer.aggregate import movements
 from optimizer.backend import HighsSubproblems
 from optimizer.bound import (
     BOUND_NETWORK,
+    BOUND_PATHS,
     BOUND_ROOT_PRICES,
     NetworkBound,
     RootPrices,
@@ -139,6 +140,8 @@ def plan_with_mip(
                  else "no LP over every route: " + (network.skipped or (
                      "above network_bound_columns, priced at the root LP's prices"
                      if network.source == BOUND_ROOT_PRICES
+                     else "its column generation stopped after bound_rounds rounds"
+                     if network.source == BOUND_PATHS
                      else "it stopped before its optimum"))
                  + ("; no other bound" if valid is None else f"; {valid:.2f}, {valid_source}"))
     schedule = schedule_from_solution(best.model, best.model.in_tons(result.values))

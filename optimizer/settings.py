@@ -109,13 +109,25 @@ class SearchSettings:
     # the bound over every route (optimizer/bound.py) is computed up to this many tonnage
     # columns (the Baltic scenario has 386k: 491k columns in all, 0.8 GB, 5 minutes); 0: never
     network_bound_columns: int = 1_000_000
+    # Above that and up to this many, the LP over every route by column generation for
+    # `bound_rounds` rounds (optimizer/sifting.py, by paths: each movement's own LP at the
+    # working set's prices is the bound, and only the columns it uses join), from the
+    # planner's routes, on the second core beside the search; its Lagrangian bound after the
+    # last round. M (1.18M tonnage columns; `python -m benchmarks.paths M`, beside one other job):
+    # 4,969.4, 5,105.9, 5,180.0 after one, two, three rounds (the optimum, 5,193.8, after
+    # nine), against 4,992.7 at the root LP's prices alone; the first round is a cold simplex
+    # over the planner's routes, beside the search's root LP. Not below this range: to the
+    # optimum plain sifting is faster (the Baltic scenario 76 s, by paths 92 s: nine cheap
+    # re-solves, but 3-4 s of pricing each). Not above: L's (2.19M) first round alone
+    # took 3,752 s.
+    paths_bound_columns: int = 1_500_000
+    bound_rounds: int = 3  # the working set's solves; each prices every movement once
     # Above that and up to this many, no LP over every route: its Lagrangian bound with each
     # movement's own rows kept (optimizer/lagrangian.py) at the row prices of the planner's
     # own root LP, on the second core beside the search (optimizer/bound.py,
-    # `bound_at_root_prices`). M (1.18M tonnage columns): 4,992.7 against the lift-free
-    # 4,416.9, in 25 s after the root LP (the LP's optimum, 18 minutes of sifting, is
-    # 5,193.8; one round of sifting, the default before, 4,969.4). L (2.19M) is in
-    # it; XL (6.1M) is not: its every-route model alone would be about 7M columns.
+    # `bound_at_root_prices`). L (2.19M tonnage columns): 24,264.6 against the lift-free
+    # 20,690.7, in 36 s after the root LP (M, before the range above: 4,992.7 in 25 s).
+    # XL (6.1M) is not in it: its every-route model alone would be about 7M columns.
     priced_bound_columns: int = 3_000_000
     # Above this many columns the every-route LP is solved by sifting (optimizer/sifting.py)
     # from the planner's routes rather than by barrier over all of them at once.
@@ -133,10 +145,10 @@ class SearchSettings:
             raise ValueError(f"gap must be in [0, 1), not {self.gap}")
         if min(self.subproblems, self.stall, self.start_size, self.min_size, self.max_size,
                self.subproblem_nodes, self.subproblem_checkpoints or 1, self.dive_iterations,
-               self.lp_iterations, self.vehicle_nodes) < 1 or min(
+               self.lp_iterations, self.vehicle_nodes, self.bound_rounds) < 1 or min(
                    self.move_iterations, self.network_bound_columns,
                    self.network_routes_columns, self.look_ahead_columns,
-                   self.priced_bound_columns,
+                   self.priced_bound_columns, self.paths_bound_columns,
                    self.sift_from_columns, self.sector_nodes, self.warm_sector_nodes,
                    self.vehicle_neighbourhood_columns) < 0:
             raise ValueError("search budgets must be at least 1")

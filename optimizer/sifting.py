@@ -29,6 +29,9 @@ from optimizer.lp import ColumnView, LinearModel
 
 # a column joins when its reduced cost is below this (objective units per column unit)
 PRICE_TOLERANCE = 1e-7
+# sifting by paths ends when the Lagrangian bound is within this (relative) of the working
+# set's optimum: the LP's optimum to within it
+PATHS_CLOSED = 1e-9
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def sift(
     solver: Callable[[LinearModel, ColumnView], ColumnSubsetSolver] = HighsColumnSubset,
     say: Callable[[str], None] | None = None, max_rounds: int | None = None,
     blocks: Sequence[Sequence[int]] | None = None, kept_every_round: bool = False,
+    by_paths: bool = False,
 ) -> Sifted:
     """Solve `lp`'s LP relaxation from the columns `first` (a boolean mask: every column with
     a nonzero lower bound, or an infinite upper bound, must be in it, so the working set is
@@ -70,7 +74,16 @@ def sift(
     in the bound of a sifting that stops short of its optimum, at the last prices it has
     (optimizer/lagrangian.py; on the Baltic scenario 411.68 after three rounds against
     223.45 for the plain bound, where the optimum is 412.87); `kept_every_round`: in every
-    round's, not only the last (the benchmark's history; a few seconds a round)."""
+    round's, not only the last (the benchmark's history; a few seconds a round).
+
+    `by_paths` (with `blocks`): column generation rather than plain sifting. Each round
+    prices every block by its own LP (a movement's cheapest flow through the time-expanded
+    network at the round's prices: a shortest path in all but name) and adds only the
+    columns those flows use, with the columns of no block whose reduced cost is negative;
+    it ends when that Lagrangian bound meets the working set's optimum (then the optimum
+    is the LP's) or no column joins."""
+    if by_paths and blocks is None:
+        raise ValueError("sifting by paths needs the blocks to price")
     started = time.perf_counter()
     cost = np.asarray(lp.col_cost, dtype=np.float64)
     lower = np.asarray(lp.col_lb, dtype=np.float64)
@@ -81,6 +94,9 @@ def sift(
         raise ValueError("sifting: a column with a nonzero lower bound or no upper bound "
                          "must start in the working set")
     view = ColumnView.of(lp)
+    in_block = np.zeros(lp.num_cols, dtype=bool)
+    for cols in blocks or ():
+        in_block[np.asarray(cols, dtype=np.int64)] = True
     order = np.flatnonzero(inside)  # the solver's columns, in the order added
     lp_solver = solver(lp, view)
     lp_solver.add_columns(order)
@@ -113,8 +129,18 @@ def sift(
         priced = np.minimum(0.0, reduced[outside])
         plain = outcome.objective + float(np.dot(priced, upper[outside]))
         joining = np.flatnonzero(outside & (reduced < -PRICE_TOLERANCE))
+        kept = None
+        if by_paths and len(joining):
+            assert blocks is not None
+            pricing = lagrangian_bound(lp, duals, blocks, view)
+            kept = pricing.value
+            if kept is not None:  # else some block is unbounded: price plainly this round
+                joining = _priced_in(pricing.used, joining, in_block, inside, reduced)
+                if kept >= outcome.objective - PATHS_CLOSED * max(1.0, abs(outcome.objective)):
+                    joining = joining[:0]  # the bound meets the optimum: nothing can help
         last = len(joining) == 0 or iterations >= iteration_limit or rounds == max_rounds
-        kept = keeping(duals) if len(joining) and (last or kept_every_round) else None
+        if kept is None and len(joining) and (last or kept_every_round):
+            kept = keeping(duals)
         history.append((outcome.objective, plain, kept))
         lagrangian = plain if kept is None else max(plain, kept)
         bound = lagrangian if bound is None else max(bound, lagrangian)
@@ -129,8 +155,16 @@ def sift(
                           len(order), iterations, time.perf_counter() - started, False,
                           duals, tuple(history))
         # most negative first; ties by column index, so every run adds the same columns
-        keep = max(5_000, len(order) // 4)
+        keep = len(joining) if by_paths and kept is not None else max(5_000, len(order) // 4)
         joining = joining[np.lexsort((joining, reduced[joining]))][:keep]
         inside[joining] = True
         order = np.concatenate([order, joining])
         lp_solver.add_columns(joining)
+
+
+def _priced_in(used: np.ndarray, priced_out: np.ndarray, in_block: np.ndarray,
+               inside: np.ndarray, reduced: np.ndarray) -> np.ndarray:
+    """The columns that join by paths: those the blocks' own LPs use, outside the working
+    set, at a negative reduced cost; and every column of no block that prices out."""
+    paths = used[~inside[used] & (reduced[used] < -PRICE_TOLERANCE)]
+    return np.union1d(paths, priced_out[~in_block[priced_out]])

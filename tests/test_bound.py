@@ -21,6 +21,7 @@ from optimizer.backend import HighsRelaxation
 from optimizer.bound import (
     BOUND_LIFT_FREE,
     BOUND_NETWORK,
+    BOUND_PATHS,
     BOUND_ROOT_PRICES,
     NetworkBound,
     bound_at_root_prices,
@@ -81,7 +82,8 @@ def test_a_model_over_the_size_limit_is_not_built_and_says_why() -> None:
 
     net = Network.from_json(tiny.one_force_one_fleet())
     found = network_bound(net, None, SearchSettings(network_bound_columns=0,
-                                                    priced_bound_columns=0))
+                                                    priced_bound_columns=0,
+                                                    paths_bound_columns=0))
     assert found.value is None
     assert found.skipped is not None and "over the limit of 0" in found.skipped
 
@@ -109,7 +111,8 @@ def test_over_the_size_limit_the_plan_carries_the_lift_free_bound() -> None:
 
     doc = tiny.late_fleet(3)
     plan = plan_with_mip(doc, settings=SearchSettings(network_bound_columns=0,
-                                                      priced_bound_columns=0))[0]
+                                                      priced_bound_columns=0,
+                                                      paths_bound_columns=0))[0]
     assert plan.solver.network_bound_source == BOUND_LIFT_FREE
     assert plan.solver.network_bound is not None
     assert abs(plan.solver.network_bound - 4.14) <= TOLERANCE
@@ -163,7 +166,8 @@ def test_where_the_planner_prunes_nothing_the_root_prices_give_the_lp_over_every
     assert unpriced.value is not None and unpriced.value < exact - 0.1
 
 
-PRICED = SearchSettings(exact_up_to=0, network_bound_columns=0, priced_bound_columns=10**9)
+PRICED = SearchSettings(exact_up_to=0, network_bound_columns=0, paths_bound_columns=0,
+                        priced_bound_columns=10**9)
 
 
 def test_the_plan_carries_the_bound_at_its_own_root_prices() -> None:
@@ -190,3 +194,42 @@ def test_a_search_whose_root_lp_does_not_solve_leaves_the_lift_free_bound() -> N
     plan = plan_with_mip(doc, settings=dataclasses.replace(PRICED, lp_iterations=1))[0]
     assert plan.solver.network_bound_source == BOUND_LIFT_FREE
     assert plan.solver.network_bound == lift_free_bound(Network.from_json(doc))
+
+
+def _by_paths(rounds: int) -> SearchSettings:
+    return SearchSettings(network_bound_columns=0, paths_bound_columns=10**9,
+                          bound_rounds=rounds)
+
+
+def test_column_generation_by_paths_bounds_after_each_round_and_reaches_the_lp() -> None:
+    """three_fleets_on_one_leg: the planner's routes lack what the LP over every route uses,
+    so by paths the Lagrangian bound after one round (-3.89) and two (-2.89) is below that
+    LP's optimum (0.125), named as a stopped column generation, and the third round reaches
+    it, named as the LP itself. A budget of rounds not passed on would end at the optimum
+    in round one's place; a stopped bound named as the LP's would claim too much."""
+    net = Network.from_json(tiny.three_fleets_on_one_leg())
+    exact = network_bound(net, None)
+    assert exact.source == BOUND_NETWORK and exact.value == pytest.approx(0.125, abs=TOLERANCE)
+    one, two, three = (network_bound(net, None, _by_paths(r)) for r in (1, 2, 3))
+    assert one.source == BOUND_PATHS and two.source == BOUND_PATHS
+    assert one.value is not None and two.value is not None and exact.value is not None
+    assert one.value < two.value < exact.value - 1.0
+    assert three.source == BOUND_NETWORK
+    assert three.value == pytest.approx(exact.value, abs=TOLERANCE)
+
+
+@SETTINGS
+@given(networks())
+def test_by_paths_every_rounds_bound_is_below_the_lp_over_every_route(
+    resolved: dict[str, Any]
+) -> None:
+    """On any network, column generation by paths stopped after one round still bounds every
+    route, and given rounds enough it reaches the LP over every route."""
+    net = Network.from_json(resolved)
+    exact = network_bound(net, None).value
+    assert exact is not None
+    stopped = network_bound(net, None, _by_paths(1)).value
+    assert stopped is not None and stopped <= exact + TOLERANCE * max(1.0, abs(exact))
+    ended = network_bound(net, None, _by_paths(100))
+    assert ended.source == BOUND_NETWORK
+    assert ended.value == pytest.approx(exact, rel=1e-6, abs=1e-6)

@@ -234,7 +234,7 @@ def test_the_planner_reports_the_sector_bound_when_it_is_the_strongest() -> None
     resolved = tiny.half_a_force_each(3.0)
     base = SearchSettings(exact_up_to=0, dive_iterations=1, move_iterations=0,
                           network_routes_columns=0, network_bound_columns=0, sector_nodes=0,
-                          priced_bound_columns=0)
+                          priced_bound_columns=0, paths_bound_columns=0)
     with_sectors, _ = plan_with_mip(resolved, settings=dataclasses.replace(base, sector_nodes=1))
     without, _ = plan_with_mip(resolved, settings=base)
     assert with_sectors.forces[0].sector == "NEAR"

@@ -120,3 +120,32 @@ def test_the_planners_own_routes_start_sifting_as_a_rebuilt_model_would() -> Non
     with pytest.raises(KeyError):  # keys of another network's model are a caller's bug
         every_route_lp(net, None, SIFT, planned=[("no-such-movement", next(iter(
             planners.flow))[1])])
+
+
+def _one_movement_three_routes() -> LinearModel:
+    """One movement (the block: columns 0-2) ships 1 kt on one of three routes, costs 0, -3
+    and -2, its row `tons` its own; from the 0-cost route alone, both others price out."""
+    lp = LinearModel()
+    routes = [lp.add_var(f"route{i}", ub=1.0, cost=c) for i, c in enumerate((0.0, -3.0, -2.0))]
+    lp.add_row("tons", [(r, 1.0) for r in routes], lb=1.0, ub=1.0)
+    return lp
+
+
+def test_by_paths_only_the_route_the_movements_own_lp_takes_joins() -> None:
+    """The movement's own LP at the first round's prices ships its ton on route 1 (-3), so
+    by paths only route 1 joins, and the second round's optimum (-3) meets the bound: two
+    columns. Plain sifting adds route 2 as well (reduced cost -2 < 0): three."""
+    first = np.array([True, False, False])
+    by_paths = sift(_one_movement_three_routes(), first, 100, blocks=[[0, 1, 2]],
+                    by_paths=True)
+    plain = sift(_one_movement_three_routes(), first, 100, blocks=[[0, 1, 2]])
+    for found in (by_paths, plain):
+        assert found.converged and found.objective == pytest.approx(-3.0)
+        assert found.bound == pytest.approx(-3.0)
+    assert by_paths.columns == 2 and plain.columns == 3
+    assert by_paths.values is not None and list(by_paths.values) == pytest.approx([0, 1, 0])
+
+
+def test_by_paths_needs_blocks() -> None:
+    with pytest.raises(ValueError, match="needs the blocks"):
+        sift(_two_columns(), np.array([True, False]), 100, by_paths=True)
