@@ -136,6 +136,7 @@ class ColumnView:
     entry_rows: np.ndarray  # CSR order: the row of each entry of lp.row_cols
     entry_cols: np.ndarray
     entry_values: np.ndarray
+    row_starts: np.ndarray  # lp.row_start: row i's entries are row_starts[i]..[i+1]
 
     @classmethod
     def of(cls, lp: LinearModel) -> ColumnView:
@@ -146,7 +147,7 @@ class ColumnView:
         order = np.argsort(entry_cols, kind="stable")
         counts = np.bincount(entry_cols, minlength=lp.num_cols)
         return cls(np.concatenate([[0], np.cumsum(counts)]), entry_rows[order],
-                   entry_values[order], entry_rows, entry_cols, entry_values)
+                   entry_values[order], entry_rows, entry_cols, entry_values, starts)
 
     def select(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The columns `cols`, in that order, as (starts, row indices, values)."""
