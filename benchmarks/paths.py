@@ -5,6 +5,8 @@ to it, so the bound a budget of rounds buys can be read off (SearchSettings.boun
 
     python -m benchmarks.paths             # the Baltic scenario
     python -m benchmarks.paths Baltic M    # some sizes
+    python -m benchmarks.paths M --method "by paths"   # one method (on M plain sifting
+                                           # trickles on for 30 minutes past the optimum)
 
 Writes benchmarks/paths_<size>.md for each size, so one size's run keeps the others'.
 """
@@ -23,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 METHODS = {"plain sifting": False, "by paths": True}
 
 
-def rounds_of(name: str) -> list[str]:
+def rounds_of(name: str, methods: list[str]) -> list[str]:
     """One size: a line per method and round."""
     import dataclasses
 
@@ -42,7 +44,8 @@ def rounds_of(name: str) -> list[str]:
     first = first_working_set(every, planned)
     blocks = list(every.movement_columns().values())
     lines = []
-    for method, by_paths in METHODS.items():
+    for method in methods:
+        by_paths = METHODS[method]
         stamps: list[tuple[float, str]] = []
         started = time.perf_counter()
 
@@ -68,16 +71,21 @@ def main(argv: list[str]) -> int:
     """Command line: each size in turn; its table."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.paths")
     parser.add_argument("sizes", nargs="*", default=["Baltic"])
+    parser.add_argument("--method", action="append", choices=list(METHODS),
+                        help="only this method (default: both)")
     args = parser.parse_args(argv)
+    methods = args.method or list(METHODS)
     for name in args.sizes:
-        write_table(HERE / f"paths_{name}.md", f"python -m benchmarks.paths {name}",
+        command = " ".join(["python -m benchmarks.paths", name,
+                            *(f'--method "{m}"' for m in args.method or [])])
+        write_table(HERE / f"paths_{name}.md", command,
                     "each round's working-set LP and its Lagrangian bound (each movement's "
                     "own rows kept; the higher of that and the plain one), seconds since "
                     "the method started (the every-route model built before both). By paths "
                     "that bound is the pricing itself; plain sifting's seconds include it "
                     "every round too, which the planner computes only in the last.",
                     ["size", "every-route columns", "method", "round", "working-set columns",
-                     "working-set LP", "bound", "s", "ended"], rounds_of(name))
+                     "working-set LP", "bound", "s", "ended"], rounds_of(name, methods))
     return 0
 
 
