@@ -117,9 +117,10 @@ class SearchSettings:
     # 4,969.4, 5,105.9, 5,180.0 after one, two, three rounds (the optimum, 5,193.8, after
     # nine), against 4,992.7 at the root LP's prices alone; the first round is a cold simplex
     # over the planner's routes, beside the search's root LP. Not below this range: to the
-    # optimum plain sifting is faster (the Baltic scenario 76 s, by paths 92 s: nine cheap
-    # re-solves, but 3-4 s of pricing each). Not above: L's (2.19M) first round alone
-    # took 3,752 s.
+    # optimum plain sifting is faster there (the Baltic scenario, `python -m
+    # benchmarks.paths`: 93 s, by paths 100 s, nine cheap re-solves but 3-4 s of pricing
+    # each), and its optimal routes widen the planner's model. Not above: L's (2.19M) first
+    # round alone took 3,752 s.
     paths_bound_columns: int = 1_500_000
     bound_rounds: int = 3  # the working set's solves; each prices every movement once
     # Above that and up to this many, no LP over every route: its Lagrangian bound with each
