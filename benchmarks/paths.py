@@ -46,23 +46,22 @@ def rounds_of(name: str, methods: list[str]) -> list[str]:
     lines = []
     for method in methods:
         by_paths = METHODS[method]
-        stamps: list[tuple[float, str]] = []
+        stamps: list[float] = []
         started = time.perf_counter()
 
         def heard(line: str, method: str = method, started: float = started,
-                  stamps: list[tuple[float, str]] = stamps) -> None:
-            stamps.append((time.perf_counter() - started, line))
+                  stamps: list[float] = stamps) -> None:
+            stamps.append(time.perf_counter() - started)
             print(f"[{name}, {method}] {line}", file=sys.stderr, flush=True)
 
         # every round's bound keeps the movements' rows, as by paths computes it anyway
         sifted = sift(relaxed, first, SearchSettings().lp_iterations, say=heard,
                       blocks=blocks, kept_every_round=True, by_paths=by_paths)
-        for i, ((lp_value, plain, kept), (seconds, line)) in enumerate(
-                zip(sifted.history, stamps, strict=True), start=1):
-            columns = line.split(": ", 1)[1].split(" columns", 1)[0]
+        for i, ((lp_value, plain, kept), columns, seconds) in enumerate(
+                zip(sifted.history, sifted.round_columns, stamps, strict=True), start=1):
             bound = plain if kept is None else max(plain, kept)
             ended = "optimum" if sifted.converged and i == len(sifted.history) else ""
-            lines.append(f"| {name} | {relaxed.num_cols:,} | {method} | {i} | {columns} | "
+            lines.append(f"| {name} | {relaxed.num_cols:,} | {method} | {i} | {columns:,} | "
                          f"{lp_value:,.2f} | {bound:,.2f} | {seconds:.0f} | {ended} |")
     return lines
 

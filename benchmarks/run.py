@@ -209,18 +209,22 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.2f}%"
 
 
+# a row's network-bound flag (see `run_size`) and how the table names that bound; none: "LP"
+NETWORK_BOUND_LABELS = (
+    ("network_bound_lift_free", "lift-free"),
+    ("network_bound_stopped", "LP stopped after a round of sifting: Lagrangian"),
+    ("network_bound_root_prices", "Lagrangian at the planner's root LP prices"),
+    ("network_bound_paths", "Lagrangian after rounds of column generation by paths"),
+)
+
+
 def _network(r: dict[str, Any]) -> str:
     cols = r.get("every_route_columns")
     size = "" if cols is None else f"{cols:,}"
     bound = r.get("network_bound")
     if bound is None:
         return f"- ({size})"
-    source = "lift-free" if r.get("network_bound_lift_free") else (
-        "LP stopped after a round of sifting: Lagrangian" if r.get("network_bound_stopped")
-        else "Lagrangian at the planner's root LP prices"
-        if r.get("network_bound_root_prices")
-        else "Lagrangian after rounds of column generation by paths"
-        if r.get("network_bound_paths") else "LP")
+    source = next((label for flag, label in NETWORK_BOUND_LABELS if r.get(flag)), "LP")
     return f"{bound:,.1f} ({source}; {size})"
 
 

@@ -183,12 +183,12 @@ def network_bound(
     started = time.perf_counter()
     size = tonnage_columns(net)
     by_paths = settings.network_bound_columns < size <= settings.paths_bound_columns
-    if not by_paths and settings.network_bound_columns < size <= settings.priced_bound_columns:
-        if root_prices is None:
-            return NetworkBound(None, size, 0, time.perf_counter() - started,
-                                "no root LP prices to price every route at")
-        return bound_at_root_prices(net, must_use, root_prices)
     if size > settings.network_bound_columns and not by_paths:
+        if size <= settings.priced_bound_columns:
+            if root_prices is None:
+                return NetworkBound(None, size, 0, time.perf_counter() - started,
+                                    "no root LP prices to price every route at")
+            return bound_at_root_prices(net, must_use, root_prices)
         limit = max(settings.network_bound_columns, settings.priced_bound_columns,
                     settings.paths_bound_columns)
         return NetworkBound(None, size, 0, time.perf_counter() - started,

@@ -198,8 +198,16 @@ def _implied_upper(lp: LinearModel, view: ColumnView) -> np.ndarray:
 def _box_minimum(reduced: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     """min of reduced.x over lower <= x <= upper: each column at the end its sign prefers
     (-inf when that end is infinite)."""
-    at = np.where(reduced >= 0, lower, upper)
-    moving = reduced != 0
+    return _box_value(reduced, _box_point(reduced, lower, upper))
+
+
+def _box_point(reduced: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Where `_box_minimum` puts each column: the end its reduced cost's sign prefers."""
+    return np.where(reduced >= 0, lower, upper)
+
+
+def _box_value(reduced: np.ndarray, at: np.ndarray) -> float:
+    moving = reduced != 0  # a column at an infinite end with no cost adds 0, not nan
     return float(np.dot(reduced[moving], at[moving]))
 
 
@@ -210,8 +218,8 @@ def _block_minimum(lp: LinearModel, view: ColumnView, cols: np.ndarray, rows: np
     LP: integers relaxed), and the block's columns' values at it; None if unbounded or not
     solved."""
     if not len(rows):
-        value = _box_minimum(reduced[cols], lower[cols], upper[cols])
-        at = np.where(reduced[cols] >= 0, lower[cols], upper[cols])
+        at = _box_point(reduced[cols], lower[cols], upper[cols])
+        value = _box_value(reduced[cols], at)
         return (value, at) if math.isfinite(value) else None
     local = np.full(lp.num_cols, -1, dtype=np.int64)
     local[cols] = np.arange(len(cols))

@@ -53,6 +53,7 @@ class Sifted:
     # each round's working-set optimum and its two bounds: keeping no rows, and keeping each
     # block's own rows (None without `blocks`, or in the round that ended it)
     history: tuple[tuple[float, float, float | None], ...] = ()
+    round_columns: tuple[int, ...] = ()  # the working set's size in each round of `history`
 
 
 def sift(
@@ -94,8 +95,8 @@ def sift(
         raise ValueError("sifting: a column with a nonzero lower bound or no upper bound "
                          "must start in the working set")
     view = ColumnView.of(lp)
-    in_block = np.zeros(lp.num_cols, dtype=bool)
-    for cols in blocks or ():
+    in_block = np.zeros(lp.num_cols, dtype=bool)  # only by paths reads it
+    for cols in blocks if by_paths and blocks is not None else ():
         in_block[np.asarray(cols, dtype=np.int64)] = True
     order = np.flatnonzero(inside)  # the solver's columns, in the order added
     lp_solver = solver(lp, view)
@@ -103,6 +104,7 @@ def sift(
     bound: float | None = None
     rounds = iterations = 0
     history: list[tuple[float, float, float | None]] = []
+    round_columns: list[int] = []
     duals: np.ndarray | None = None  # the last solved round's row prices
 
     def keeping(prices: np.ndarray | None) -> float | None:
@@ -117,12 +119,13 @@ def sift(
         iterations += outcome.iterations
         if (not outcome.optimal or outcome.row_duals is None or outcome.objective is None
                 or outcome.values is None):
-            kept = None if kept_every_round else keeping(duals)
+            # by paths, or every round, the last prices' Lagrangian is in `bound` already
+            kept = None if kept_every_round or by_paths else keeping(duals)
             if kept is not None:
                 bound = kept if bound is None else max(bound, kept)
             return Sifted(bound, None, None, False, rounds, len(order), iterations,
                           time.perf_counter() - started, outcome.by_clock, duals,
-                          tuple(history))
+                          tuple(history), tuple(round_columns))
         duals = outcome.row_duals
         reduced = cost - view.transpose_times(duals)
         outside = ~inside
@@ -142,6 +145,7 @@ def sift(
         if kept is None and len(joining) and (last or kept_every_round):
             kept = keeping(duals)
         history.append((outcome.objective, plain, kept))
+        round_columns.append(len(order))
         lagrangian = plain if kept is None else max(plain, kept)
         bound = lagrangian if bound is None else max(bound, lagrangian)
         if say is not None:
@@ -153,7 +157,7 @@ def sift(
             values[order] = outcome.values
             return Sifted(bound, outcome.objective, values, len(joining) == 0, rounds,
                           len(order), iterations, time.perf_counter() - started, False,
-                          duals, tuple(history))
+                          duals, tuple(history), tuple(round_columns))
         # most negative first; ties by column index, so every run adds the same columns
         keep = len(joining) if by_paths and kept is not None else max(5_000, len(order) // 4)
         joining = joining[np.lexsort((joining, reduced[joining]))][:keep]
