@@ -28,7 +28,7 @@ class SolverInfo:
     objective: float | None
     bound: float | None
     gap: float | None
-    seconds: float
+    seconds: float  # wall time from the scenario to the plan (everything --time-limit caps)
     method: str = ""  # how the plan was found: branch-and-bound, fix-and-optimize, ...
     cut_by_clock: bool = False  # the --time-limit safety net cut the search short
     bound_source: str | None = None  # which relaxation the bound comes from
