@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The default safety net, seconds. The Baltic planner takes about 7 minutes on a 2-core
-# machine beside one other job and 18 to 30 beside three; the net sits above that, or a busy
-# machine gets a different, clock-cut plan.
+# The default safety net, seconds. The Baltic planner takes about 10 minutes alone on a
+# 2-core machine and 20 to 40 beside two or three other jobs; the net sits above that, or a
+# busy machine gets a different, clock-cut plan.
 SAFETY_NET_S = 3600.0
 
 
