@@ -65,14 +65,21 @@ SectorRensOpt = Annotated[bool, typer.Option(
     "--sector-rens/--no-sector-rens",
     help="Whether that branch-and-bound runs HiGHS's RENS heuristic. Off, the Baltic plan "
          "came out better (432.2 gap-days against 433.7) but a third of the C-17s lost worse "
-         "(446.8 against 437.8): README, \"What the sector root's parts buy\".")]
+         "(446.8 against 437.8): docs/benchmarks.md, \"What the sector root's parts buy\".")]
 SECTOR_RENS = SearchSettings.sector_rens
+SectorRestartsOpt = Annotated[bool, typer.Option(
+    "--sector-restarts/--no-sector-restarts",
+    help="Whether that branch-and-bound may restart its root after presolve reductions. "
+         "Off, every library scenario keeps its plan and the Baltic solve takes 511 s "
+         "against 622 alone, but the bound against the model's own routes is weaker "
+         "(Baltic 427.81 against 430.73): docs/benchmarks.md, \"What would meet the rest\".")]
+SECTOR_RESTARTS = SearchSettings.sector_restarts
 SectorPortfolioOpt = Annotated[bool, typer.Option(
     "--sector-portfolio/--no-sector-portfolio",
     help="Run that branch-and-bound's root twice at once, with RENS and without, and keep "
          "the better sectors and the higher bound: the Baltic plan 432.2 gap-days against "
          "433.7, a third of the C-17s lost still 437.8, for about twice the root's CPU "
-         "(README, \"What the sector root's parts buy\").")]
+         "(docs/benchmarks.md, \"What the sector root's parts buy\").")]
 SECTOR_PORTFOLIO = SearchSettings.sector_portfolio
 
 
@@ -165,6 +172,7 @@ def solve(
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
     sector_rens: SectorRensOpt = SECTOR_RENS,
+    sector_restarts: SectorRestartsOpt = SECTOR_RESTARTS,
     sector_portfolio: SectorPortfolioOpt = SECTOR_PORTFOLIO,
     quiet: QuietOpt = False,
     map_: Annotated[bool, typer.Option("--map", help="Also write map.html.")] = False,
@@ -176,7 +184,8 @@ def solve(
     opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
                           look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
-                          sector_rens=sector_rens, sector_portfolio=sector_portfolio)
+                          sector_rens=sector_rens, sector_restarts=sector_restarts,
+                          sector_portfolio=sector_portfolio)
     _check_out(out)
     try:
         resolved, plan = _plan(scenario, opts)
@@ -205,6 +214,7 @@ class _SolveOptions:
     look_ahead: int = LOOK_AHEAD
     sector_nodes: int = SECTOR_NODES
     sector_rens: bool = SECTOR_RENS
+    sector_restarts: bool = SECTOR_RESTARTS
     sector_portfolio: bool = SECTOR_PORTFOLIO
 
     def settings(self) -> SearchSettings:
@@ -212,6 +222,7 @@ class _SolveOptions:
                               network_routes_columns=self.lp_routes,
                               look_ahead_columns=self.look_ahead,
                               sector_nodes=self.sector_nodes, sector_rens=self.sector_rens,
+                              sector_restarts=self.sector_restarts,
                               sector_portfolio=self.sector_portfolio)
 
 
@@ -220,6 +231,7 @@ def _solve_options(*, planner: str, solver: str, time_limit: float, gap: float,
                    look_ahead: int = LOOK_AHEAD,
                    sector_nodes: int = SECTOR_NODES,
                    sector_rens: bool = SECTOR_RENS,
+                   sector_restarts: bool = SECTOR_RESTARTS,
                    sector_portfolio: bool = SECTOR_PORTFOLIO) -> _SolveOptions:
     """The solve options, checked before any work."""
     from optimizer.solve import BACKENDS
@@ -241,7 +253,8 @@ def _solve_options(*, planner: str, solver: str, time_limit: float, gap: float,
     return _SolveOptions(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                          subproblems=subproblems, quiet=quiet, lp_routes=lp_routes,
                          look_ahead=look_ahead, sector_nodes=sector_nodes,
-                         sector_rens=sector_rens, sector_portfolio=sector_portfolio)
+                         sector_rens=sector_rens, sector_restarts=sector_restarts,
+                         sector_portfolio=sector_portfolio)
 
 
 def _plan(
@@ -395,6 +408,7 @@ def whatif(
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
     sector_rens: SectorRensOpt = SECTOR_RENS,
+    sector_restarts: SectorRestartsOpt = SECTOR_RESTARTS,
     sector_portfolio: SectorPortfolioOpt = SECTOR_PORTFOLIO,
     quiet: QuietOpt = False,
     close_place: ListOpt = None,
@@ -430,7 +444,8 @@ def whatif(
     opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
                           look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
-                          sector_rens=sector_rens, sector_portfolio=sector_portfolio)
+                          sector_rens=sector_rens, sector_restarts=sector_restarts,
+                          sector_portfolio=sector_portfolio)
     _check_out(out)
     try:  # every mistake in the scenario, the variants and the flags before the first solve
         base = load_scenario(scenario)
@@ -618,6 +633,7 @@ def sweep(
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
     sector_rens: SectorRensOpt = SECTOR_RENS,
+    sector_restarts: SectorRestartsOpt = SECTOR_RESTARTS,
     sector_portfolio: SectorPortfolioOpt = SECTOR_PORTFOLIO,
     workers: Annotated[int | None, typer.Option(
         help="Local processes (default: one per core).", show_default=False)] = None,
@@ -649,7 +665,8 @@ def sweep(
     opts = _solve_options(planner=planner, solver=solver, time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=True, lp_routes=lp_routes_up_to,
                           look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
-                          sector_rens=sector_rens, sector_portfolio=sector_portfolio)
+                          sector_rens=sector_rens, sector_restarts=sector_restarts,
+                          sector_portfolio=sector_portfolio)
     if workers is not None and workers < 1:
         raise _fail(f"--workers {workers}: give 1 or more")
     if workers is not None and dask:
@@ -780,6 +797,7 @@ def bottlenecks(
     look_ahead_up_to: LookAheadOpt = LOOK_AHEAD,
     sector_nodes: SectorNodesOpt = SECTOR_NODES,
     sector_rens: SectorRensOpt = SECTOR_RENS,
+    sector_restarts: SectorRestartsOpt = SECTOR_RESTARTS,
     sector_portfolio: SectorPortfolioOpt = SECTOR_PORTFOLIO,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
 ) -> None:
@@ -799,7 +817,8 @@ def bottlenecks(
     opts = _solve_options(planner="mip", solver="highs", time_limit=time_limit, gap=gap,
                           subproblems=subproblems, quiet=quiet, lp_routes=lp_routes_up_to,
                           look_ahead=look_ahead_up_to, sector_nodes=sector_nodes,
-                          sector_rens=sector_rens, sector_portfolio=sector_portfolio)
+                          sector_rens=sector_rens, sector_restarts=sector_restarts,
+                          sector_portfolio=sector_portfolio)
     if top < 1 or confirm < 0:
         raise _fail("--top must be >= 1 and --confirm >= 0")
     try:

@@ -80,7 +80,10 @@ class SearchSettings:
     # does by default). The restarts buy bound, not plans: without them every model of every
     # library scenario kept its plan, for 0.69-1.02 of the CPU (Baltic 373 s against 543),
     # but the bounds fell (Baltic 430.73 to 427.81, Romania 138.36 to 132.27: 0.9% from its
-    # bound to 5.2%). benchmarks/sector_root.md.
+    # bound to 5.2%). benchmarks/sector_root.md. End to end alone at e18a4fb, the Baltic
+    # plan to the last digit in 511 s against 622 (`mobilize solve ... --no-sector-restarts`).
+    # It stays on for the bounds: the what-if tolerance needs only the bound over every
+    # route, but a plan's own gap is the one it reports.
     sector_restarts: bool = True
     # Whether it runs HiGHS's RENS sub-MIP (a search around the rounded root relaxation)
     # beside RINS (around the root and the start). Off, with the restarts kept, both Baltic
@@ -93,11 +96,11 @@ class SearchSettings:
     sector_rens: bool = True
     # Run that root twice at once, with RENS and without, and keep the better sectors and
     # the higher bound: never worse than either, for twice the root's CPU. Neither setting
-    # wins everywhere (README, "What the sector root's parts buy"). Off until measured on
-    # every figure.
+    # wins everywhere (docs/benchmarks.md, "What the sector root's parts buy"). Off until
+    # measured on every figure.
     sector_portfolio: bool = False
     # sector_nodes for a warm start (optimizer/planner.py, `_warm_search`): 0, the previous
-    # plan's sectors stand for the root's there. README, "Warm re-solve".
+    # plan's sectors stand for the root's there. docs/benchmarks.md, "Warm re-solve".
     warm_sector_nodes: int = 0
     # Above this many model columns the vehicles' branch-and-bound frees only the vehicle
     # groups where the rounded start differs from the LP (RINS: Danna, Rothberg & Le Pape,

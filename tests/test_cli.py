@@ -163,6 +163,8 @@ def test_sector_nodes_reach_the_search_and_refuse_below_0(tmp_path: Path) -> Non
 # so --no-sector-portfolio is cut short there)
 @pytest.mark.parametrize(("on", "off", "setting", "default", "shown"), [
     ("--sector-rens", "--no-sector-rens", "sector_rens", True, "--no-sector-rens"),
+    ("--sector-restarts", "--no-sector-restarts", "sector_restarts", True,
+     "--sector-restarts"),
     ("--sector-portfolio", "--no-sector-portfolio", "sector_portfolio", False,
      "--sector-portfolio"),
 ])
