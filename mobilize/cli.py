@@ -70,9 +70,8 @@ SECTOR_RENS = SearchSettings.sector_rens
 SectorRestartsOpt = Annotated[bool, typer.Option(
     "--sector-restarts/--no-sector-restarts",
     help="Whether that branch-and-bound may restart its root after presolve reductions. "
-         "Off, the sector root gives the same plans on every library scenario "
-         "(benchmarks/sector_root.md) and the Baltic solve the same plan in 517 s against "
-         "622 alone, but the bound against the model's own routes is weaker "
+         "Off, every library scenario gives the same plan (the Baltic one in 517 s "
+         "against 622 alone), but the bound against the model's own routes is weaker "
          "(Baltic 427.81 against 430.73): docs/benchmarks.md, \"What would meet the rest\".")]
 SECTOR_RESTARTS = SearchSettings.sector_restarts
 SectorPortfolioOpt = Annotated[bool, typer.Option(

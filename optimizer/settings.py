@@ -81,7 +81,8 @@ class SearchSettings:
     # library scenario kept its plan, for 0.69-1.02 of the CPU (Baltic 373 s against 543),
     # but the bounds fell (Baltic 430.73 to 427.81, Romania 138.36 to 132.27: 0.9% from its
     # bound to 5.2%). benchmarks/sector_root.md. End to end alone at c6c1283, the Baltic
-    # plan to the last digit in 517 s against 622 (`mobilize solve ... --no-sector-restarts`).
+    # plan to the last digit in 517 s against 622 (`mobilize solve ... --no-sector-restarts`),
+    # and every other library scenario its plan too.
     # It stays on for the bounds: the what-if tolerance needs only the bound over every
     # route, but a plan's own gap is the one it reports.
     sector_restarts: bool = True
