@@ -180,9 +180,8 @@ def better_of(found: list[Found], settings: SearchSettings) -> Found:
     status = result.status
     if status in (Status.OPTIMAL, Status.FEASIBLE) and (rel is None or rel > settings.gap):
         status = Status.WORK_LIMIT
-    seconds = max(f.result.seconds for f in with_plan)
-    return Found(best.model, dataclasses.replace(
-        result, bound=bound, gap=rel, status=status, seconds=seconds), source)
+    return Found(best.model, dataclasses.replace(result, bound=bound, gap=rel, status=status),
+                 source)
 
 
 @dataclass(frozen=True)
